@@ -1,0 +1,58 @@
+"""algmorse: exact critical-point catalogs and Morse verdicts for polynomial network losses.
+
+A network with a polynomial activation (or any polynomial function), a data set and a
+regularizer define an exact polynomial loss; :func:`analyze` finds every isolated complex
+critical point with the PHCpack backend, refines and classifies each one, says how completeness
+was established, and returns a :class:`Catalog` that can be written to and reloaded from JSON.
+
+Examples
+--------
+>>> import algmorse
+>>> spec = algmorse.parse_spec({"function": {"variables": ["x"], "expression": "x^4 - 2*x^2"}})
+>>> system = algmorse.build_system(spec.problem)
+>>> [str(g) for g in system.gradient]
+['4*x**3 - 4*x']
+"""
+
+__version__ = "0.1.0"
+
+from .analyze import analyze
+from .catalog import Catalog, Summary, load_catalog, write_catalog
+from .classify import CriticalPoint
+from .errors import AlgmorseError, BackendCrashed, BackendError, BackendTimeout, BackendUnavailable, CatalogError, SpecError
+from .network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from .options import SolveOptions, Tolerances
+from .spec import Spec, load_spec, parse_spec
+from .system import PolynomialSystem, build_system
+from .verdict import Verdict
+
+__all__ = [
+    "__version__",
+    "analyze",
+    "Catalog",
+    "Summary",
+    "load_catalog",
+    "write_catalog",
+    "CriticalPoint",
+    "AlgmorseError",
+    "BackendCrashed",
+    "BackendError",
+    "BackendTimeout",
+    "BackendUnavailable",
+    "CatalogError",
+    "SpecError",
+    "Activation",
+    "Dataset",
+    "FunctionProblem",
+    "Network",
+    "NetworkProblem",
+    "Regularizer",
+    "SolveOptions",
+    "Tolerances",
+    "Spec",
+    "load_spec",
+    "parse_spec",
+    "PolynomialSystem",
+    "build_system",
+    "Verdict",
+]

@@ -1,0 +1,371 @@
+"""Solution catalogs: the result of a solve, as Python objects and as versioned JSON.
+
+A catalog is one JSON document with schema ``"algmorse.catalog/1"``; points are written in a
+canonical order (real before complex, then by loss, then by coordinates) with sorted keys and
+fixed indentation, so two solves that found the same set produce the same ``critical_points``
+bytes. Complex numbers are ``[re, im]`` pairs. Files are written atomically (temporary file in
+the target directory, then :func:`os.replace`): a failed write never leaves a partial catalog.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .classify import CriticalPoint
+from .errors import AlgmorseError, CatalogError
+from .network import Problem
+from .spec import parse_spec, problem_to_spec
+from .verdict import Reason, Verdict
+
+__all__ = ["Catalog", "Summary", "Provenance", "RunRecord", "SCHEMA", "load_catalog", "write_catalog"]
+
+SCHEMA = "algmorse.catalog/1"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary:
+    """Counts of the isolated critical points by type."""
+
+    isolated: int
+    real: int
+    degenerate: int
+    undetermined: int
+    minima: int
+    saddles: int
+    maxima: int
+    orbits: int
+
+    @classmethod
+    def of(cls, points: tuple[CriticalPoint, ...]) -> Summary:
+        """Count ``points``."""
+        kinds = [p.kind for p in points]
+        return cls(
+            isolated=len(points),
+            real=sum(p.is_real for p in points),
+            degenerate=sum(p.nondegenerate is False for p in points),
+            undetermined=sum(p.nondegenerate is None for p in points),
+            minima=kinds.count("minimum"),
+            saddles=kinds.count("saddle"),
+            maxima=kinds.count("maximum"),
+            orbits=len({p.orbit for p in points}),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunRecord:
+    """One backend run: its seed and what it contributed."""
+
+    seed: int
+    endpoints: int
+    new_points: int
+    dropped_nonfinite: int
+    paths_tracked: int | None
+    seconds: float
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Everything needed to reproduce and judge a catalog."""
+
+    algmorse_version: str
+    backend: str
+    backend_version: str
+    python_version: str
+    library_versions: dict[str, str]
+    seed: int
+    root_counts: dict[str, int]
+    paths_tracked: int
+    runs: tuple[RunRecord, ...]
+    seconds: dict[str, float]
+    options: dict[str, Any] = field(default_factory=dict)
+    symmetries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalog:
+    """The isolated critical points of a regularized loss, classified, with a verdict.
+
+    Attributes
+    ----------
+    problem : NetworkProblem or FunctionProblem
+        The problem solved (random strengths resolved to the values used).
+    variables : tuple of str
+        Parameter names; coordinates of every point follow this order.
+    critical_points : tuple of CriticalPoint
+        In canonical order.
+    components : tuple
+        Positive-dimensional components (not computed yet: always empty).
+    summary : Summary
+    verdict : Verdict
+    provenance : Provenance
+    """
+
+    problem: Problem
+    variables: tuple[str, ...]
+    critical_points: tuple[CriticalPoint, ...]
+    components: tuple = ()
+    summary: Summary
+    verdict: Verdict
+    provenance: Provenance
+
+    # -- queries ---------------------------------------------------------------------------
+    def real(self) -> tuple[CriticalPoint, ...]:
+        """Real critical points."""
+        return tuple(p for p in self.critical_points if p.is_real)
+
+    def minima(self) -> tuple[CriticalPoint, ...]:
+        """Real nondegenerate local minima."""
+        return tuple(p for p in self.critical_points if p.kind == "minimum")
+
+    def saddles(self, index: int | None = None) -> tuple[CriticalPoint, ...]:
+        """Real nondegenerate saddles, optionally of a given Morse index."""
+        return tuple(p for p in self.critical_points if p.kind == "saddle" and (index is None or p.morse_index == index))
+
+    def maxima(self) -> tuple[CriticalPoint, ...]:
+        """Real nondegenerate local maxima."""
+        return tuple(p for p in self.critical_points if p.kind == "maximum")
+
+    def degenerate(self) -> tuple[CriticalPoint, ...]:
+        """Points with a singular (or undecidable) Hessian."""
+        return tuple(p for p in self.critical_points if not p.nondegenerate)
+
+    # -- conversion ------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The catalog as plain JSON-ready data (schema ``algmorse.catalog/1``)."""
+        return {
+            "schema": SCHEMA,
+            "problem": problem_to_spec(self.problem),
+            "variables": list(self.variables),
+            "critical_points": [_point_to_dict(p) for p in self.critical_points],
+            "components": list(self.components),
+            "summary": _record_to_dict(self.summary),
+            "verdict": {
+                "morse": self.verdict.morse,
+                "complex_morse": self.verdict.complex_morse,
+                "completeness": self.verdict.completeness,
+                "reasons": [{"code": r.code, "message": r.message, "points": list(r.points)} for r in self.verdict.reasons],
+            },
+            "provenance": _provenance_to_dict(self.provenance),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "<catalog>") -> Catalog:
+        """Rebuild a catalog from :meth:`to_dict` output.
+
+        Raises
+        ------
+        CatalogError
+            On an unknown schema or a missing or malformed field.
+        """
+        if not isinstance(data, dict):
+            raise CatalogError(f"{source}: expected a JSON object at the top level.")
+        schema = data.get("schema")
+        if schema != SCHEMA:
+            raise CatalogError(f"{source}: unsupported catalog schema {schema!r}; this version of algmorse reads {SCHEMA!r}.")
+        try:
+            problem = parse_spec(data["problem"], source=f"{source}:problem").problem
+            verdict = data["verdict"]
+            return cls(
+                problem=problem,
+                variables=tuple(data["variables"]),
+                critical_points=tuple(_point_from_dict(p) for p in data["critical_points"]),
+                components=tuple(data["components"]),
+                summary=Summary(**data["summary"]),
+                verdict=Verdict(
+                    morse=verdict["morse"],
+                    complex_morse=verdict["complex_morse"],
+                    completeness=verdict["completeness"],
+                    reasons=tuple(Reason(code=r["code"], message=r["message"], points=tuple(r["points"])) for r in verdict["reasons"]),
+                ),
+                provenance=_provenance_from_dict(data["provenance"]),
+            )
+        except KeyError as exc:
+            raise CatalogError(f"{source}: missing field {exc.args[0]!r}; the file is not a complete algmorse catalog.") from None
+        except AlgmorseError as exc:
+            raise CatalogError(f"{source}: {exc}") from None
+        except (TypeError, ValueError, IndexError) as exc:
+            raise CatalogError(f"{source}: malformed catalog ({exc}).") from None
+
+    # -- display ---------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return format_summary(self)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"<Catalog: {s.isolated} isolated critical points ({s.real} real), morse={self.verdict.morse}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{i}</td><td>{p.kind}</td><td>{_fmt_complex(p.loss)}</td><td>{_dash(p.morse_index)}</td>"
+            f"<td>{p.hessian_rank}</td><td>{html.escape(_fmt_point(p.coordinates))}</td></tr>"
+            for i, p in enumerate(self.critical_points)
+        )
+        header = html.escape(format_summary(self)).replace("\n", "<br>")
+        return (f"<div><p>{header}</p><table><tr><th>#</th><th>type</th><th>loss</th><th>index</th>"
+                f"<th>rank</th><th>coordinates</th></tr>{rows}</table></div>")
+
+
+def _fmt_complex(z: complex, digits: int = 6) -> str:
+    if z.imag == 0:
+        return f"{z.real:.{digits}g}"
+    return f"{z.real:.{digits}g}{z.imag:+.{digits}g}i"
+
+
+def _fmt_point(coords: tuple[complex, ...], digits: int = 4) -> str:
+    return "(" + ", ".join(_fmt_complex(c, digits) for c in coords) + ")"
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def format_summary(catalog: Catalog) -> str:
+    """A few lines: counts by type, verdict, completeness, seed."""
+    s, v, prov = catalog.summary, catalog.verdict, catalog.provenance
+    lines = [
+        f"Catalog: {s.isolated} isolated critical points ({s.real} real, {s.isolated - s.real} complex)",
+        f"  minima {s.minima}, saddles {s.saddles}, maxima {s.maxima}, degenerate {s.degenerate}, "
+        f"undetermined {s.undetermined}; {s.orbits} symmetry orbits",
+        f"  morse: {_verdict_word(v.morse)}   complex_morse: {_verdict_word(v.complex_morse)}   "
+        f"completeness: {v.completeness}",
+    ]
+    lines += [f"  - {r.message}" for r in v.reasons]
+    counts = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(prov.root_counts.items()))
+    lines.append(f"  seed {prov.seed}; {len(prov.runs)} runs, {prov.paths_tracked} paths; root counts: {counts or 'none'}")
+    return "\n".join(lines)
+
+
+def format_table(catalog: Catalog) -> str:
+    """The summary followed by one line per critical point."""
+    lines = [format_summary(catalog), ""]
+    lines.append(f"{'#':>4}  {'type':<12} {'loss':>14}  {'index':>5}  {'rank':>4}  {'min sv':>8}  coordinates ({', '.join(catalog.variables)})")
+    for i, p in enumerate(catalog.critical_points):
+        lines.append(
+            f"{i:>4}  {p.kind:<12} {_fmt_complex(p.loss):>14}  {_dash(p.morse_index):>5}  {p.hessian_rank:>4}  "
+            f"{p.hessian_min_singular_value:>8.1e}  {_fmt_point(p.coordinates)}"
+        )
+    return "\n".join(lines)
+
+
+def _verdict_word(value: bool | None) -> str:
+    return "undetermined" if value is None else str(value).lower()
+
+
+def _pair(z: complex) -> list[float]:
+    return [float(z.real), float(z.imag)]
+
+
+def _unpair(pair: list[float]) -> complex:
+    if not (isinstance(pair, list) and len(pair) == 2):
+        raise ValueError(f"expected an [re, im] pair, got {pair!r}")
+    return complex(float(pair[0]), float(pair[1]))
+
+
+def _point_to_dict(p: CriticalPoint) -> dict[str, Any]:
+    return {
+        "coordinates": [_pair(c) for c in p.coordinates],
+        "is_real": p.is_real,
+        "loss": _pair(p.loss),
+        "hessian_eigenvalues": [_pair(e) for e in p.hessian_eigenvalues],
+        "hessian_rank": p.hessian_rank,
+        "hessian_min_singular_value": p.hessian_min_singular_value,
+        "hessian_noise_level": p.hessian_noise_level,
+        "nondegenerate": p.nondegenerate,
+        "morse_index": p.morse_index,
+        "multiplicity": p.multiplicity,
+        "residual": p.residual,
+        "orbit": p.orbit,
+        "type": p.kind,
+    }
+
+
+def _point_from_dict(d: dict[str, Any]) -> CriticalPoint:
+    return CriticalPoint(
+        coordinates=tuple(_unpair(c) for c in d["coordinates"]),
+        is_real=bool(d["is_real"]),
+        loss=_unpair(d["loss"]),
+        hessian_eigenvalues=tuple(_unpair(e) for e in d["hessian_eigenvalues"]),
+        hessian_rank=int(d["hessian_rank"]),
+        hessian_min_singular_value=float(d["hessian_min_singular_value"]),
+        hessian_noise_level=float(d["hessian_noise_level"]),
+        nondegenerate=d["nondegenerate"],
+        morse_index=d["morse_index"],
+        multiplicity=d["multiplicity"],
+        residual=float(d["residual"]),
+        orbit=int(d["orbit"]),
+    )
+
+
+def _record_to_dict(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
+def _provenance_to_dict(p: Provenance) -> dict[str, Any]:
+    data = _record_to_dict(p)
+    data["runs"] = [_record_to_dict(r) for r in p.runs]
+    data["symmetries"] = list(p.symmetries)
+    return data
+
+
+def _provenance_from_dict(d: dict[str, Any]) -> Provenance:
+    fields = dict(d)
+    fields["runs"] = tuple(RunRecord(**r) for r in d["runs"])
+    fields["symmetries"] = tuple(d.get("symmetries", ()))
+    return Provenance(**fields)
+
+
+def dumps(catalog: Catalog) -> str:
+    """The catalog's canonical JSON text."""
+    return json.dumps(catalog.to_dict(), indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def write_catalog(catalog: Catalog, path: str | os.PathLike) -> Path:
+    """Write ``catalog`` to ``path`` atomically (temporary file, then rename).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    target = Path(path)
+    text = dumps(catalog)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CatalogError(f"cannot write {target}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def load_catalog(path: str | os.PathLike) -> Catalog:
+    """Read a catalog written by :func:`write_catalog`.
+
+    Raises
+    ------
+    CatalogError
+        If the file is missing, not JSON, or not a catalog of a supported schema.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"{source}: cannot read ({exc.strerror}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{source}: not JSON (line {exc.lineno}: {exc.msg}).") from None
+    return Catalog.from_dict(data, source=source)

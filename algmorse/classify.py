@@ -1,0 +1,201 @@
+"""Classification of isolated critical points: Hessian spectrum, rank, Morse index.
+
+Rank with scaling and a noise bound
+-----------------------------------
+A relative singular-value threshold on the raw Hessian calls regular points degenerate when the
+coordinates have very different sizes (``shared/notes/phcpack-backend-facts.md``, "rank
+pitfall": at ``w = (-0.0698, -16.2)`` the Hessian's singular values differ by 1e-7, yet the point
+is regular). So the decision compares the Hessian with a bound on its own error:
+
+* the error matrix ``E``: rounding (``64 eps`` times each entry's evaluation scale, the sum of the
+  absolute values of its terms) plus the effect of the point's uncertainty ``delta`` (10 times
+  the Newton step at the point, at least ``eps max(1, |a|)``), bounded by the growth of the
+  evaluation scale from ``|a|`` to ``|a| + delta``;
+* equilibration ``S = D H D``, ``N = D E D`` with ``D_i = 1 / sqrt(max_j s_ij)`` (``s`` the scale
+  at ``|a| + delta``), which makes the comparison independent of the variables' units
+  (singularity and inertia are invariant under this congruence);
+* a noise level per singular value: to first order an error ``N`` moves ``sigma_k`` by
+  ``u_k^T N v_k``, so ``nu_k = |u_k|^T |N| |v_k|`` (at least ``n eps``) bounds it. A single row
+  dominated by noise then only makes its own direction look zero.
+
+The rank counts singular values with ``sigma_k > noise_factor * nu_k``. A point is degenerate
+(numerically singular Hessian) when some ``sigma_k <= noise_factor * nu_k``, nondegenerate when
+every ``sigma_k > noise_factor * nondegenerate_margin * nu_k``, and undetermined (``None``) in
+between.
+The Morse index is the number of negative eigenvalues of ``S``, equal to that of ``H``
+(Sylvester's law of inertia).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .numeric import NumericSystem
+from .options import Tolerances
+
+__all__ = ["CriticalPoint", "classify_point", "equilibrated_hessian"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CriticalPoint:
+    """One isolated critical point and its classification.
+
+    Attributes
+    ----------
+    coordinates : tuple of complex
+        In the order of the catalog's ``variables``.
+    is_real : bool
+    loss : complex
+        ``L`` at the point (real for real points).
+    hessian_eigenvalues : tuple of complex
+        Eigenvalues of the Hessian (real and ascending for real points, where the Hessian is
+        symmetric; sorted by real then imaginary part otherwise).
+    hessian_rank : int
+        Numerical rank of the equilibrated Hessian (see module notes).
+    hessian_min_singular_value : float
+        Smallest singular value of the equilibrated Hessian.
+    hessian_noise_level : float
+        Error bound of the singular value closest to its own noise (see module notes); the
+        point is nondegenerate when every singular value is far above its bound.
+    nondegenerate : bool or None
+        ``None`` when the smallest singular value is in the undetermined band.
+    morse_index : int or None
+        Number of negative Hessian eigenvalues; ``None`` unless real and nondegenerate.
+    multiplicity : int or None
+        1 for a nondegenerate point; ``None`` (not computed) otherwise.
+    residual : float
+        Gradient size relative to its evaluation scale after refinement.
+    orbit : int
+        Index of the symmetry orbit (points related by a verified symmetry share it).
+    """
+
+    coordinates: tuple[complex, ...]
+    is_real: bool
+    loss: complex
+    hessian_eigenvalues: tuple[complex, ...]
+    hessian_rank: int
+    hessian_min_singular_value: float
+    hessian_noise_level: float
+    nondegenerate: bool | None
+    morse_index: int | None
+    multiplicity: int | None
+    residual: float
+    orbit: int = 0
+
+    @property
+    def kind(self) -> str:
+        """``"minimum"``, ``"maximum"``, ``"saddle"`` (real nondegenerate points), ``"degenerate"``,
+        ``"undetermined"`` or ``"complex"``."""
+        if not self.is_real:
+            return "complex"
+        if self.nondegenerate is None:
+            return "undetermined"
+        if not self.nondegenerate:
+            return "degenerate"
+        if self.morse_index == 0:
+            return "minimum"
+        if self.morse_index == len(self.coordinates):
+            return "maximum"
+        return "saddle"
+
+
+def equilibrated_hessian(numeric: NumericSystem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The equilibrated Hessian ``S = D H D`` at ``point`` and the bound ``N`` on its error.
+
+    See the module notes for the error model. Rows whose scale is zero are exact zero rows of
+    ``H`` and are left unscaled.
+    """
+    eps = np.finfo(float).eps
+    gradient, hessian = numeric.gradient_and_hessian(point)
+    step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+    size = max(1.0, float(np.max(np.abs(point), initial=0.0)))
+    delta = 10.0 * max(float(np.max(np.abs(step), initial=0.0)), eps * size)
+    _, scale_here = numeric.scales(point)
+    _, scale_ball = numeric.scales(point, delta)
+    error = (scale_ball - scale_here) + 64 * eps * scale_here
+    row_scale = scale_ball.max(axis=1)
+    d = np.where(row_scale > 0, 1.0 / np.sqrt(np.where(row_scale > 0, row_scale, 1.0)), 1.0)
+    congruence = d[:, None] * d[None, :]
+    return hessian * congruence, error * congruence
+
+
+def singular_values_with_noise(scaled: np.ndarray, noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Singular values ``sigma_k`` of ``scaled`` and first-order bounds ``nu_k`` on their errors."""
+    u, sigma, vh = np.linalg.svd(scaled)
+    bounds = np.einsum("ik,ij,kj->k", np.abs(u), noise, np.abs(vh))
+    return sigma, np.maximum(bounds, len(sigma) * np.finfo(float).eps)
+
+
+def classify_point(
+    numeric: NumericSystem,
+    point: np.ndarray,
+    *,
+    is_real: bool,
+    residual: float,
+    tolerances: Tolerances,
+    orbit: int = 0,
+) -> CriticalPoint:
+    """Classify a refined critical point.
+
+    Parameters
+    ----------
+    numeric : NumericSystem
+        Evaluator of the loss and its derivatives.
+    point : ndarray
+        Refined coordinates (exactly real if ``is_real``).
+    is_real : bool
+    residual : float
+    tolerances : Tolerances
+    orbit : int
+
+    Returns
+    -------
+    CriticalPoint
+
+    Examples
+    --------
+    >>> from algmorse.network import FunctionProblem
+    >>> from algmorse.system import build_system
+    >>> numeric = build_system(FunctionProblem(("x", "y"), "x^2 - y^2")).numeric
+    >>> p = classify_point(numeric, np.zeros(2), is_real=True, residual=0.0, tolerances=Tolerances())
+    >>> p.kind, p.morse_index, p.hessian_rank
+    ('saddle', 1, 2)
+    """
+    value = complex(numeric.loss(point))
+    scaled, noise = equilibrated_hessian(numeric, point)
+    sigma, bounds = singular_values_with_noise(scaled, noise)
+    ratios = sigma / (tolerances.noise_factor * bounds)
+    rank = int(np.sum(ratios > 1))
+    if np.all(ratios > tolerances.nondegenerate_margin):
+        nondegenerate: bool | None = True
+    elif np.any(ratios <= 1):
+        nondegenerate = False
+    else:
+        nondegenerate = None
+    weakest = int(np.argmin(ratios))
+    hessian = numeric.hessian(point)
+    if is_real:
+        real_hessian = hessian.real
+        eigenvalues = tuple(complex(v) for v in np.linalg.eigvalsh((real_hessian + real_hessian.T) / 2))
+        inertia = np.linalg.eigvalsh((scaled.real + scaled.real.T) / 2)
+        morse_index = int(np.sum(inertia < 0)) if nondegenerate else None
+        value = complex(value.real)
+    else:
+        eigenvalues = tuple(sorted((complex(v) for v in np.linalg.eigvals(hessian)), key=lambda z: (z.real, z.imag)))
+        morse_index = None
+    return CriticalPoint(
+        coordinates=tuple(complex(c) for c in point),
+        is_real=is_real,
+        loss=value,
+        hessian_eigenvalues=eigenvalues,
+        hessian_rank=rank,
+        hessian_min_singular_value=float(sigma.min()),
+        hessian_noise_level=float(bounds[weakest]),
+        nondegenerate=nondegenerate,
+        morse_index=morse_index,
+        multiplicity=1 if nondegenerate else None,
+        residual=residual,
+        orbit=orbit,
+    )

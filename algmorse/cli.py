@@ -1,0 +1,112 @@
+"""The ``algmorse`` command line.
+
+``algmorse solve SPEC.toml -o CATALOG.json [--seed N] [--jobs N] [--timeout S]`` solves a spec,
+prints a short summary and writes the catalog; ``algmorse show CATALOG.json`` prints a saved
+catalog as a table. Errors in the input (or a failed backend) print one message to stderr and
+exit with status 2; no traceback, no catalog written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from typing import Sequence
+
+from . import __version__
+from .analyze import analyze
+from .catalog import format_table, load_catalog, write_catalog
+from .errors import AlgmorseError
+from .spec import load_spec
+
+__all__ = ["main"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(prog="algmorse", description="Critical points and Morse verdicts of polynomial losses.")
+    parser.add_argument("--version", action="version", version=f"algmorse {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    solve = commands.add_parser("solve", help="solve a TOML spec and write a catalog")
+    solve.add_argument("spec", help="problem specification (TOML)")
+    solve.add_argument("-o", "--output", required=True, help="catalog file to write (JSON)")
+    solve.add_argument("--seed", type=_seed, help="master seed (default: the spec's, else random and recorded)")
+    solve.add_argument("--jobs", type=_positive_int, help="backend runs in parallel worker processes")
+    solve.add_argument("--timeout", type=_positive_float, help="seconds allowed per backend run")
+    solve.add_argument("--stable-runs", type=_positive_int, help="stop after this many runs in a row add nothing")
+    solve.add_argument("--max-runs", type=_positive_int, help="maximum number of backend runs")
+    solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+    show = commands.add_parser("show", help="print a catalog as a table")
+    show.add_argument("catalog", help="catalog file (JSON)")
+    return parser
+
+
+def _solve(args: argparse.Namespace) -> int:
+    spec = load_spec(args.spec)
+    overrides = {
+        name: value
+        for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout),
+                            ("stable_runs", args.stable_runs), ("max_runs", args.max_runs))
+        if value is not None
+    }
+    options = replace(spec.solve, **overrides)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"  {line}", file=sys.stderr, flush=True)
+
+    catalog = analyze(spec.problem, options=options, progress=progress)
+    write_catalog(catalog, args.output)
+    print(catalog)
+    print(f"catalog written to {args.output}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    print(format_table(load_catalog(args.catalog)))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _solve(args) if args.command == "solve" else _show(args)
+    except AlgmorseError as exc:
+        print(f"algmorse: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("algmorse: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,18 @@
+"""The algmorse fixture library, installed as ``algmorse.polynomials``.
+
+Each ``*.toml`` file in this package is one named case: a problem in the spec format of
+:mod:`algmorse.spec` (``[network]``/``[data]``/``[loss]``/``[regularizer]`` or ``[function]``),
+plus
+
+* ``[case]``: ``description``, one line;
+* ``[expected]``: the known classification, every key optional (absent means unknown):
+  ``isolated``, ``real``, ``degenerate``, ``minima``, ``saddles``, ``maxima`` (counts),
+  ``saddle_indices`` (sorted Morse indices of the saddles), ``minimum_losses`` and
+  ``saddle_losses`` (sorted exact values as rational strings), ``complex_morse`` and ``morse``
+  (booleans);
+* ``[expected.sources]``: how each expected value was established (hand derivation written in
+  the file's comments, or an exact computation such as Singular's ``vdim``).
+
+Read them with :func:`algmorse.library.list_cases` and :func:`algmorse.library.load_case`;
+check a catalog against one with :func:`algmorse.testing.assert_matches_expected`.
+"""

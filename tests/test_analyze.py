@@ -1,0 +1,112 @@
+"""The pipeline with a known-answer backend: stopping rule, completeness, verdict, seeds."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+
+from algmorse import SolveOptions, analyze
+from algmorse.backends.fake import FakeBackend
+from algmorse.errors import BackendCrashed, SpecError
+from algmorse.library import load_case
+from algmorse.network import FunctionProblem
+
+# chain2_l2 by hand: origin, a = b = +-sqrt(9/5), a = -b = +-i sqrt(11/5)
+R, C = math.sqrt(9 / 5), math.sqrt(11 / 5)
+CHAIN2 = [(0, 0), (R, R), (-R, -R), (1j * C, -1j * C), (-1j * C, 1j * C)]
+
+
+def _perturbed(points, delta=1e-5):
+    return [tuple(c + delta * (1 + 1j) for c in p) for p in points]
+
+
+def test_hand_derived_chain_classification_through_the_pipeline():
+    problem = load_case("chain2_l2").spec.problem
+    # one run with every point (slightly off, so refinement matters), plus a NaN endpoint
+    backend = FakeBackend([_perturbed(CHAIN2) + [(float("nan"), 0)]], root_counts={"stable_mixed_volume": 5})
+    catalog = analyze(problem, options=SolveOptions(seed=3), backend=backend)
+    s = catalog.summary
+    assert (s.isolated, s.real, s.minima, s.saddles, s.maxima, s.degenerate) == (5, 3, 2, 1, 0, 0)
+    assert [p.loss.real for p in catalog.minima()] == pytest.approx([19 / 50, 19 / 50], rel=1e-12)
+    (saddle,) = catalog.saddles()
+    assert saddle.morse_index == 1 and saddle.loss.real == pytest.approx(2, rel=1e-14)
+    assert max(abs(c) for c in saddle.coordinates) < 1e-14
+    assert sorted(e.real for e in saddle.hessian_eigenvalues) == pytest.approx([1 / 5 - 2, 1 / 5 + 2])
+    assert catalog.verdict.completeness == "bound-attained"
+    # the total degree is 9 > 5, so zero-dimensionality is not proven here
+    assert catalog.verdict.morse is None and catalog.verdict.complex_morse is None
+    assert len(catalog.provenance.runs) == 1  # the bound was attained: no second run
+
+
+def test_symmetry_and_conjugation_fill_in_missed_points():
+    problem = load_case("chain2_l2").spec.problem
+    # The run reports one point per orbit; the hidden-unit flip (a, b) -> (-a, -b) of the odd
+    # activation t (verified on the loss) and complex conjugation recreate the other two.
+    backend = FakeBackend([_perturbed([(0, 0), (R, R), (1j * C, -1j * C)])])
+    catalog = analyze(problem, options=SolveOptions(seed=1, stable_runs=2), backend=backend)
+    assert catalog.summary.isolated == 5
+    assert catalog.provenance.symmetries == ("flip hidden unit 1 of layer 1",)
+    assert catalog.summary.orbits == 3
+
+
+def test_runs_repeat_until_stable_and_union_is_taken():
+    problem = FunctionProblem(("x",), "x^4/4 - 5*x^2/2 + 2")  # x^3 - 5x: 0, +-sqrt(5)
+    s5 = math.sqrt(5)
+    runs = [[(0.01,)], [(s5 + 0.01,)], [(0.0,)], [(0.0,)], [(0.0,)]]
+    backend = FakeBackend(runs)
+    catalog = analyze(problem, options=SolveOptions(seed=5, stable_runs=2, max_runs=10), backend=backend)
+    # run 2 adds sqrt(5) and, by the flip symmetry, -sqrt(5); runs 3 and 4 add nothing -> stop
+    assert [r.new_points for r in catalog.provenance.runs] == [1, 2, 0, 0]
+    assert catalog.verdict.completeness == "bound-attained" or catalog.verdict.completeness == "stable-runs"
+    # total degree 3 = number of nondegenerate points found: complete and zero-dimensional
+    assert catalog.summary.isolated == 3
+    assert catalog.verdict.morse is True and catalog.verdict.complex_morse is True
+
+
+def test_run_limit_without_stability_is_not_established():
+    problem = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4 - 3*y^2 + x*y")
+    backend = FakeBackend([[]])  # a backend that never finds anything
+    catalog = analyze(problem, options=SolveOptions(seed=5, stable_runs=3, max_runs=2), backend=backend)
+    assert catalog.verdict.completeness == "not-established"
+    assert catalog.verdict.morse is None
+
+
+def test_degenerate_point_is_a_witness_against_morse():
+    problem = FunctionProblem(("x", "y"), "x^3 + y^2")  # origin: Hessian diag(0, 2)
+    catalog = analyze(problem, options=SolveOptions(seed=1), backend=FakeBackend([[(1e-3, 0.01)]]))
+    assert catalog.summary.isolated == 1 and catalog.summary.degenerate == 1
+    assert catalog.verdict.morse is False and catalog.verdict.complex_morse is False
+    assert any(r.code == "degenerate-point" and r.points == (0,) for r in catalog.verdict.reasons)
+
+
+def test_no_critical_points_at_all():
+    catalog = analyze(FunctionProblem(("x", "y"), "x + y^2"), options=SolveOptions(seed=1), backend=FakeBackend([[]]))
+    assert catalog.summary.isolated == 0 and catalog.provenance.runs == ()
+    assert catalog.verdict.morse is True and catalog.verdict.complex_morse is True
+
+
+def test_variable_missing_from_loss_is_a_clear_error():
+    with pytest.raises(SpecError, match="does not depend on y"):
+        analyze(FunctionProblem(("x", "y"), "x^2"), options=SolveOptions(seed=1), backend=FakeBackend([[]]))
+
+
+class _AlwaysCrashing(FakeBackend):
+    def solve(self, polynomials, nvars, *, seed, timeout):
+        raise BackendCrashed("worker died with signal 11", exitcode=-11)
+
+
+def test_every_run_failing_raises_the_backend_error():
+    with pytest.raises(BackendCrashed, match="signal 11"):
+        analyze(FunctionProblem(("x",), "x^4 - x^2"), options=SolveOptions(seed=1, max_runs=3), backend=_AlwaysCrashing([[]]))
+
+
+def test_seed_fixes_the_catalog_and_none_draws_a_recorded_seed():
+    problem = load_case("chain2_l2").spec.problem
+    first = analyze(problem, options=SolveOptions(seed=11), backend=FakeBackend([_perturbed(CHAIN2)]))
+    second = analyze(problem, options=SolveOptions(seed=11), backend=FakeBackend([_perturbed(CHAIN2)]))
+    assert first.critical_points == second.critical_points
+    assert [r.seed for r in first.provenance.runs] == [r.seed for r in second.provenance.runs]
+    drawn = analyze(problem, backend=FakeBackend([_perturbed(CHAIN2)]))
+    assert isinstance(drawn.provenance.seed, int) and drawn.provenance.options["seed"] == drawn.provenance.seed

@@ -1,0 +1,109 @@
+"""Catalog round trip, canonical JSON, atomic writes and load errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import pytest
+
+from algmorse import SolveOptions, analyze
+from algmorse.backends.fake import FakeBackend
+from algmorse.catalog import Catalog, dumps, load_catalog, write_catalog
+from algmorse.errors import CatalogError
+from algmorse.library import load_case
+from algmorse.network import FunctionProblem
+
+R, C = math.sqrt(9 / 5), math.sqrt(11 / 5)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    problem = load_case("chain2_l2").spec.problem
+    points = [(0, 0), (R, R), (-R, -R), (1j * C, -1j * C), (-1j * C, 1j * C)]
+    return analyze(problem, options=SolveOptions(seed=2), backend=FakeBackend([points]))
+
+
+def test_round_trip_through_dict_and_file(catalog, tmp_path):
+    assert Catalog.from_dict(catalog.to_dict()) == catalog
+    path = write_catalog(catalog, tmp_path / "c.json")
+    assert load_catalog(path) == catalog
+    assert json.loads(path.read_text())["schema"] == "algmorse.catalog/1"
+
+
+def test_round_trip_of_function_problem_with_random_generalized_l2(tmp_path):
+    spec_problem = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4")
+    from dataclasses import replace
+    from algmorse.network import Regularizer
+    problem = replace(spec_problem, regularizer=Regularizer("generalized-l2"))
+    catalog = analyze(problem, options=SolveOptions(seed=4, max_runs=2), backend=FakeBackend([[(1.0, 0.0)]]))
+    assert catalog.problem.regularizer.eps is not None  # drawn from the seed and recorded
+    assert load_catalog(write_catalog(catalog, tmp_path / "g.json")) == catalog
+
+
+def test_required_keys_and_canonical_order(catalog):
+    data = catalog.to_dict()
+    assert {"schema", "problem", "variables", "critical_points", "components", "summary", "verdict", "provenance"} <= set(data)
+    assert data["variables"] == ["w1_1_1", "w2_1_1"]
+    point = data["critical_points"][0]
+    assert {"coordinates", "is_real", "loss", "hessian_eigenvalues", "hessian_rank", "nondegenerate",
+            "morse_index", "multiplicity"} <= set(point)
+    assert {"isolated", "real", "degenerate", "minima", "saddles", "maxima"} <= set(data["summary"])
+    assert {"morse", "complex_morse", "completeness", "reasons"} <= set(data["verdict"])
+    assert {"seed", "root_counts", "paths_tracked", "seconds", "backend_version", "algmorse_version"} <= set(data["provenance"])
+    # real points first, by loss: the two minima (19/50) then the saddle (2), then complex ones
+    kinds = [p["type"] for p in data["critical_points"]]
+    assert kinds == ["minimum", "minimum", "saddle", "complex", "complex"]
+
+
+def test_same_points_in_another_order_give_the_same_bytes():
+    problem = load_case("chain2_l2").spec.problem
+    points = [(0, 0), (R, R), (-R, -R), (1j * C, -1j * C), (-1j * C, 1j * C)]
+    a = analyze(problem, options=SolveOptions(seed=2), backend=FakeBackend([points]))
+    b = analyze(problem, options=SolveOptions(seed=2), backend=FakeBackend([points[::-1]]))
+    strip = lambda c: {k: v for k, v in json.loads(dumps(c)).items() if k != "provenance"}
+    assert strip(a) == strip(b)
+
+
+def test_failed_write_leaves_nothing_behind(catalog, tmp_path, monkeypatch):
+    target = tmp_path / "c.json"
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_catalog(catalog, target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_into_missing_directory_is_a_clear_error(catalog, tmp_path):
+    with pytest.raises(CatalogError, match="cannot write"):
+        write_catalog(catalog, tmp_path / "no" / "such" / "c.json")
+
+
+@pytest.mark.parametrize("content,message", [
+    ("not json", "not JSON"),
+    ('{"schema": "algmorse.catalog/9"}', "unsupported catalog schema"),
+    ('{"schema": "algmorse.catalog/1"}', "missing field"),
+    ("[1, 2]", "JSON object"),
+])
+def test_bad_catalog_files(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CatalogError, match="cannot read"):
+        load_catalog(tmp_path / "nope.json")
+
+
+def test_printing_summarises(catalog):
+    text = str(catalog)
+    assert text.startswith("Catalog: 5 isolated critical points (3 real, 2 complex)")
+    assert "minima 2, saddles 1, maxima 0" in text
+    assert repr(catalog).startswith("<Catalog: 5 isolated")
+    assert "<table>" in catalog._repr_html_()

@@ -1,0 +1,81 @@
+"""Hessian rank with scaling, degeneracy and Morse indices, against hand derivations."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from algmorse.classify import classify_point
+from algmorse.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem
+from algmorse.options import Tolerances
+from algmorse.refine import newton
+from algmorse.system import build_system
+
+
+def _classify(expression, variables, point):
+    numeric = build_system(FunctionProblem(tuple(variables), expression)).numeric
+    return classify_point(numeric, np.array(point, dtype=float), is_real=True, residual=0.0, tolerances=Tolerances())
+
+
+@pytest.mark.parametrize("expression,index,kind", [
+    ("x^2 + y^2 + z^2", 0, "minimum"),
+    ("x^2 - y^2 + z^2", 1, "saddle"),
+    ("x^2 - y^2 - z^2", 2, "saddle"),
+    ("-x^2 - y^2 - z^2", 3, "maximum"),
+])
+def test_morse_index_at_origin(expression, index, kind):
+    point = _classify(expression, "xyz", [0, 0, 0])
+    assert point.nondegenerate is True and point.morse_index == index and point.kind == kind
+    assert point.hessian_rank == 3 and point.multiplicity == 1
+
+
+def test_degenerate_point_has_deficient_rank_and_no_index():
+    # h = x^3 + y^2: Hessian diag(6x, 2) = diag(0, 2) at the origin.
+    point = _classify("x^3 + y^2", "xy", [0, 0])
+    assert point.nondegenerate is False and point.hessian_rank == 1
+    assert point.morse_index is None and point.multiplicity is None and point.kind == "degenerate"
+    assert sorted(e.real for e in point.hessian_eigenvalues) == [0.0, 2.0]
+
+
+def test_badly_scaled_regular_point_is_nondegenerate():
+    # phcpack-backend-facts.md "rank pitfall": [1,1,1] network, activation t + t^2, no
+    # regularizer, X = [1,2,3], Y = [2,1,3], loss without 1/2. At w = (-0.0698, -16.2) the raw
+    # Hessian's singular values differ by a factor ~2e-7, yet the root is regular.
+    ones = (Fraction(1),), (Fraction(2),), (Fraction(3),)
+    targets = (Fraction(2),), (Fraction(1),), (Fraction(3),)
+    problem = NetworkProblem(Network((1, 1, 1), Activation.from_coefficients([0, 1, 1])), Dataset(ones, targets), Fraction(1))
+    numeric = build_system(problem).numeric
+    root, converged = newton(numeric, np.array([-0.0698, -16.2]))
+    assert converged
+    raw = np.linalg.svd(numeric.hessian(root), compute_uv=False)
+    assert raw.min() / raw.max() < 1e-6  # a naive relative threshold of 1e-6 would call it singular
+    point = classify_point(numeric, root, is_real=True, residual=0.0, tolerances=Tolerances())
+    assert point.nondegenerate is True and point.hessian_rank == 2 and point.kind == "minimum"
+    assert point.hessian_min_singular_value > 1e6 * point.hessian_noise_level
+
+
+def test_point_on_a_curve_of_critical_points_is_degenerate():
+    # h = (x y - 1)^2: the hyperbola x y = 1 is critical; Hessian rank 1 along it.
+    numeric = build_system(FunctionProblem(("x", "y"), "(x*y - 1)^2")).numeric
+    root, converged = newton(numeric, np.array([2.1, 0.52]))
+    assert converged and abs(root[0] * root[1] - 1) < 1e-14
+    point = classify_point(numeric, root, is_real=True, residual=0.0, tolerances=Tolerances())
+    assert point.nondegenerate is False and point.hessian_rank == 1
+
+
+def test_nearly_degenerate_but_regular_point_is_not_called_degenerate():
+    # h = x^3/3 - c x + y^2 has regular critical points at x = +-sqrt(c); Hessian diag(2x, 2).
+    numeric = build_system(FunctionProblem(("x", "y"), "x^3/3 - x/1000000 + y^2")).numeric
+    root, _ = newton(numeric, np.array([1.1e-3, 0.0]))
+    point = classify_point(numeric, root, is_real=True, residual=0.0, tolerances=Tolerances())
+    assert point.nondegenerate is True and point.kind == "minimum"
+
+
+def test_complex_point_has_no_morse_index():
+    numeric = build_system(FunctionProblem(("x",), "x^3/3 + x")).numeric  # critical at x = +-i
+    point = classify_point(numeric, np.array([1j]), is_real=False, residual=0.0, tolerances=Tolerances())
+    assert point.kind == "complex" and point.morse_index is None and point.nondegenerate is True
+    assert point.hessian_eigenvalues[0] == pytest.approx(2j)
+    assert point.loss == pytest.approx(1j * (-1 / 3) + 1j)
