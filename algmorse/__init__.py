@@ -16,7 +16,7 @@ Examples
 
 __version__ = "0.1.0"
 
-from .analyze import analyze
+from .pipeline import analyze
 from .catalog import Catalog, Summary, load_catalog, write_catalog
 from .classify import CriticalPoint
 from .errors import AlgmorseError, BackendCrashed, BackendError, BackendTimeout, BackendUnavailable, CatalogError, SpecError

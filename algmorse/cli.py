@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from . import __version__
-from .analyze import analyze
+from .pipeline import analyze
 from .catalog import format_table, load_catalog, write_catalog
 from .errors import AlgmorseError
 from .spec import load_spec

@@ -125,11 +125,33 @@ def refine_point(numeric: NumericSystem, start: np.ndarray, tolerances: Toleranc
     if float(np.max(np.abs(point.imag), initial=0.0)) <= tolerances.real_atol + tolerances.real_rtol * size:
         real_point, real_converged = newton(numeric, point.real.copy())
         if real_converged and relative_residual(numeric, real_point) <= tolerances.residual_rtol:
-            return RefinedPoint(real_point.astype(complex), True, relative_residual(numeric, real_point))
+            real = RefinedPoint(real_point.astype(complex), True, relative_residual(numeric, real_point))
+            return _snap_zeros(numeric, real, tolerances)
     residual = relative_residual(numeric, point)
     if residual > tolerances.residual_rtol:
         return None
-    return RefinedPoint(point, False, residual)
+    return _snap_zeros(numeric, RefinedPoint(point, False, residual), tolerances)
+
+
+def _snap_zeros(numeric: NumericSystem, refined: RefinedPoint, tolerances: Tolerances) -> RefinedPoint:
+    """Set real or imaginary parts below ``1e-12 max(1, |a|)`` to exactly zero if the residual stays small.
+
+    Points on a coordinate subspace that the gradient flow leaves invariant (a hidden unit
+    with zero incoming and outgoing weights, see ``solving-strategy.md``) come back from a
+    backend with coordinates like ``1e-90``; writing them as 0 is both truer and clearer.
+    """
+    point = refined.coordinates
+    limit = 1e-12 * max(1.0, float(np.max(np.abs(point), initial=0.0)))
+    real, imag = point.real, point.imag
+    tiny_real = (np.abs(real) < limit) & (real != 0)
+    tiny_imag = (np.abs(imag) < limit) & (imag != 0)
+    if not (tiny_real.any() or tiny_imag.any()):
+        return refined
+    snapped = np.where(tiny_real, 0.0, real) + 1j * np.where(tiny_imag, 0.0, imag)
+    residual = relative_residual(numeric, snapped)
+    if residual > tolerances.residual_rtol:
+        return refined
+    return RefinedPoint(snapped, refined.is_real, residual)
 
 
 class PointSet:

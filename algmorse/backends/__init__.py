@@ -53,10 +53,10 @@ def get_backend(name: str, **options: Any) -> Backend:
     --------
     >>> get_backend("fake", runs=[[(1.0,)]]).name
     'fake'
-    >>> get_backend("mathematica")
+    >>> get_backend("hc")
     Traceback (most recent call last):
     ...
-    algmorse.errors.BackendUnavailable: unknown backend 'mathematica'; choose one of ['phcpack', 'fake'].
+    algmorse.errors.BackendUnavailable: unknown backend 'hc'; choose one of ['phcpack', 'fake'].
     """
     try:
         factory = _BACKENDS[name]
