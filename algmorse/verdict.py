@@ -34,7 +34,7 @@ Completeness = Literal["exact-count", "bound-attained", "stable-runs", "not-esta
 
 BOUND_NAMES: tuple[str, ...] = (
     "total_degree",
-    "multihomogeneous_bezout",
+    "m_homogeneous_bezout",
     "linear_product_bezout",
     "stable_mixed_volume",
 )
