@@ -99,7 +99,8 @@ def analyze(
     points = _classify(system, search.found.points, tolerances)
     seconds["classify"] = time.perf_counter() - started
 
-    completeness, completeness_reason = decide_completeness(points, root_counts, search.stable, options.stable_runs)
+    failed = sum(r.error is not None for r in search.runs)
+    completeness, completeness_reason = decide_completeness(points, root_counts, search.stable, options.stable_runs, failed)
     if any(_is_nonzero_constant(g) for g in system.gradient):
         completeness = "bound-attained"
     verdict = decide_verdict(points, completeness=completeness, completeness_reason=completeness_reason,

@@ -72,9 +72,19 @@ class Verdict:
 
 
 def decide_completeness(
+    points: Sequence[CriticalPoint], root_counts: dict[str, int], stable: bool, stable_runs: int, failed_runs: int = 0
+) -> tuple[Completeness, Reason]:
+    """How complete the found isolated set is, with the reason (failed runs are mentioned)."""
+    completeness, reason = _completeness(points, root_counts, stable, stable_runs)
+    if failed_runs:
+        reason = Reason(code=reason.code, message=f"{reason.message} {failed_runs} backend run(s) failed "
+                        "(crash or timeout; see provenance.runs) and did not count.")
+    return completeness, reason
+
+
+def _completeness(
     points: Sequence[CriticalPoint], root_counts: dict[str, int], stable: bool, stable_runs: int
 ) -> tuple[Completeness, Reason]:
-    """How complete the found isolated set is, with the reason."""
     regular = sum(1 for p in points if p.nondegenerate)
     all_regular = regular == len(points)
     for name in BOUND_NAMES:

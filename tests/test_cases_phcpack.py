@@ -19,3 +19,20 @@ def test_case_matches_expected(name):
     assert catalog.summary.degenerate == 0 and catalog.summary.undetermined == 0
     assert all(p.multiplicity == 1 for p in catalog.critical_points)
     assert catalog.verdict.completeness in ("bound-attained", "stable-runs")
+
+
+def _points_bytes(catalog):
+    from algmorse.catalog import dumps
+    import json
+
+    return json.dumps(json.loads(dumps(catalog))["critical_points"], sort_keys=True)
+
+
+def test_seed_fixes_the_catalog_whatever_the_number_of_jobs():
+    problem = load_case("net121_sq_l2").spec.problem
+    one = analyze(problem, options=SolveOptions(seed=7, jobs=1))
+    again = analyze(problem, options=SolveOptions(seed=7, jobs=1))
+    two = analyze(problem, options=SolveOptions(seed=7, jobs=2))
+    assert _points_bytes(one) == _points_bytes(again) == _points_bytes(two)
+    assert [r.seed for r in one.provenance.runs] == [r.seed for r in two.provenance.runs]
+    assert one.provenance.backend_version.startswith("2.4")

@@ -110,3 +110,22 @@ def test_seed_fixes_the_catalog_and_none_draws_a_recorded_seed():
     assert [r.seed for r in first.provenance.runs] == [r.seed for r in second.provenance.runs]
     drawn = analyze(problem, backend=FakeBackend([_perturbed(CHAIN2)]))
     assert isinstance(drawn.provenance.seed, int) and drawn.provenance.options["seed"] == drawn.provenance.seed
+
+
+class _FailsEveryOtherRun(FakeBackend):
+    def solve(self, polynomials, nvars, *, seed, timeout):
+        self.calls = getattr(self, "calls", 0) + 1
+        if self.calls % 2:
+            raise BackendCrashed("worker died with signal 11", exitcode=-11)
+        return super().solve(polynomials, nvars, seed=seed, timeout=timeout)
+
+
+def test_failed_runs_are_recorded_and_do_not_count_towards_stability():
+    problem = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4 - 3*y^2 + x*y")
+    backend = _FailsEveryOtherRun([[(1.2, 1.3)]])
+    catalog = analyze(problem, options=SolveOptions(seed=1, stable_runs=2, max_runs=8), backend=backend)
+    errors = [r.error for r in catalog.provenance.runs]
+    assert errors[0] == errors[2] == errors[4] == "worker died with signal 11"
+    assert errors[1] is None and errors[3] is None and errors[5] is None
+    assert len(errors) == 6  # successes at runs 2, 4, 6; the last two added nothing
+    assert "3 backend run(s) failed" in catalog.verdict.reasons[0].message
