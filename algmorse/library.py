@@ -38,6 +38,8 @@ class Case:
         Expected values (see :mod:`algmorse.polynomials` for the keys).
     sources : dict
         How each expected value was established.
+    slow : bool
+        Whether solving it takes minutes (``slow = true`` in ``[case]``).
     """
 
     name: str
@@ -45,6 +47,7 @@ class Case:
     spec: Spec
     expected: dict[str, Any]
     sources: dict[str, str]
+    slow: bool = False
 
 
 def list_cases() -> list[str]:
@@ -74,4 +77,5 @@ def load_case(name: str) -> Case:
         spec=parse_spec(data, source=f"{_PACKAGE}/{name}.toml"),
         expected=expected,
         sources=sources,
+        slow=bool(meta.get("slow", False)),
     )

@@ -4,7 +4,7 @@ Each ``*.toml`` file in this package is one named case: a problem in the spec fo
 :mod:`algmorse.spec` (``[network]``/``[data]``/``[loss]``/``[regularizer]`` or ``[function]``),
 plus
 
-* ``[case]``: ``description``, one line;
+* ``[case]``: ``description``, one line, and optionally ``slow = true`` (solving takes minutes);
 * ``[expected]``: the known classification, every key optional (absent means unknown):
   ``isolated``, ``real``, ``degenerate``, ``minima``, ``saddles``, ``maxima`` (counts),
   ``saddle_indices`` (sorted Morse indices of the saddles), ``minimum_losses`` and

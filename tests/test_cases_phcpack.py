@@ -11,7 +11,9 @@ from algmorse.testing import assert_matches_expected
 pytestmark = pytest.mark.phcpack
 
 
-@pytest.mark.parametrize("name", list_cases())
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.slow) if load_case(name).slow else name for name in list_cases()
+])
 def test_case_matches_expected(name):
     case = load_case(name)
     catalog = analyze(case.spec.problem, options=SolveOptions(seed=1, stable_runs=2))
