@@ -280,6 +280,7 @@ def _point_to_dict(p: CriticalPoint) -> dict[str, Any]:
         "nondegenerate": p.nondegenerate,
         "morse_index": p.morse_index,
         "multiplicity": p.multiplicity,
+        "isolated": p.isolated,
         "residual": p.residual,
         "orbit": p.orbit,
         "type": p.kind,
@@ -298,6 +299,7 @@ def _point_from_dict(d: dict[str, Any]) -> CriticalPoint:
         nondegenerate=d["nondegenerate"],
         morse_index=d["morse_index"],
         multiplicity=d["multiplicity"],
+        isolated=d["isolated"],
         residual=float(d["residual"]),
         orbit=int(d["orbit"]),
     )

@@ -8,9 +8,11 @@ pitfall": at ``w = (-0.0698, -16.2)`` the Hessian's singular values differ by 1e
 is regular). So the decision compares the Hessian with a bound on its own error:
 
 * the error matrix ``E``: rounding (``64 eps`` times each entry's evaluation scale, the sum of the
-  absolute values of its terms) plus the effect of the point's uncertainty ``delta`` (10 times
-  the Newton step at the point, at least ``eps max(1, |a|)``), bounded by the growth of the
-  evaluation scale from ``|a|`` to ``|a| + delta``;
+  absolute values of its terms) plus the effect of the point's uncertainty ``delta``, bounded by
+  the growth of the evaluation scale from ``|a|`` to ``|a| + delta``. The uncertainty is the
+  first-order forward error ``|H^-1| (|g| + rounding of g)`` (times 10): near a singular Hessian
+  a root is poorly determined (a double root is only known to ``sqrt(eps)``), and the noise bound
+  says so;
 * equilibration ``S = D H D``, ``N = D E D`` with ``D_i = 1 / sqrt(max_j s_ij)`` (``s`` the scale
   at ``|a| + delta``), which makes the comparison independent of the variables' units
   (singularity and inertia are invariant under this congruence);
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .multiplicity import local_structure
 from .numeric import NumericSystem
 from .options import Tolerances
 
@@ -64,7 +67,13 @@ class CriticalPoint:
     morse_index : int or None
         Number of negative Hessian eigenvalues; ``None`` unless real and nondegenerate.
     multiplicity : int or None
-        1 for a nondegenerate point; ``None`` (not computed) otherwise.
+        1 for a nondegenerate point; for a degenerate or undetermined one, the dimension of
+        its local dual space when that closes (see :mod:`algmorse.multiplicity`); ``None``
+        when it does not close within the computation budget (typically a point on a
+        positive-dimensional component).
+    isolated : bool or None
+        ``True`` when the point is proven isolated (invertible Hessian, or closed dual space);
+        ``None`` when not established.
     residual : float
         Gradient size relative to its evaluation scale after refinement.
     orbit : int
@@ -81,6 +90,7 @@ class CriticalPoint:
     nondegenerate: bool | None
     morse_index: int | None
     multiplicity: int | None
+    isolated: bool | None
     residual: float
     orbit: int = 0
 
@@ -108,17 +118,39 @@ def equilibrated_hessian(numeric: NumericSystem, point: np.ndarray) -> tuple[np.
     ``H`` and are left unscaled.
     """
     eps = np.finfo(float).eps
-    gradient, hessian = numeric.gradient_and_hessian(point)
-    step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
     size = max(1.0, float(np.max(np.abs(point), initial=0.0)))
-    delta = 10.0 * max(float(np.max(np.abs(step), initial=0.0)), eps * size)
+    delta = _position_uncertainty(numeric, point)
     _, scale_here = numeric.scales(point)
-    _, scale_ball = numeric.scales(point, delta)
+    _, scale_ball = numeric.scales(point, np.minimum(delta, size))
     error = (scale_ball - scale_here) + 64 * eps * scale_here
-    row_scale = scale_ball.max(axis=1)
-    d = np.where(row_scale > 0, 1.0 / np.sqrt(np.where(row_scale > 0, row_scale, 1.0)), 1.0)
+    d = _row_scaling(scale_ball)
     congruence = d[:, None] * d[None, :]
-    return hessian * congruence, error * congruence
+    return numeric.hessian(point) * congruence, error * congruence
+
+
+def _row_scaling(scale: np.ndarray) -> np.ndarray:
+    rows = scale.max(axis=1)
+    return np.where(rows > 0, 1.0 / np.sqrt(np.where(rows > 0, rows, 1.0)), 1.0)
+
+
+def _position_uncertainty(numeric: NumericSystem, point: np.ndarray) -> np.ndarray:
+    """Per-coordinate bound on how far the true critical point may be from ``point``.
+
+    The gradient is known only up to its residual plus rounding (``64 eps`` times its
+    evaluation scale); to first order the root moves by ``|H^-1|`` times that (computed as
+    ``D |S^+| D`` in the equilibrated frame, so bad units do not inflate it). Near a singular
+    Hessian this is large, as it should be: the point is then poorly determined. The result is
+    multiplied by 10 for safety and is at least ``eps max(1, |a|)``.
+    """
+    eps = np.finfo(float).eps
+    gradient, hessian = numeric.gradient_and_hessian(point)
+    gradient_scale, hessian_scale = numeric.scales(point)
+    d = _row_scaling(hessian_scale)
+    scaled = hessian * d[:, None] * d[None, :]
+    inverse = np.abs(np.linalg.pinv(scaled, rcond=1e-15))
+    uncertainty = d * (inverse @ (d * (np.abs(gradient) + 64 * eps * gradient_scale)))
+    size = max(1.0, float(np.max(np.abs(point), initial=0.0)))
+    return np.maximum(10.0 * uncertainty, eps * size)
 
 
 def singular_values_with_noise(scaled: np.ndarray, noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -185,6 +217,7 @@ def classify_point(
     else:
         eigenvalues = tuple(sorted((complex(v) for v in np.linalg.eigvals(hessian)), key=lambda z: (z.real, z.imag)))
         morse_index = None
+    structure = None if nondegenerate else local_structure(numeric, point)
     return CriticalPoint(
         coordinates=tuple(complex(c) for c in point),
         is_real=is_real,
@@ -195,7 +228,8 @@ def classify_point(
         hessian_noise_level=float(bounds[weakest]),
         nondegenerate=nondegenerate,
         morse_index=morse_index,
-        multiplicity=1 if nondegenerate else None,
+        multiplicity=1 if nondegenerate else structure.multiplicity,
+        isolated=True if nondegenerate else structure.isolated,
         residual=residual,
         orbit=orbit,
     )

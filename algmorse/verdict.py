@@ -121,12 +121,22 @@ def decide_verdict(
     degenerate_real = tuple(i for i in degenerate if points[i].is_real)
     undetermined = tuple(i for i, p in enumerate(points) if p.nondegenerate is None)
     undetermined_real = tuple(i for i in undetermined if points[i].is_real)
-    if degenerate:
+    multiple = tuple(i for i in degenerate if points[i].isolated)
+    unclosed = tuple(i for i in degenerate if not points[i].isolated)
+    if multiple:
+        orders = ", ".join(f"#{i}: {points[i].multiplicity}" for i in multiple)
+        reasons.append(Reason(
+            code="multiple-point",
+            message=f"{len(multiple)} isolated critical point(s) of multiplicity > 1 (closed local dual space; "
+            f"multiplicities {orders}).",
+            points=multiple,
+        ))
+    if unclosed:
         reasons.append(Reason(
             code="degenerate-point",
-            message=f"{len(degenerate)} critical point(s) with a singular Hessian ({len(degenerate_real)} real): "
-            "an isolated multiple point or a point on a positive-dimensional component.",
-            points=degenerate,
+            message=f"{len(unclosed)} critical point(s) with a singular Hessian whose local dual space does not close "
+            "within the budget: most likely on a positive-dimensional component.",
+            points=unclosed,
         ))
     if undetermined:
         reasons.append(Reason(

@@ -8,6 +8,8 @@ import pytest
 
 from algmorse.backends.phcpack import is_available
 
+collect_ignore = ["doubles"]  # stand-in worker scripts, run as subprocesses, never imported
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip ``phcpack`` tests without PHCpack, except on CI, where that is an error."""

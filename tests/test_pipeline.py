@@ -78,7 +78,8 @@ def test_degenerate_point_is_a_witness_against_morse():
     catalog = analyze(problem, options=SolveOptions(seed=1), backend=FakeBackend([[(1e-3, 0.01)]]))
     assert catalog.summary.isolated == 1 and catalog.summary.degenerate == 1
     assert catalog.verdict.morse is False and catalog.verdict.complex_morse is False
-    assert any(r.code == "degenerate-point" and r.points == (0,) for r in catalog.verdict.reasons)
+    assert any(r.code == "multiple-point" and r.points == (0,) and "#0: 2" in r.message for r in catalog.verdict.reasons)
+    assert catalog.critical_points[0].multiplicity == 2
 
 
 def test_no_critical_points_at_all():
