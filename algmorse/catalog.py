@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .classify import CriticalPoint
+from .core_locus import Stratum
 from .errors import AlgmorseError, CatalogError
 from .network import Problem
 from .spec import parse_spec, problem_to_spec
@@ -102,6 +103,8 @@ class Catalog:
         In canonical order.
     components : tuple
         Positive-dimensional components (not computed yet: always empty).
+    core_locus : tuple of Stratum
+        Strata of the multiplicative regularizer's core locus (empty for other regularizers).
     summary : Summary
     verdict : Verdict
     provenance : Provenance
@@ -111,6 +114,7 @@ class Catalog:
     variables: tuple[str, ...]
     critical_points: tuple[CriticalPoint, ...]
     components: tuple = ()
+    core_locus: tuple[Stratum, ...] = ()
     summary: Summary
     verdict: Verdict
     provenance: Provenance
@@ -145,6 +149,8 @@ class Catalog:
             "variables": list(self.variables),
             "critical_points": [_point_to_dict(p) for p in self.critical_points],
             "components": list(self.components),
+            "core_locus": [{**_record_to_dict(s), "zero_matrices": list(s.zero_matrices), "components": list(s.components)}
+                           for s in self.core_locus],
             "summary": _record_to_dict(self.summary),
             "verdict": {
                 "morse": self.verdict.morse,
@@ -177,6 +183,10 @@ class Catalog:
                 variables=tuple(data["variables"]),
                 critical_points=tuple(_point_from_dict(p) for p in data["critical_points"]),
                 components=tuple(data["components"]),
+                core_locus=tuple(
+                    Stratum(**{**s, "zero_matrices": tuple(s["zero_matrices"]), "components": tuple(s["components"])})
+                    for s in data["core_locus"]
+                ),
                 summary=Summary(**data["summary"]),
                 verdict=Verdict(
                     morse=verdict["morse"],
@@ -237,6 +247,13 @@ def format_summary(catalog: Catalog) -> str:
         f"completeness: {v.completeness}",
     ]
     lines += [f"  - {r.message}" for r in v.reasons]
+    if catalog.core_locus:
+        lines.append("  core locus of the multiplicative regularizer (strata W_k = 0 for k in S):")
+        for stratum in catalog.core_locus:
+            lines.append(
+                f"    S = {{{', '.join(map(str, stratum.zero_matrices))}}}: dimension {stratum.dimension}, R vanishes to order "
+                f"{stratum.vanishing_order}, critical: {_yes(stratum.critical)}, Hessian vanishes: {_yes(stratum.hessian_vanishes)}"
+            )
     counts = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(prov.root_counts.items()))
     lines.append(f"  seed {prov.seed}; {len(prov.runs)} runs, {prov.paths_tracked} paths; root counts: {counts or 'none'}")
     return "\n".join(lines)
@@ -252,6 +269,10 @@ def format_table(catalog: Catalog) -> str:
             f"{p.hessian_min_singular_value:>8.1e}  {_fmt_point(p.coordinates)}"
         )
     return "\n".join(lines)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _verdict_word(value: bool | None) -> str:

@@ -24,6 +24,7 @@ from .backends import get_backend
 from .backends.base import Backend, RawSolve
 from .catalog import Catalog, Provenance, RunRecord, Summary
 from .classify import CriticalPoint, classify_point
+from .core_locus import core_locus
 from .errors import BackendError, SpecError
 from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
@@ -123,6 +124,7 @@ def analyze(
         problem=problem,
         variables=system.variables,
         critical_points=points,
+        core_locus=core_locus(problem, system),
         summary=Summary.of(points),
         verdict=verdict,
         provenance=provenance,

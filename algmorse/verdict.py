@@ -104,7 +104,8 @@ def _completeness(
         )
     return "not-established", Reason(
         code="completeness",
-        message=f"runs kept adding points until the run limit; the set may be incomplete ({bounds}).",
+        message=f"the run limit was reached before {stable_runs} consecutive runs added nothing; the set may be "
+        f"incomplete (root counts: {bounds or 'none computed'}).",
     )
 
 

@@ -4,21 +4,41 @@ Run by file path, never imported by the parent's solve path::
 
     python _phcpack_worker.py REQUEST.json ANSWER.json
 
-The request is a JSON object::
+The request is a JSON object whose ``"task"`` is ``"solve"`` (the default), ``"decompose"`` or
+``"membership"``. Every request has ``"seed"`` and ``"log"`` (fds 1 and 2 go to this file).
+Points travel as lists of ``[re, im]`` pairs in the order of ``"variables"``.
+
+``"solve"``, the blackbox solver::
 
     {"polynomials": ["+1.0E+00*x1^2 -4.0E+00*x2;", ...],   # PHCpack strings ending in ';'
-     "nvars": 2, "variables": ["x1", "x2"], "seed": 42,
-     "log": "/path/to/log",                                  # fds 1 and 2 go here
+     "nvars": 2, "variables": ["x1", "x2"], "seed": 42, "log": "/path/to/log",
      "silent": false}                                        # optional, see below
 
-The answer, written atomically (temporary file + ``os.replace``), is either::
+    answer: {"ok": true, "endpoints": [{"coordinates": [[re, im], ...], "err": .., "rco": ..,
+                                        "res": .., "m": ..}, ...],
+             "root_counts": {"total_degree": .., "mixed_volume": .., ...},
+             "paths_tracked": int or null, "dropped_nonfinite": k, "phcpack_version": "2.4.86"}
 
-    {"ok": true, "endpoints": [{"coordinates": [[re, im], ...], "err": .., "rco": ..,
-                                "res": .., "m": ..}, ...],
-     "root_counts": {"total_degree": .., "mixed_volume": .., ...},
-     "paths_tracked": int or null, "dropped_nonfinite": k, "phcpack_version": "2.4.86"}
+``"decompose"``, a numerical irreducible decomposition (cascade, filter, monodromy factoring);
+same fields as ``"solve"`` plus ``"topdim"`` (optional, default ``nvars - 1``)::
 
-or ``{"ok": false, "error": "..."}`` with exit status 1.
+    answer: {"ok": true,
+             "components": [{"dimension": d, "points": [point, ...],
+                             "slices": [[[re, im], ...], ...],   # d lists of n + 1 coefficients
+                             "embedded_system": ["...;", ...], "trace_error": float or null},
+                            ...],                                # by decreasing dimension
+             "isolated_candidates": [point, ...], "dropped_nonfinite": k,
+             "phcpack_version": "2.4.86"}
+
+``"membership"``, the homotopy membership test against one component::
+
+    {"task": "membership", "embedded_system": [...], "dimension": d,
+     "witness_points": [point, ...], "points": [point, ...], "variables": [...], "seed", "log"}
+
+    answer: {"ok": true, "members": [true, false, ...], "phcpack_version": "2.4.86"}
+
+Any failure gives ``{"ok": false, "error": "..."}`` with exit status 1. Answers are written
+atomically (temporary file + ``os.replace``).
 
 This file uses the standard library and ``phcpy`` only (no numpy, sympy or algmorse imports) so
 that it runs under whichever interpreter phcpy was built for. Everything it works around is
@@ -31,6 +51,9 @@ documented in ``shared/notes/phcpack-backend-facts.md``:
 * that text lives in a 1024-character C buffer which overflows for large systems (B2); with
   ``"silent": true`` (default: ``nvars >= 8``) the worker warms up with a tiny verbose solve,
   solves silently and checks the returned root count against the stable mixed volume;
+* ``phcpy.factor.solve`` and the cascades share the B1 bug, so decompositions go through
+  ``phcpy.factor.polysys_solve(verbose=False)`` (the Ada engine behind ``phc -B``), whose
+  witness sets are then factored by monodromy with ``phcpy.factor.factor``;
 * coordinates come back in order of first appearance in the input (B7) and may be NaN (B6), so
   solutions are parsed here, by variable name, tolerating unparsable numbers.
 """
@@ -56,10 +79,20 @@ _ROOT_COUNT_KEYS = {
     "stable mixed volume": "stable_mixed_volume",
 }
 _M_HOMOGENEOUS = re.compile(r"^\d+-homogeneous Bezout number$")
+_NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[Ee][+-]?\d+)?"
+_REAL = re.compile(rf"{_NUMBER}")
+_COMPLEX = re.compile(rf"(?P<re>[+-]?{_NUMBER})?(?:(?P<im>[+-]?{_NUMBER})\*i)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SLACK_NAME = re.compile(r"zz\d+")
+_EXPONENT_MARK = re.compile(r"(?:^|[^A-Za-z0-9_])[0-9.]+[Ee]$")
 
 
 class SolutionFormatError(ValueError):
     """A PHCpack solution string lacks a field the worker needs (not a NaN: a format change)."""
+
+
+class EmbeddingFormatError(ValueError):
+    """An embedded system does not have the shape the worker relies on (linear slices last)."""
 
 
 def parse_root_counts(text: str) -> dict[str, int]:
@@ -168,6 +201,136 @@ def _int_or_none(text: str) -> int | None:
         return None
 
 
+def _signed_terms(polynomial: str) -> list[tuple[int, str]]:
+    """Split a PHCpack polynomial at its top-level signs into ``(sign, term)`` pairs.
+
+    Signs inside parentheses (complex coefficients) and exponent signs (``2.5E-01``) do not
+    split; the trailing ``;`` is ignored.
+    """
+    terms: list[tuple[int, str]] = []
+    sign, chunk, depth = 1, "", 0
+    for char in polynomial.strip().rstrip(";"):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and char in "+-" and not _EXPONENT_MARK.search(chunk):
+            if chunk.strip():
+                terms.append((sign, chunk.strip()))
+                sign, chunk = 1, ""
+            if char == "-":
+                sign = -sign
+            continue
+        chunk += char
+    if chunk.strip():
+        terms.append((sign, chunk.strip()))
+    return terms
+
+
+def _coefficient(text: str) -> complex:
+    """Parse a PHCpack coefficient: a real number or ``(re + im*i)`` (spaces allowed)."""
+    compact = text.replace(" ", "")
+    if _REAL.fullmatch(compact):
+        return complex(float(compact))
+    if compact.startswith("(") and compact.endswith(")"):
+        match = _COMPLEX.fullmatch(compact[1:-1])
+        if match is not None and (match.group("re") or match.group("im")):
+            return complex(float(match.group("re") or 0.0), float(match.group("im") or 0.0))
+    raise EmbeddingFormatError(f"unreadable coefficient {text!r}")
+
+
+def _linear_term(term: str) -> tuple[complex, str | None]:
+    """Split a term of a linear polynomial into its coefficient and variable (None: constant).
+
+    Raises
+    ------
+    EmbeddingFormatError
+        If the term is not ``coefficient``, ``name`` or ``coefficient*name``.
+    """
+    compact = term.replace(" ", "")
+    head, _, tail = compact.rpartition("*")
+    if compact.endswith(")") or _REAL.fullmatch(tail):
+        return _coefficient(compact), None
+    if not _NAME.fullmatch(tail):
+        raise EmbeddingFormatError(f"term {term!r} is not linear")
+    return (_coefficient(head) if head else 1 + 0j), tail
+
+
+def affine_slices(
+    embedded: list[str], dimension: int, variables: list[str]
+) -> list[list[complex]]:
+    """Read the slicing hyperplanes of a witness set, restricted to the original variables.
+
+    PHCpack embeds a square system ``f`` in ``n`` variables for dimension ``d`` as ``n + d``
+    equations in ``x1..xn, zz1..zzd``: the ``n`` equations ``f_i + sum_j g_ij zz_j`` followed by
+    ``d`` random affine equations ``c0 + sum_k c_k x_k + sum_j s_j zz_j``. Witness points have
+    every slack ``zz_j = 0`` (up to roundoff), so on them the last ``d`` equations act as the
+    hyperplanes ``c0 + c1 x1 + ... + cn xn = 0``: their slack terms are dropped here.
+
+    Parameters
+    ----------
+    embedded : list of str
+        The embedded system as PHCpack returns it (``n + d`` polynomials).
+    dimension : int
+        ``d``, the number of slack variables and slices.
+    variables : list of str
+        The original variables ``x1..xn``, in the order coefficients are returned.
+
+    Returns
+    -------
+    list of list of complex
+        ``d`` lists ``[c0, c1, ..., cn]``.
+
+    Raises
+    ------
+    EmbeddingFormatError
+        If the system does not have ``n + d`` equations, a slice is not linear, or it involves
+        a variable that is neither original nor a slack ``zz*``.
+    """
+    if len(embedded) != len(variables) + dimension:
+        raise EmbeddingFormatError(
+            f"the embedding for dimension {dimension} has {len(embedded)} equations, expected "
+            f"{len(variables) + dimension}"
+        )
+    slices = []
+    for polynomial in embedded[len(variables):]:
+        constant, coefficients = 0j, dict.fromkeys(variables, 0j)
+        for sign, term in _signed_terms(polynomial):
+            value, name = _linear_term(term)
+            if name is None:
+                constant += sign * value
+            elif name in coefficients:
+                coefficients[name] += sign * value
+            elif not _SLACK_NAME.fullmatch(name):
+                raise EmbeddingFormatError(f"slice {polynomial!r} involves unknown {name!r}")
+        slices.append([constant] + [coefficients[name] for name in variables])
+    return slices
+
+
+def slack_names(embedded: list[str], dimension: int) -> list[str]:
+    """Return the slack variables ``zz1..zzd`` of an embedded system, in numerical order.
+
+    Raises
+    ------
+    EmbeddingFormatError
+        If the system does not contain exactly `dimension` distinct slack variables.
+    """
+    names = {
+        token for polynomial in embedded for token in _NAME.findall(polynomial)
+        if _SLACK_NAME.fullmatch(token)
+    }
+    if len(names) != dimension:
+        raise EmbeddingFormatError(
+            f"expected {dimension} slack variables in the embedded system, found {sorted(names)}"
+        )
+    return sorted(names, key=lambda name: int(name[2:]))
+
+
+def solution_string(names: list[str], coordinates: list[list[float]]) -> str:
+    """Write a point as a PHCpack solution string (``t = 1``, ``m = 1``, zero diagnostics)."""
+    lines = ["t :  1.0E+00  0.0E+00", "m : 1", "the solution for t :"]
+    lines += [f" {name} : {re:.16E}  {im:.16E}" for name, (re, im) in zip(names, coordinates)]
+    lines.append("== err :  0.0E+00 = rco :  1.0E+00 = res :  0.0E+00 =")
+    return "\n".join(lines)
+
+
 def _redirect_output(log_path: str) -> None:
     """Point file descriptors 1 and 2 at `log_path` (append mode) before phcpy is imported."""
     sys.stdout.flush()
@@ -229,15 +392,127 @@ def _solve(request: dict) -> dict:
         raise RuntimeError(f"silent blackbox solve returned no solutions for {paths} paths")
     parsed = [parse_solution(text, request["variables"]) for text in solutions]
     endpoints = [endpoint for endpoint in parsed if endpoint is not None]
-    version = re.search(r"PHCv(\S+)", phc.py2c_PHCpack_version_string())
     return {
         "ok": True,
         "endpoints": endpoints,
         "root_counts": root_counts,
         "paths_tracked": paths,
         "dropped_nonfinite": len(parsed) - len(endpoints),
-        "phcpack_version": version.group(1) if version else "unknown",
+        "phcpack_version": _phcpack_version(phc),
     }
+
+
+def _phcpack_version(phc) -> str:
+    """Return PHCpack's version number, e.g. ``"2.4.86"`` (``"unknown"`` if unreadable)."""
+    version = re.search(r"PHCv(\S+)", phc.py2c_PHCpack_version_string())
+    return version.group(1) if version else "unknown"
+
+
+def _finite_solutions(solutions: list[str], variables: list[str]) -> list[tuple[str, dict]]:
+    """Pair each solution string whose coordinates are all finite with its parsed form."""
+    parsed = [(text, parse_solution(text, variables)) for text in solutions]
+    return [(text, solution) for text, solution in parsed if solution is not None]
+
+
+def _pairs(values: list[complex]) -> list[list[float]]:
+    """Write complex numbers as JSON ``[re, im]`` pairs."""
+    return [[value.real, value.imag] for value in values]
+
+
+def _factor_components(
+    dimension: int, embedded: list[str], witness: list[tuple[str, dict]], variables: list[str]
+) -> list[dict]:
+    """Split one dimension's witness set into irreducible components by monodromy.
+
+    ``phcpy.factor.factor`` labels witness points from 1 and reports each factor's linear
+    trace test error; every component carries the dimension's slices and embedded system.
+    """
+    from phcpy.factor import factor
+
+    slices = [_pairs(hyperplane) for hyperplane in affine_slices(embedded, dimension, variables)]
+    factors = factor(dimension, embedded, [text for text, _ in witness], verbose=False)
+    return [
+        {
+            "dimension": dimension,
+            "points": [witness[label - 1][1]["coordinates"] for label in labels],
+            "slices": slices,
+            "embedded_system": embedded,
+            "trace_error": trace_error if math.isfinite(trace_error) else None,
+        }
+        for labels, trace_error in factors
+    ]
+
+
+def _decompose(request: dict) -> dict:
+    """Numerical irreducible decomposition of `request`'s system; return the answer object.
+
+    ``phcpy.factor.polysys_solve`` runs the cascade and the filter silently (its own
+    factorization is only printed, so it is skipped and each dimension is factored here).
+    Witness points with a non-finite coordinate are dropped before factoring.
+    """
+    from phcpy import phcpy2c3 as phc
+    from phcpy.factor import polysys_solve
+
+    variables = request["variables"]
+    topdim = request.get("topdim")
+    topdim = request["nvars"] - 1 if topdim is None else topdim
+    phc.py2c_set_seed(request["seed"])
+    witness_sets = polysys_solve(
+        request["polynomials"], topdim=topdim, filter=True, factor=False, tasks=0,
+        verbose=False,
+    )
+    if len(witness_sets) != topdim + 1:
+        raise RuntimeError(f"expected {topdim + 1} witness sets, got {len(witness_sets)}")
+    components, dropped = [], 0
+    for dimension in range(topdim, 0, -1):
+        embedded, solutions = witness_sets[dimension]
+        witness = _finite_solutions(solutions, variables)
+        dropped += len(solutions) - len(witness)
+        if witness:
+            components += _factor_components(dimension, embedded, witness, variables)
+    isolated = _finite_solutions(witness_sets[0][1], variables)
+    dropped += len(witness_sets[0][1]) - len(isolated)
+    return {
+        "ok": True,
+        "components": components,
+        "isolated_candidates": [solution["coordinates"] for _, solution in isolated],
+        "dropped_nonfinite": dropped,
+        "phcpack_version": _phcpack_version(phc),
+    }
+
+
+def _membership(request: dict) -> dict:
+    """Homotopy membership test of `request`'s points against one witness set.
+
+    The witness points come without their slack coordinates, which are zero on a witness set;
+    they are restored as exact zeros. ``phcpy.sets.is_member`` then checks each point's
+    residual (tolerance 1e-6), moves the slices through it and looks for it among the moved
+    witness points (tolerance 1e-6).
+    """
+    from phcpy import phcpy2c3 as phc
+    from phcpy.sets import is_member
+
+    embedded, dimension, variables = (
+        request["embedded_system"], request["dimension"], request["variables"]
+    )
+    names = variables + slack_names(embedded, dimension)
+    witness = [
+        solution_string(names, point + [[0.0, 0.0]] * dimension)
+        for point in request["witness_points"]
+    ]
+    phc.py2c_set_seed(request["seed"])
+    members = []
+    for point in request["points"]:
+        verdict = is_member(
+            embedded, witness, dimension, solution_string(variables, point), verbose=False
+        )
+        if verdict is None:
+            raise RuntimeError("is_member found a mismatch of variable names")
+        members.append(bool(verdict))
+    return {"ok": True, "members": members, "phcpack_version": _phcpack_version(phc)}
+
+
+_TASKS = {"solve": _solve, "decompose": _decompose, "membership": _membership}
 
 
 def _write_answer(path: str, answer: dict) -> None:
@@ -259,7 +534,10 @@ def main(argv: list[str]) -> int:
         with open(request_path, encoding="utf-8") as handle:
             request = json.load(handle)
         _redirect_output(request["log"])
-        answer = _solve(request)
+        task = request.get("task", "solve")
+        if task not in _TASKS:
+            raise ValueError(f"unknown task {task!r}; expected one of {sorted(_TASKS)}")
+        answer = _TASKS[task](request)
     except Exception as exc:  # any failure becomes an answer the parent can report
         traceback.print_exc()
         _write_answer(answer_path, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping, Protocol, Sequence
 
-__all__ = ["SparsePolynomial", "Endpoint", "RawSolve", "Backend"]
+__all__ = ["SparsePolynomial", "Endpoint", "RawSolve", "WitnessSet", "Decomposition", "Backend"]
 
 SparsePolynomial = Mapping[tuple[int, ...], Fraction]
 """A polynomial as ``{exponents: coefficient}``; ``exponents[i]`` is the power of variable i."""
@@ -71,6 +71,71 @@ class RawSolve:
     seconds: float = 0.0
     dropped_nonfinite: int = 0
     log_tail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WitnessSet:
+    """One irreducible component of a solution set (a factor of its dimension's witness set).
+
+    Attributes
+    ----------
+    dimension : int
+        Dimension of the component (>= 1).
+    points : tuple of tuple of complex
+        Witness points: the component's intersection with the `slices`, coordinates in the
+        order of the system's variables (the embedding's slack variables, zero on witness
+        points, are removed). Their number is the component's degree.
+    slices : tuple of tuple of complex
+        ``dimension`` affine hyperplanes, each ``(c0, c1, ..., cn)`` meaning
+        ``c0 + c1 x1 + ... + cn xn = 0``, satisfied by every witness point. They are the last
+        ``dimension`` equations of `embedded_system` with the slack terms dropped.
+    embedded_system : tuple of str
+        The backend's embedded system (``n + dimension`` equations in the backend's variable
+        names plus slack variables), kept for membership tests.
+    trace_error : float or None
+        The backend's linear trace test error for this factor (small when the factor is
+        complete), None if not reported.
+    """
+
+    dimension: int
+    points: tuple[tuple[complex, ...], ...]
+    slices: tuple[tuple[complex, ...], ...]
+    embedded_system: tuple[str, ...]
+    trace_error: float | None
+
+    @property
+    def degree(self) -> int:
+        """The component's degree: its number of witness points."""
+        return len(self.points)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decomposition:
+    """The outcome of one numerical irreducible decomposition.
+
+    Attributes
+    ----------
+    components : tuple of WitnessSet
+        Irreducible components of dimension >= 1, by decreasing dimension.
+    isolated_candidates : tuple of tuple of complex
+        The backend's dimension-0 output, coordinates in variable order. **Not validated**: it
+        may contain junk (e.g. points near the origin, or on a positive-dimensional component).
+    seed : int
+        The backend's random seed for this run.
+    seconds : float
+        Wall-clock time of the run, worker start-up included.
+    log_tail : str
+        The end of whatever the backend printed (diagnostics only).
+    dropped_nonfinite : int
+        Witness points and candidates dropped because a coordinate was NaN or infinite.
+    """
+
+    components: tuple[WitnessSet, ...]
+    isolated_candidates: tuple[tuple[complex, ...], ...]
+    seed: int
+    seconds: float
+    log_tail: str
+    dropped_nonfinite: int = 0
 
 
 class Backend(Protocol):

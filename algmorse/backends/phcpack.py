@@ -1,4 +1,4 @@
-"""PHCpack blackbox solver, run in a child process per solve (parent side).
+"""PHCpack blackbox solver and irreducible decomposition, one child process per call (parent).
 
 phcpy 1.1.2 can kill or corrupt the interpreter that calls it (see
 ``shared/notes/phcpack-backend-facts.md``: Ada exceptions, segfaults, a fixed-size buffer,
@@ -14,6 +14,9 @@ process-global containers, prints on file descriptor 1). This module therefore n
    into a :class:`~algmorse.errors.BackendError` subclass;
 4. reads the JSON answer and returns a :class:`~algmorse.backends.base.RawSolve`.
 
+:meth:`PhcpackBackend.decompose` (numerical irreducible decomposition, returning a
+:class:`~algmorse.backends.base.Decomposition`) and :meth:`PhcpackBackend.membership` (homotopy
+membership test against one :class:`~algmorse.backends.base.WitnessSet`) run the same way.
 All files live in one temporary directory that is removed in every case.
 """
 
@@ -30,9 +33,15 @@ import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
-from algmorse.backends.base import Endpoint, RawSolve, SparsePolynomial
+from algmorse.backends.base import (
+    Decomposition,
+    Endpoint,
+    RawSolve,
+    SparsePolynomial,
+    WitnessSet,
+)
 from algmorse.errors import BackendCrashed, BackendError, BackendTimeout, BackendUnavailable
 
 __all__ = [
@@ -64,6 +73,7 @@ _VERSION_PROBE_TIMEOUT = 60.0
 _SILENT_MIN_NVARS = 8
 _ROOT_COUNT_TEXT_LIMIT = 900
 """Largest estimated root-count text sent through the verbose path (C buffer: 1024 chars)."""
+_Parsed = TypeVar("_Parsed")
 
 
 def variable_names(nvars: int) -> list[str]:
@@ -393,19 +403,66 @@ def _endpoint(record: dict[str, Any], nvars: int) -> Endpoint:
     )
 
 
-def _parse_answer(answer: dict[str, Any], nvars: int) -> dict[str, Any]:
-    """Extract the RawSolve fields of a successful answer; raise :class:`_MalformedAnswer`."""
-    try:
-        paths = answer["paths_tracked"]
-        return {
-            "endpoints": tuple(_endpoint(record, nvars) for record in answer["endpoints"]),
-            "root_counts": {str(k): int(v) for k, v in answer["root_counts"].items()},
-            "paths_tracked": None if paths is None else int(paths),
-            "dropped_nonfinite": int(answer["dropped_nonfinite"]),
-            "version": str(answer["phcpack_version"]),
-        }
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _MalformedAnswer(f"its answer does not follow the protocol ({exc!r})") from None
+def _parse_solve(answer: dict[str, Any], nvars: int) -> dict[str, Any]:
+    """Extract the RawSolve fields (and ``version``) of a successful solve answer."""
+    paths = answer["paths_tracked"]
+    return {
+        "endpoints": tuple(_endpoint(record, nvars) for record in answer["endpoints"]),
+        "root_counts": {str(k): int(v) for k, v in answer["root_counts"].items()},
+        "paths_tracked": None if paths is None else int(paths),
+        "dropped_nonfinite": int(answer["dropped_nonfinite"]),
+        "version": str(answer["phcpack_version"]),
+    }
+
+
+def _point(pairs: Sequence[Sequence[float]], length: int) -> tuple[complex, ...]:
+    """Convert JSON ``[re, im]`` pairs to a tuple of `length` finite complex numbers."""
+    values = tuple(complex(float(re), float(im)) for re, im in pairs)
+    if len(values) != length:
+        raise ValueError(f"a point or slice has {len(values)} entries, expected {length}")
+    if not all(math.isfinite(abs(value)) for value in values):
+        raise ValueError("a point or slice has a non-finite entry")
+    return values
+
+
+def _witness_set(record: dict[str, Any], nvars: int) -> WitnessSet:
+    """Convert one answer component to a :class:`WitnessSet`, checking its shape."""
+    dimension = int(record["dimension"])
+    embedded = tuple(record["embedded_system"])
+    if not 1 <= dimension < nvars or not record["points"]:
+        raise ValueError(f"a component of dimension {dimension} with no witness points")
+    if len(record["slices"]) != dimension or len(embedded) != nvars + dimension:
+        raise ValueError(f"a component of dimension {dimension} has the wrong embedding")
+    if not all(isinstance(polynomial, str) for polynomial in embedded):
+        raise ValueError("an embedded polynomial is not a string")
+    trace_error = record["trace_error"]
+    return WitnessSet(
+        dimension=dimension,
+        points=tuple(_point(point, nvars) for point in record["points"]),
+        slices=tuple(_point(hyperplane, nvars + 1) for hyperplane in record["slices"]),
+        embedded_system=embedded,
+        trace_error=None if trace_error is None else float(trace_error),
+    )
+
+
+def _parse_decompose(answer: dict[str, Any], nvars: int) -> dict[str, Any]:
+    """Extract the Decomposition fields (and ``version``) of a successful decompose answer."""
+    return {
+        "components": tuple(_witness_set(record, nvars) for record in answer["components"]),
+        "isolated_candidates": tuple(
+            _point(point, nvars) for point in answer["isolated_candidates"]
+        ),
+        "dropped_nonfinite": int(answer["dropped_nonfinite"]),
+        "version": str(answer["phcpack_version"]),
+    }
+
+
+def _parse_membership(answer: dict[str, Any], npoints: int) -> dict[str, Any]:
+    """Extract the verdicts (and ``version``) of a successful membership answer."""
+    members = answer["members"]
+    if len(members) != npoints or not all(isinstance(member, bool) for member in members):
+        raise ValueError(f"expected {npoints} boolean verdicts, got {members!r}")
+    return {"members": tuple(members), "version": str(answer["phcpack_version"])}
 
 
 def _crash_message(returncode: int, worker_error: str | None, log_tail: str) -> str:
@@ -426,12 +483,26 @@ def _crash_message(returncode: int, worker_error: str | None, log_tail: str) -> 
     return message
 
 
-def _outcome(returncode: int, answer_path: Path, log_tail: str, nvars: int) -> dict[str, Any]:
-    """Return the RawSolve fields of a successful run; raise :class:`BackendCrashed` otherwise."""
+def _outcome(
+    returncode: int,
+    answer_path: Path,
+    log_tail: str,
+    parse: Callable[[dict[str, Any]], _Parsed],
+) -> _Parsed:
+    """Return ``parse(answer)`` for a successful run; raise :class:`BackendCrashed` otherwise.
+
+    `parse` signals an answer that does not follow the protocol with KeyError, TypeError,
+    ValueError or AttributeError.
+    """
     try:
         answer = _load_answer(answer_path)
         if returncode == 0 and answer["ok"]:
-            return _parse_answer(answer, nvars)
+            try:
+                return parse(answer)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise _MalformedAnswer(
+                    f"its answer does not follow the protocol ({exc!r})"
+                ) from None
     except _MalformedAnswer as problem:
         if returncode == 0:
             raise BackendCrashed(
@@ -446,8 +517,21 @@ def _outcome(returncode: int, answer_path: Path, log_tail: str, nvars: int) -> d
     )
 
 
+def _point_pairs(point: Sequence[complex], nvars: int) -> list[list[float]]:
+    """Write a point as JSON ``[re, im]`` pairs after checking its length and finiteness."""
+    values = [complex(value) for value in point]
+    if len(values) != nvars or not all(math.isfinite(abs(value)) for value in values):
+        raise BackendError(
+            f"points must have {nvars} finite coordinates, got {tuple(point)!r}."
+        )
+    return [[value.real, value.imag] for value in values]
+
+
 class PhcpackBackend:
     """PHCpack's blackbox solver (polyhedral homotopies), one child process per solve.
+
+    Also computes numerical irreducible decompositions (:meth:`decompose`) and runs homotopy
+    membership tests (:meth:`membership`), each in its own child process.
 
     Parameters
     ----------
@@ -551,12 +635,144 @@ class PhcpackBackend:
             "silent": _use_silent_path(polynomials, nvars),
         }
         start = time.perf_counter()
-        with tempfile.TemporaryDirectory(prefix="algmorse-phcpack-") as scratch:
-            fields, log_tail = self._run_worker(request, Path(scratch), timeout)
-        self._version = fields.pop("version")
+        fields, log_tail = self._run_worker(
+            request, timeout, lambda answer: _parse_solve(answer, nvars)
+        )
         return RawSolve(
             seed=seed, seconds=time.perf_counter() - start, log_tail=log_tail, **fields
         )
+
+    def decompose(
+        self,
+        polynomials: Sequence[SparsePolynomial],
+        nvars: int,
+        *,
+        seed: int,
+        timeout: float,
+        topdim: int | None = None,
+    ) -> Decomposition:
+        """Numerical irreducible decomposition of a square system's solution set.
+
+        PHCpack's cascade of homotopies (``phcpy.factor.polysys_solve``) computes a witness
+        set for every dimension from `topdim` down to 0 and filters out the points that lie
+        on higher-dimensional sets; each positive-dimensional witness set is then split into
+        irreducible components by monodromy loops (``phcpy.factor.factor``).
+
+        Parameters
+        ----------
+        polynomials : sequence of SparsePolynomial
+            One ``{exponents: coefficient}`` mapping per equation, variables indexed
+            ``0..nvars-1``.
+        nvars : int
+            Number of variables (= number of equations).
+        seed : int
+            PHCpack's random seed, in ``0..2**31-1``; it fixes slices, paths and loops.
+        timeout : float
+            Seconds before the worker is killed (worker start-up included).
+        topdim : int, optional
+            Highest dimension searched, in ``0..nvars-1``; default ``nvars - 1``. Components
+            of higher dimension would be missed or misreported.
+
+        Returns
+        -------
+        Decomposition
+            The irreducible components of dimension >= 1 (by decreasing dimension), each a
+            :class:`WitnessSet` whose degree is its number of witness points, and the
+            dimension-0 output as ``isolated_candidates``. The latter are **not validated**:
+            PHCpack reports junk there (points near the origin, or on a component, with
+            ``rco`` near 0), so check each one, e.g. by Newton refinement and a rank test or
+            with :meth:`membership`. Points with a non-finite coordinate are dropped.
+
+        Raises
+        ------
+        BackendError
+            If the system, seed or `topdim` would crash PHCpack (nothing is started then).
+        BackendUnavailable
+            If phcpy or a suitable interpreter is missing.
+        BackendCrashed
+            If the worker died, failed or wrote a malformed answer.
+        BackendTimeout
+            If the worker ran longer than `timeout`.
+        """
+        strings = format_system(polynomials, nvars)
+        _check_seed(seed)
+        if topdim is None:
+            topdim = nvars - 1
+        if not isinstance(topdim, int) or not 0 <= topdim < nvars:
+            raise BackendError(f"topdim must be an integer in 0..{nvars - 1}, got {topdim!r}.")
+        request = {
+            "task": "decompose",
+            "polynomials": strings,
+            "nvars": nvars,
+            "variables": variable_names(nvars),
+            "seed": seed,
+            "topdim": topdim,
+        }
+        start = time.perf_counter()
+        fields, log_tail = self._run_worker(
+            request, timeout, lambda answer: _parse_decompose(answer, nvars)
+        )
+        return Decomposition(
+            seed=seed, seconds=time.perf_counter() - start, log_tail=log_tail, **fields
+        )
+
+    def membership(
+        self,
+        witness: WitnessSet,
+        points: Sequence[Sequence[complex]],
+        *,
+        seed: int,
+        timeout: float,
+    ) -> tuple[bool, ...]:
+        """Test which points lie on the irreducible component `witness` represents.
+
+        Runs PHCpack's homotopy membership test (``phcpy.sets.is_member``): a point is a
+        member if it satisfies the system (residual below 1e-6) and it is among the witness
+        points obtained by moving the component's slices through it (distance below 1e-6).
+        A point on another component, or an isolated solution, is not a member.
+
+        Parameters
+        ----------
+        witness : WitnessSet
+            A component from :meth:`decompose`.
+        points : sequence of sequence of complex
+            Test points, coordinates in variable order.
+        seed : int
+            PHCpack's random seed, in ``0..2**31-1``.
+        timeout : float
+            Seconds before the worker is killed (worker start-up included).
+
+        Returns
+        -------
+        tuple of bool
+            One verdict per point, in order.
+
+        Raises
+        ------
+        BackendError
+            If the seed is invalid or a point has the wrong length or a non-finite
+            coordinate (nothing is started then).
+        BackendUnavailable, BackendCrashed, BackendTimeout
+            As for :meth:`solve`.
+        """
+        _check_seed(seed)
+        nvars = len(witness.embedded_system) - witness.dimension
+        test_points = [_point_pairs(point, nvars) for point in points]
+        if not test_points:
+            return ()
+        request = {
+            "task": "membership",
+            "embedded_system": list(witness.embedded_system),
+            "dimension": witness.dimension,
+            "witness_points": [_point_pairs(point, nvars) for point in witness.points],
+            "points": test_points,
+            "variables": variable_names(nvars),
+            "seed": seed,
+        }
+        fields, _ = self._run_worker(
+            request, timeout, lambda answer: _parse_membership(answer, len(test_points))
+        )
+        return fields["members"]
 
     def _launch(self, scratch: Path) -> tuple[list[str], dict[str, str]]:
         """Return the worker command (without file arguments) and its environment."""
@@ -572,14 +788,29 @@ class PhcpackBackend:
         return [interpreter, str(WORKER_PATH)], env
 
     def _run_worker(
-        self, request: dict[str, Any], scratch: Path, timeout: float
+        self,
+        request: dict[str, Any],
+        timeout: float,
+        parse: Callable[[dict[str, Any]], dict[str, Any]],
     ) -> tuple[dict[str, Any], str]:
-        """Run one worker in `scratch`; return the parsed answer fields and the log tail."""
-        command, env = self._launch(scratch)
-        request_path, answer_path, log_path = (
-            scratch / "request.json", scratch / "answer.json", scratch / "worker.log"
-        )
-        request_path.write_text(json.dumps({**request, "log": str(log_path)}), encoding="utf-8")
-        returncode = _run(command + [str(request_path), str(answer_path)], env, log_path, timeout)
-        log_tail = _log_tail(log_path)
-        return _outcome(returncode, answer_path, log_tail, request["nvars"]), log_tail
+        """Run one worker in a fresh temporary directory (always removed).
+
+        Returns ``parse(answer)`` without its ``"version"`` entry, which is remembered for
+        :meth:`version`, and the log tail.
+        """
+        with tempfile.TemporaryDirectory(prefix="algmorse-phcpack-") as directory:
+            scratch = Path(directory)
+            command, env = self._launch(scratch)
+            request_path, answer_path, log_path = (
+                scratch / "request.json", scratch / "answer.json", scratch / "worker.log"
+            )
+            request_path.write_text(
+                json.dumps({**request, "log": str(log_path)}, allow_nan=False), encoding="utf-8"
+            )
+            returncode = _run(
+                command + [str(request_path), str(answer_path)], env, log_path, timeout
+            )
+            log_tail = _log_tail(log_path)
+            fields = _outcome(returncode, answer_path, log_tail, parse)
+        self._version = fields.pop("version")
+        return fields, log_tail
