@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .classify import CriticalPoint
+from .components import Component
 from .core_locus import Stratum
 from .errors import AlgmorseError, CatalogError
 from .network import Problem
@@ -41,10 +42,11 @@ class Summary:
     saddles: int
     maxima: int
     orbits: int
+    components: int = 0
 
     @classmethod
-    def of(cls, points: tuple[CriticalPoint, ...]) -> Summary:
-        """Count ``points``."""
+    def of(cls, points: tuple[CriticalPoint, ...], components: tuple | list = ()) -> Summary:
+        """Count ``points`` (and ``components``)."""
         kinds = [p.kind for p in points]
         return cls(
             isolated=len(points),
@@ -55,6 +57,7 @@ class Summary:
             saddles=kinds.count("saddle"),
             maxima=kinds.count("maximum"),
             orbits=len({p.orbit for p in points}),
+            components=len(components),
         )
 
 
@@ -87,6 +90,8 @@ class Provenance:
     seconds: dict[str, float]
     options: dict[str, Any] = field(default_factory=dict)
     symmetries: tuple[str, ...] = ()
+    exact: dict[str, Any] | None = None
+    decomposition: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,8 +106,8 @@ class Catalog:
         Parameter names; coordinates of every point follow this order.
     critical_points : tuple of CriticalPoint
         In canonical order.
-    components : tuple
-        Positive-dimensional components (not computed yet: always empty).
+    components : tuple of Component
+        Positive-dimensional components of the critical set (when a decomposition ran).
     core_locus : tuple of Stratum
         Strata of the multiplicative regularizer's core locus (empty for other regularizers).
     summary : Summary
@@ -113,7 +118,7 @@ class Catalog:
     problem: Problem
     variables: tuple[str, ...]
     critical_points: tuple[CriticalPoint, ...]
-    components: tuple = ()
+    components: tuple[Component, ...] = ()
     core_locus: tuple[Stratum, ...] = ()
     summary: Summary
     verdict: Verdict
@@ -148,7 +153,7 @@ class Catalog:
             "problem": problem_to_spec(self.problem),
             "variables": list(self.variables),
             "critical_points": [_point_to_dict(p) for p in self.critical_points],
-            "components": list(self.components),
+            "components": [_component_to_dict(c) for c in self.components],
             "core_locus": [{**_record_to_dict(s), "zero_matrices": list(s.zero_matrices), "components": list(s.components)}
                            for s in self.core_locus],
             "summary": _record_to_dict(self.summary),
@@ -156,7 +161,8 @@ class Catalog:
                 "morse": self.verdict.morse,
                 "complex_morse": self.verdict.complex_morse,
                 "completeness": self.verdict.completeness,
-                "reasons": [{"code": r.code, "message": r.message, "points": list(r.points)} for r in self.verdict.reasons],
+                "reasons": [{"code": r.code, "message": r.message, "points": list(r.points),
+                             "components": list(r.components)} for r in self.verdict.reasons],
             },
             "provenance": _provenance_to_dict(self.provenance),
         }
@@ -182,7 +188,7 @@ class Catalog:
                 problem=problem,
                 variables=tuple(data["variables"]),
                 critical_points=tuple(_point_from_dict(p) for p in data["critical_points"]),
-                components=tuple(data["components"]),
+                components=tuple(_component_from_dict(c) for c in data["components"]),
                 core_locus=tuple(
                     Stratum(**{**s, "zero_matrices": tuple(s["zero_matrices"]), "components": tuple(s["components"])})
                     for s in data["core_locus"]
@@ -192,7 +198,8 @@ class Catalog:
                     morse=verdict["morse"],
                     complex_morse=verdict["complex_morse"],
                     completeness=verdict["completeness"],
-                    reasons=tuple(Reason(code=r["code"], message=r["message"], points=tuple(r["points"])) for r in verdict["reasons"]),
+                    reasons=tuple(Reason(code=r["code"], message=r["message"], points=tuple(r["points"]),
+                                         components=tuple(r["components"])) for r in verdict["reasons"]),
                 ),
                 provenance=_provenance_from_dict(data["provenance"]),
             )
@@ -242,7 +249,7 @@ def format_summary(catalog: Catalog) -> str:
     lines = [
         f"Catalog: {s.isolated} isolated critical points ({s.real} real, {s.isolated - s.real} complex)",
         f"  minima {s.minima}, saddles {s.saddles}, maxima {s.maxima}, degenerate {s.degenerate}, "
-        f"undetermined {s.undetermined}; {s.orbits} symmetry orbits",
+        f"undetermined {s.undetermined}; {s.orbits} symmetry orbits; {s.components} positive-dimensional components",
         f"  morse: {_verdict_word(v.morse)}   complex_morse: {_verdict_word(v.complex_morse)}   "
         f"completeness: {v.completeness}",
     ]
@@ -262,6 +269,17 @@ def format_summary(catalog: Catalog) -> str:
 def format_table(catalog: Catalog) -> str:
     """The summary followed by one line per critical point."""
     lines = [format_summary(catalog), ""]
+    if catalog.components:
+        lines.append("Components:")
+        lines.append(f"{'#':>4}  {'dim':>3}  {'deg':>3}  {'kind':<10} {'loss':>14}  {'rank':>4}  {'stratum':<8} real points")
+        for i, c in enumerate(catalog.components):
+            real = "; ".join(_fmt_point(tuple(complex(x) for x in p)) for p in c.real_points[:2]) or "none found"
+            stratum = "-" if c.stratum is None else "{" + ",".join(map(str, c.stratum)) + "}"
+            loss = "?" if c.loss is None else _fmt_complex(c.loss)
+            lines.append(f"{i:>4}  {c.dimension:>3}  {c.degree:>3}  {c.kind:<10} {loss:>14}  {_dash(c.hessian_rank):>4}  "
+                         f"{stratum:<8} {real}")
+        lines.append("")
+    lines.append("Isolated critical points:")
     lines.append(f"{'#':>4}  {'type':<12} {'loss':>14}  {'index':>5}  {'rank':>4}  {'min sv':>8}  coordinates ({', '.join(catalog.variables)})")
     for i, p in enumerate(catalog.critical_points):
         lines.append(
@@ -323,6 +341,36 @@ def _point_from_dict(d: dict[str, Any]) -> CriticalPoint:
         isolated=d["isolated"],
         residual=float(d["residual"]),
         orbit=int(d["orbit"]),
+    )
+
+
+def _component_to_dict(c: Component) -> dict[str, Any]:
+    return {
+        "dimension": c.dimension,
+        "degree": c.degree,
+        "witness_points": [[_pair(z) for z in p] for p in c.witness_points],
+        "real_points": [list(p) for p in c.real_points],
+        "loss": None if c.loss is None else _pair(c.loss),
+        "hessian_rank": c.hessian_rank,
+        "kind": c.kind,
+        "description": c.description,
+        "stratum": None if c.stratum is None else list(c.stratum),
+        "trace_error": c.trace_error,
+    }
+
+
+def _component_from_dict(d: dict[str, Any]) -> Component:
+    return Component(
+        dimension=int(d["dimension"]),
+        degree=int(d["degree"]),
+        witness_points=tuple(tuple(_unpair(z) for z in p) for p in d["witness_points"]),
+        real_points=tuple(tuple(float(x) for x in p) for p in d["real_points"]),
+        loss=None if d["loss"] is None else _unpair(d["loss"]),
+        hessian_rank=d["hessian_rank"],
+        kind=d["kind"],
+        description=d["description"],
+        stratum=None if d["stratum"] is None else tuple(d["stratum"]),
+        trace_error=d["trace_error"],
     )
 
 

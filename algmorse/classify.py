@@ -32,13 +32,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import networkx
 import numpy as np
 
 from .multiplicity import local_structure
 from .numeric import NumericSystem
 from .options import Tolerances
+from .refine import RefinedPoint
+from .system import PolynomialSystem
 
-__all__ = ["CriticalPoint", "classify_point", "equilibrated_hessian"]
+__all__ = ["CriticalPoint", "classify_point", "classify_points", "equilibrated_hessian"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,3 +236,46 @@ def classify_point(
         residual=residual,
         orbit=orbit,
     )
+
+
+def classify_points(system: PolynomialSystem, refined: list[RefinedPoint], tolerances: Tolerances) -> tuple[CriticalPoint, ...]:
+    """Classify refined points, in canonical order, with their symmetry orbits numbered.
+
+    Canonical order: real before complex, then by loss, then by coordinates (rounded to 8
+    digits, so that two solves that found the same set list it identically).
+    """
+    numeric = system.numeric
+    order = sorted(range(len(refined)), key=lambda i: _canonical_key(numeric, refined[i]))
+    ordered = [refined[i] for i in order]
+    orbit_of = _orbits(system, ordered, tolerances)
+    return tuple(
+        classify_point(numeric, p.coordinates.real if p.is_real else p.coordinates, is_real=p.is_real,
+                       residual=p.residual, tolerances=tolerances, orbit=orbit_of[i])
+        for i, p in enumerate(ordered)
+    )
+
+
+def _canonical_key(numeric: NumericSystem, point: RefinedPoint) -> tuple:
+    loss = complex(numeric.loss(point.coordinates))
+    coords = tuple((round(c.real, 8), round(c.imag, 8)) for c in point.coordinates)
+    return (not point.is_real, round(loss.real, 8), round(loss.imag, 8), coords)
+
+
+def _orbits(system: PolynomialSystem, points: list[RefinedPoint], tolerances: Tolerances) -> list[int]:
+    """Orbit number of each point (orbits numbered by first appearance)."""
+    graph = networkx.Graph()
+    graph.add_nodes_from(range(len(points)))
+    matrix = np.array([p.coordinates for p in points]) if points else np.zeros((0, len(system.variables)))
+    for i, p in enumerate(points):
+        for g in system.symmetries:
+            image = g.apply(p.coordinates)
+            tol = tolerances.dedup_atol + tolerances.dedup_rtol * max(1.0, float(np.max(np.abs(image))))
+            matches = np.nonzero(np.max(np.abs(matrix - image), axis=1) <= tol)[0]
+            for j in matches:
+                graph.add_edge(i, int(j))
+    orbit_of = [0] * len(points)
+    components = sorted(networkx.connected_components(graph), key=min)
+    for number, component in enumerate(components):
+        for i in component:
+            orbit_of[i] = number
+    return orbit_of

@@ -16,6 +16,7 @@ __all__ = [
     "BackendCrashed",
     "BackendTimeout",
     "CatalogError",
+    "VerificationFailed",
 ]
 
 
@@ -87,3 +88,19 @@ class BackendTimeout(BackendError):
 
 class CatalogError(AlgmorseError, ValueError):
     """A catalog file cannot be read (not JSON, wrong schema, missing keys)."""
+
+
+class VerificationFailed(AlgmorseError):
+    """The numerical result disagrees with the exact cross-check.
+
+    Parameters
+    ----------
+    message : str
+        Which numbers disagree.
+    catalog : object, optional
+        The catalog that failed the check, for inspection (it is not written by the CLI).
+    """
+
+    def __init__(self, message: str, catalog: object = None) -> None:
+        self.catalog = catalog
+        super().__init__(message)

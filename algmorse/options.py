@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = ["SolveOptions", "Tolerances"]
 
@@ -26,6 +27,19 @@ class SolveOptions:
     max_runs : int
         Hard cap on the number of runs; reaching it without stability leaves completeness
         "not-established".
+    decompose : {"auto", "always", "never"}
+        Numerical irreducible decomposition of the critical set. ``"auto"`` runs it when a
+        degenerate or undetermined point was found, or when zero-dimensionality is not otherwise
+        established and the system has at most ``decompose_max_variables`` unknowns.
+    decompose_max_variables : int
+        Size limit of ``decompose="auto"`` when no degenerate point asks for it.
+    verify : {"none", "exact"}
+        ``"exact"``: cross-check with exact algebra (:mod:`algmorse.exact`): dimension and counts
+        with and without multiplicity, real count. Runs continue until the numerical set
+        matches the exact count (or ``max_runs``); a mismatch then raises
+        :class:`~algmorse.errors.VerificationFailed`.
+    exact_timeout : float
+        Seconds allowed for the exact cross-check.
     """
 
     seed: int | None = None
@@ -34,6 +48,10 @@ class SolveOptions:
     timeout: float = 600.0
     stable_runs: int = 2
     max_runs: int = 12
+    decompose: Literal["auto", "always", "never"] = "auto"
+    decompose_max_variables: int = 6
+    verify: Literal["none", "exact"] = "none"
+    exact_timeout: float = 300.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

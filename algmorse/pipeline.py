@@ -1,9 +1,15 @@
-"""The pipeline: problem -> exact system -> backend runs -> refined points -> catalog.
+"""The pipeline: problem -> exact system -> backend runs -> points -> components -> catalog.
 
-Runs of the backend are repeated with fresh seeds (derived from the master seed) until
-``stable_runs`` consecutive runs add no point, a proven root-count bound is attained, or
-``max_runs`` is reached. Results are merged in run order whatever ``jobs`` is, so a seed fixes
-the catalog.
+Stages, each timed in ``provenance.seconds``:
+
+1. ``build``: the exact loss, gradient and Hessian (:mod:`algmorse.system`);
+2. ``exact`` (with ``verify="exact"``): dimension and counts by exact algebra (:mod:`algmorse.exact`);
+3. ``solve``/``refine``: repeated backend runs, refined and merged (:mod:`algmorse.search`);
+4. ``decompose`` (see ``SolveOptions.decompose``): components of the critical set, and which
+   found points lie on them (:mod:`algmorse.decomposition`);
+5. ``classify``: Hessian, rank, Morse index, multiplicity (:mod:`algmorse.classify`);
+6. the verdict, and the exact verification, which raises
+   :class:`~algmorse.errors.VerificationFailed` when the numbers disagree.
 """
 
 from __future__ import annotations
@@ -11,30 +17,29 @@ from __future__ import annotations
 import platform
 import secrets
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
-from typing import Callable
 
-import numpy as np
 import networkx
+import numpy as np
 import sympy
 
 from . import __version__
 from .backends import get_backend
-from .backends.base import Backend, RawSolve
-from .catalog import Catalog, Provenance, RunRecord, Summary
-from .classify import CriticalPoint, classify_point
-from .core_locus import core_locus
-from .errors import BackendError, SpecError
-from .network import FunctionProblem, NetworkProblem, Problem
+from .backends.base import Backend
+from .catalog import Catalog, Provenance, Summary
+from .classify import CriticalPoint, classify_points
+from .components import Component
+from .core_locus import Stratum, core_locus
+from .decomposition import DecompositionOutcome, decompose
+from .errors import BackendError, SpecError, VerificationFailed
+from .exact import ExactResult, exact_check
+from .network import FunctionProblem, Problem
 from .options import SolveOptions, Tolerances
-from .refine import PointSet, RefinedPoint, refine_point
+from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
-from .verdict import BOUND_NAMES, decide_completeness, decide_verdict
+from .verdict import Verdict, decide_completeness, decide_verdict
 
 __all__ = ["analyze"]
-
-Progress = Callable[[str], None]
 
 
 def analyze(
@@ -45,95 +50,99 @@ def analyze(
     backend: Backend | None = None,
     progress: Progress | None = None,
 ) -> Catalog:
-    """Find, classify and certify-as-far-as-possible every isolated critical point of a loss.
+    """Find, classify and certify-as-far-as-possible every critical point of a loss.
 
     Parameters
     ----------
     problem : NetworkProblem or FunctionProblem
         The loss (see :mod:`algmorse.network`).
     options : SolveOptions
-        Seed, backend, parallel jobs, per-run timeout, stopping rule.
+        Seed, backend, parallel jobs, per-run timeout, stopping rule, decomposition and exact
+        verification.
     tolerances : Tolerances
-        Numerical tolerances (residual, realness, deduplication, Hessian rank).
+        Numerical tolerances (residual, realness, deduplication, Hessian noise).
     backend : Backend, optional
         A backend instance; by default ``get_backend(options.backend)``.
     progress : callable, optional
-        Receives one line of text per finished run.
+        Receives one line of text per finished stage or run.
 
     Returns
     -------
     Catalog
-        Points in canonical order, summary, verdict (with the completeness statement) and
-        provenance (seed, versions, root counts, runs, seconds per stage).
+        Isolated points in canonical order, components, core locus, summary, verdict (with the
+        completeness statement) and provenance (seed, versions, root counts, runs, seconds per
+        stage, exact and decomposition results).
 
     Raises
     ------
     SpecError
         If the problem is degenerate by construction (a variable absent from the loss).
     BackendError
-        If every backend run failed (crash, timeout, unavailable backend).
-
-    Examples
-    --------
-    See ``examples/`` and the README; a solve needs the PHCpack backend.
+        If every backend run failed (crash, timeout, unavailable backend), or the exact check
+        could not run.
+    VerificationFailed
+        With ``verify="exact"``, if the numerical result disagrees with exact algebra.
     """
     seconds: dict[str, float] = {}
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31 - 1) + 1
-    problem = _resolve(problem, seed)
+    problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
+    report = progress or (lambda _line: None)
     started = time.perf_counter()
     system = build_system(problem)
     seconds["build"] = time.perf_counter() - started
     _check_variables_occur(problem, system)
     backend = backend if backend is not None else get_backend(options.backend)
-    report = progress or (lambda _line: None)
 
-    search = _Search(system, tolerances, options)
-    if any(_is_nonzero_constant(g) for g in system.gradient):
-        report("the gradient has a nonzero constant component: there are no critical points")
+    exact = _exact(system, options, seconds, report)
+    search = Search(system, tolerances, options)
+    no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
+    if no_points:
+        report("the gradient system has no solution: there are no critical points")
         root_counts = {"total_degree": 0}
     else:
-        root_counts = search.run(backend, seed, report)
+        target = exact.count_without_multiplicity if exact is not None and exact.dimension == 0 else None
+        root_counts = search.run(backend, seed, report, target=target)
     root_counts.setdefault("total_degree", system.total_degree)
     seconds.update(search.seconds)
 
+    outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
+                                             seconds, report)
+    kept = [p for i, p in enumerate(search.found.points) if i not in outcome.on_components] + outcome.new_isolated
     started = time.perf_counter()
-    points = _classify(system, search.found.points, tolerances)
+    points = classify_points(system, kept, tolerances)
     seconds["classify"] = time.perf_counter() - started
 
-    failed = sum(r.error is not None for r in search.runs)
-    completeness, completeness_reason = decide_completeness(points, root_counts, search.stable, options.stable_runs, failed)
-    if any(_is_nonzero_constant(g) for g in system.gradient):
-        completeness = "bound-attained"
-    verdict = decide_verdict(points, completeness=completeness, completeness_reason=completeness_reason,
-                             total_degree=root_counts["total_degree"])
-    provenance = Provenance(
-        algmorse_version=__version__,
-        backend=backend.name,
-        backend_version=backend.version() if search.runs else "not run",
-        python_version=platform.python_version(),
-        library_versions={"numpy": np.__version__, "sympy": sympy.__version__, "networkx": networkx.__version__},
-        seed=seed,
-        root_counts=dict(sorted(root_counts.items())),
-        paths_tracked=sum(r.paths_tracked or 0 for r in search.runs),
-        runs=tuple(search.runs),
-        seconds={k: round(v, 4) for k, v in seconds.items()},
-        options={**asdict(options), "seed": seed, "tolerances": asdict(tolerances)},
-        symmetries=tuple(g.label for g in system.symmetries),
-    )
-    return Catalog(
+    strata = core_locus(problem, system)
+    components, strata = _match_strata(system, outcome.components, strata)
+    verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points)
+    catalog = Catalog(
         problem=problem,
         variables=system.variables,
         critical_points=points,
-        core_locus=core_locus(problem, system),
-        summary=Summary.of(points),
+        components=tuple(components),
+        core_locus=strata,
+        summary=Summary.of(points, components),
         verdict=verdict,
-        provenance=provenance,
+        provenance=Provenance(
+            algmorse_version=__version__,
+            backend=backend.name,
+            backend_version=backend.version() if search.runs else "not run",
+            python_version=platform.python_version(),
+            library_versions={"numpy": np.__version__, "sympy": sympy.__version__, "networkx": networkx.__version__},
+            seed=seed,
+            root_counts=dict(sorted(root_counts.items())),
+            paths_tracked=sum(r.paths_tracked or 0 for r in search.runs),
+            runs=tuple(search.runs),
+            seconds={k: round(v, 4) for k, v in seconds.items()},
+            options={**asdict(options), "seed": seed, "tolerances": asdict(tolerances)},
+            symmetries=tuple(g.label for g in system.symmetries),
+            exact=_exact_record(exact),
+            decomposition=_decomposition_record(outcome, decomposition_note),
+        ),
     )
-
-
-def _resolve(problem: Problem, seed: int) -> Problem:
-    count = len(problem.variables)
-    return replace(problem, regularizer=problem.regularizer.resolved(count, seed))
+    if exact is not None:
+        _verify(catalog, exact)
+    return catalog
 
 
 def _is_nonzero_constant(poly) -> bool:
@@ -152,120 +161,134 @@ def _check_variables_occur(problem: Problem, system: PolynomialSystem) -> None:
         )
 
 
-class _Search:
-    """Repeated backend runs with fresh seeds, merged into one deduplicated point set."""
-
-    def __init__(self, system: PolynomialSystem, tolerances: Tolerances, options: SolveOptions) -> None:
-        self.system = system
-        self.tolerances = tolerances
-        self.options = options
-        self.found = PointSet(tolerances)
-        self.runs: list[RunRecord] = []
-        self.stable = False
-        self.seconds = {"solve": 0.0, "refine": 0.0}
-
-    def run(self, backend: Backend, seed: int, report: Progress) -> dict[str, int]:
-        """Run the backend until the stopping rule holds; return the root counts."""
-        options = self.options
-        run_seeds = [int(s) % (2**31 - 2) + 1 for s in np.random.SeedSequence(seed).generate_state(options.max_runs)]
-        polynomials = self.system.sparse_gradient()
-        root_counts: dict[str, int] = {}
-        quiet_runs = 0
-        last_error: BackendError | None = None
-        jobs = max(1, options.jobs)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for start in range(0, options.max_runs, jobs):
-                batch = run_seeds[start:start + jobs]
-                started = time.perf_counter()
-                futures = [pool.submit(_solve_once, backend, polynomials, len(self.system.variables), s, options.timeout) for s in batch]
-                outcomes = [f.result() for f in futures]
-                self.seconds["solve"] += time.perf_counter() - started
-                for run_seed, outcome in zip(batch, outcomes):
-                    if isinstance(outcome, BackendError):
-                        last_error = outcome
-                        self.runs.append(RunRecord(seed=run_seed, endpoints=0, new_points=0, dropped_nonfinite=0,
-                                                   paths_tracked=None, seconds=0.0, error=str(outcome)))
-                        report(f"run {len(self.runs)}: failed: {outcome}")
-                        continue
-                    root_counts = root_counts or dict(outcome.root_counts)
-                    new = self._merge(outcome)
-                    self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
-                                               dropped_nonfinite=outcome.dropped_nonfinite,
-                                               paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
-                    report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
-                           f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
-                    quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
-                    if quiet_runs >= options.stable_runs:
-                        self.stable = True
-                    elif self._bound_attained(root_counts):
-                        self.stable = True
-                        report("a root-count bound is attained: no further run can add a point")
-                    if self.stable:
-                        return root_counts
-        if not any(r.error is None for r in self.runs) and last_error is not None:
-            raise last_error
-        return root_counts
-
-    def _merge(self, outcome: RawSolve) -> int:
-        started = time.perf_counter()
-        numeric = self.system.numeric
-        new = 0
-        for endpoint in outcome.endpoints:
-            refined = refine_point(numeric, np.array(endpoint.coordinates, dtype=complex), self.tolerances)
-            if refined is not None:
-                new += self.found.add_with_images(refined, numeric, self.system.symmetries, self.tolerances)
-        self.seconds["refine"] += time.perf_counter() - started
-        return new
-
-    def _bound_attained(self, root_counts: dict[str, int]) -> bool:
-        bounds = [root_counts[k] for k in BOUND_NAMES if k in root_counts]
-        if not bounds or len(self.found) != min(bounds):
-            return False
-        points = _classify(self.system, self.found.points, self.tolerances)
-        return all(p.nondegenerate for p in points)
+def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, report: Progress) -> ExactResult | None:
+    if options.verify != "exact":
+        return None
+    started = time.perf_counter()
+    result = exact_check(system.sparse_gradient(), system.num_variables, timeout=options.exact_timeout)
+    seconds["exact"] = time.perf_counter() - started
+    report(f"exact ({result.tool}): dimension {result.dimension}, {result.count_without_multiplicity} distinct "
+           f"solutions, {result.count_with_multiplicity} with multiplicity, {result.real_count} real")
+    return result
 
 
-def _solve_once(backend: Backend, polynomials, nvars: int, seed: int, timeout: float) -> RawSolve | BackendError:
+def _wants_decomposition(system, search: Search, options: SolveOptions, tolerances, root_counts, exact) -> bool:
+    if options.decompose == "never":
+        return False
+    if options.decompose == "always" or (exact is not None and exact.dimension > 0):
+        return True
+    points = classify_points(system, search.found.points, tolerances)
+    if any(not p.nondegenerate for p in points):
+        return True
+    finite = (exact is not None and exact.dimension == 0) or len(points) == root_counts.get("total_degree")
+    return not finite and system.num_variables <= options.decompose_max_variables
+
+
+def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, seconds, report):
+    """Run the decomposition stage when wanted; a failure is recorded, never fatal."""
+    if not search.found.points and not (exact is not None and exact.dimension > 0) and options.decompose != "always":
+        return DecompositionOutcome(), "not run"
+    if not _wants_decomposition(system, search, options, tolerances, root_counts, exact):
+        return DecompositionOutcome(), "not run"
+    decomposition_seed = derived_seeds(seed ^ 0x5EED, 1)[0]
     try:
-        return backend.solve(polynomials, nvars, seed=seed, timeout=timeout)
+        outcome = decompose(system, backend, search.found, seed=decomposition_seed, timeout=options.timeout,
+                            tolerances=tolerances)
     except BackendError as exc:
-        return exc
+        report(f"decomposition failed: {exc}")
+        return DecompositionOutcome(seed=decomposition_seed), f"failed: {exc}"
+    seconds["decompose"] = outcome.seconds
+    report(f"decomposition: {len(outcome.components)} positive-dimensional component(s), "
+           f"{len(outcome.on_components)} found point(s) on them, {len(outcome.new_isolated)} new isolated point(s) "
+           f"({outcome.seconds:.2f} s)")
+    return outcome, "ok"
 
 
-def _classify(system: PolynomialSystem, refined: list[RefinedPoint], tolerances: Tolerances) -> tuple[CriticalPoint, ...]:
-    """Classify, order canonically, and number the symmetry orbits."""
-    numeric = system.numeric
-    order = sorted(range(len(refined)), key=lambda i: _canonical_key(numeric, refined[i]))
-    ordered = [refined[i] for i in order]
-    orbit_of = _orbits(system, ordered, tolerances)
-    return tuple(
-        classify_point(numeric, p.coordinates.real if p.is_real else p.coordinates, is_real=p.is_real,
-                       residual=p.residual, tolerances=tolerances, orbit=orbit_of[i])
-        for i, p in enumerate(ordered)
-    )
-
-
-def _canonical_key(numeric, point: RefinedPoint) -> tuple:
-    loss = complex(numeric.loss(point.coordinates))
-    coords = tuple((round(c.real, 8), round(c.imag, 8)) for c in point.coordinates)
-    return (not point.is_real, round(loss.real, 8), round(loss.imag, 8), coords)
-
-
-def _orbits(system: PolynomialSystem, points: list[RefinedPoint], tolerances: Tolerances) -> list[int]:
-    """Orbit number of each point (orbits numbered by first appearance)."""
-    graph = networkx.Graph()
-    graph.add_nodes_from(range(len(points)))
-    matrix = np.array([p.coordinates for p in points]) if points else np.zeros((0, len(system.variables)))
-    for i, p in enumerate(points):
-        for g in system.symmetries:
-            image = g.apply(p.coordinates)
-            tol = tolerances.dedup_atol + tolerances.dedup_rtol * max(1.0, float(np.max(np.abs(image))))
-            matches = np.nonzero(np.max(np.abs(matrix - image), axis=1) <= tol)[0]
-            for j in matches:
-                graph.add_edge(i, int(j))
-    orbit_of = [0] * len(points)
-    components = sorted(networkx.connected_components(graph), key=min)
+def _match_strata(system: PolynomialSystem, components: list[Component], strata: tuple[Stratum, ...]):
+    """Attach each component to the smallest core-locus stratum containing all its witness points."""
+    if not strata or not components:
+        return components, strata
+    matched: dict[tuple[int, ...], list[int]] = {s.zero_matrices: [] for s in strata}
+    out = []
     for number, component in enumerate(components):
-        for i in component:
-            orbit_of[i] = number
-    return orbit_of
+        best = None
+        for stratum in sorted(strata, key=lambda s: -len(s.zero_matrices)):
+            zero = [i for i, name in enumerate(system.variables) if _layer_of(name) in stratum.zero_matrices]
+            points = np.array(component.witness_points)
+            if len(points) and np.max(np.abs(points[:, zero])) <= 1e-8 * max(1.0, float(np.max(np.abs(points)))):
+                best = stratum.zero_matrices
+                break
+        if best is not None:
+            matched[best].append(number)
+        out.append(replace(component, stratum=best))
+    return out, tuple(replace(s, components=tuple(matched[s.zero_matrices])) for s in strata)
+
+
+def _layer_of(name: str) -> int | None:
+    """Layer of a weight parameter ``w{k}_{i}_{j}`` (``None`` for biases)."""
+    return int(name[1:].split("_")[0]) if name.startswith("w") else None
+
+
+def _verdict(points, components, root_counts, search, options, exact, outcome, note, no_points) -> Verdict:
+    failed = sum(r.error is not None for r in search.runs)
+    exact_distinct = exact.count_without_multiplicity if exact is not None and exact.dimension == 0 else None
+    if no_points:
+        exact_distinct = 0
+    completeness, reason = decide_completeness(points, root_counts, search.stable, options.stable_runs, failed,
+                                               exact_distinct)
+    regular = sum(1 for p in points if p.nondegenerate)
+    if exact is not None and exact.dimension <= 0:
+        basis = "exact"
+    elif no_points or (regular == len(points) == root_counts.get("total_degree")):
+        basis = "total-degree"
+    elif note == "ok" and not components:
+        basis = "decomposition"
+    else:
+        basis = None
+    radical = exact is not None and exact.dimension == 0 and exact.count_with_multiplicity is not None \
+        and exact.count_with_multiplicity == exact.count_without_multiplicity
+    return decide_verdict(points, components, completeness=completeness, completeness_reason=reason,
+                          zero_dimensional=basis, exact_radical=radical or no_points)
+
+
+def _exact_record(exact: ExactResult | None) -> dict | None:
+    if exact is None:
+        return None
+    record = asdict(exact)
+    record["components"] = [list(c) for c in exact.components] if exact.components is not None else None
+    record["notes"] = list(exact.notes)
+    return record
+
+
+def _decomposition_record(outcome: DecompositionOutcome, note: str) -> dict:
+    return {"status": note, "seed": outcome.seed, "components": len(outcome.components),
+            "points_on_components": len(outcome.on_components), "new_isolated": len(outcome.new_isolated),
+            "dropped_candidates": outcome.dropped_candidates, "seconds": round(outcome.seconds, 4)}
+
+
+def _verify(catalog: Catalog, exact: ExactResult) -> None:
+    """Raise :class:`VerificationFailed` when the catalog disagrees with exact algebra."""
+    problems = []
+    points = catalog.critical_points
+    if exact.dimension == 0:
+        if exact.count_without_multiplicity is not None and len(points) != exact.count_without_multiplicity:
+            problems.append(f"{len(points)} distinct critical points found, exact count {exact.count_without_multiplicity}")
+        multiplicities = [p.multiplicity for p in points]
+        if exact.count_with_multiplicity is not None and None not in multiplicities \
+                and sum(multiplicities) != exact.count_with_multiplicity:
+            problems.append(f"multiplicities add up to {sum(multiplicities)}, exact count with multiplicity "
+                            f"{exact.count_with_multiplicity}")
+        if exact.real_count is not None and catalog.summary.real != exact.real_count:
+            problems.append(f"{catalog.summary.real} real critical points found, exact real count {exact.real_count}")
+        if catalog.components:
+            problems.append(f"{len(catalog.components)} positive-dimensional component(s) found, exact dimension 0")
+    elif exact.dimension > 0:
+        top = max((c.dimension for c in catalog.components), default=0)
+        if top != exact.dimension:
+            problems.append(f"largest component dimension found {top}, exact dimension {exact.dimension}")
+    if problems:
+        raise VerificationFailed(
+            "numerical result disagrees with exact algebra: " + "; ".join(problems)
+            + ". Try more runs (--max-runs), another seed, or report the case.",
+            catalog,
+        )

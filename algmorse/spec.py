@@ -23,7 +23,7 @@ The format::
     kind = "generalized-l2"   # none | l2 | generalized-l2 | multiplicative | polynomial
     eps = ["1/10", "1/5", "3/10", "2/5"]
 
-    [solve]                   # optional: seed, backend, jobs, timeout, stable_runs, max_runs
+    [solve]                   # optional: seed, backend, jobs, timeout, stable_runs, max_runs, decompose, verify
     seed = 1
 
 A ``[function]`` table (``variables = ["x", "y"]``, ``expression = "x^4 - 2*x^2 + y^2"``)
@@ -72,7 +72,7 @@ _TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "data": ("x", "y"),
     "loss": ("scale",),
     "regularizer": ("kind", "eps", "expression"),
-    "solve": ("seed", "backend", "jobs", "timeout", "stable_runs", "max_runs"),
+    "solve": ("seed", "backend", "jobs", "timeout", "stable_runs", "max_runs", "decompose", "verify"),
     "function": ("variables", "expression"),
 }
 _NETWORK_TABLES = ("network", "data", "loss")
@@ -382,6 +382,15 @@ def _backend_name(value: object, field: str) -> str:
     return value
 
 
+def _choice(*allowed: str) -> Callable[[object, str], str]:
+    def rule(value: object, field: str) -> str:
+        if value not in allowed:
+            raise SpecError(field, f"expected one of {', '.join(map(repr, allowed))}, got {_describe(value)}.")
+        return value  # type: ignore[return-value]
+
+    return rule
+
+
 _SOLVE_RULES: dict[str, Callable[[object, str], object]] = {
     "seed": lambda v, f: _integer(v, f, 0, "an integer >= 0"),
     "backend": _backend_name,
@@ -389,6 +398,8 @@ _SOLVE_RULES: dict[str, Callable[[object, str], object]] = {
     "timeout": _positive_timeout,
     "stable_runs": lambda v, f: _integer(v, f, 1, "an integer >= 1"),
     "max_runs": lambda v, f: _integer(v, f, 1, "an integer >= 1"),
+    "decompose": _choice("auto", "always", "never"),
+    "verify": _choice("none", "exact"),
 }
 
 

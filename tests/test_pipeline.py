@@ -26,7 +26,7 @@ def test_hand_derived_chain_classification_through_the_pipeline():
     problem = load_case("chain2_l2").spec.problem
     # one run with every point (slightly off, so refinement matters), plus a NaN endpoint
     backend = FakeBackend([_perturbed(CHAIN2) + [(float("nan"), 0)]], root_counts={"stable_mixed_volume": 5})
-    catalog = analyze(problem, options=SolveOptions(seed=3), backend=backend)
+    catalog = analyze(problem, options=SolveOptions(seed=3, decompose="never"), backend=backend)
     s = catalog.summary
     assert (s.isolated, s.real, s.minima, s.saddles, s.maxima, s.degenerate) == (5, 3, 2, 1, 0, 0)
     assert [p.loss.real for p in catalog.minima()] == pytest.approx([19 / 50, 19 / 50], rel=1e-12)
@@ -35,9 +35,18 @@ def test_hand_derived_chain_classification_through_the_pipeline():
     assert max(abs(c) for c in saddle.coordinates) < 1e-14
     assert sorted(e.real for e in saddle.hessian_eigenvalues) == pytest.approx([1 / 5 - 2, 1 / 5 + 2])
     assert catalog.verdict.completeness == "bound-attained"
-    # the total degree is 9 > 5, so zero-dimensionality is not proven here
+    # the total degree is 9 > 5, so without a decomposition zero-dimensionality is not proven
     assert catalog.verdict.morse is None and catalog.verdict.complex_morse is None
     assert len(catalog.provenance.runs) == 1  # the bound was attained: no second run
+    # a decomposition that finds no positive-dimensional component settles it
+    # (together with a proven-complete point set: here the stable mixed volume is attained)
+    proven = FakeBackend([_perturbed(CHAIN2)], root_counts={"stable_mixed_volume": 5})
+    decomposed = analyze(problem, options=SolveOptions(seed=3), backend=proven)
+    assert decomposed.verdict.morse is True and decomposed.verdict.complex_morse is True
+    assert any(r.code == "zero-dimensional" and "decomposition" in r.message for r in decomposed.verdict.reasons)
+    # ... but stable runs alone are evidence, not proof
+    unproven = analyze(problem, options=SolveOptions(seed=3), backend=FakeBackend([_perturbed(CHAIN2)]))
+    assert unproven.verdict.completeness == "stable-runs" and unproven.verdict.morse is None
 
 
 def test_symmetry_and_conjugation_fill_in_missed_points():

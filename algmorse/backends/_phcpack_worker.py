@@ -5,8 +5,9 @@ Run by file path, never imported by the parent's solve path::
     python _phcpack_worker.py REQUEST.json ANSWER.json
 
 The request is a JSON object whose ``"task"`` is ``"solve"`` (the default), ``"decompose"`` or
-``"membership"``. Every request has ``"seed"`` and ``"log"`` (fds 1 and 2 go to this file).
-Points travel as lists of ``[re, im]`` pairs in the order of ``"variables"``.
+``"membership"``. Every request has ``"nvars"``, ``"variables"`` (the ``nvars`` original
+variable names), ``"seed"`` and ``"log"`` (fds 1 and 2 go to this file). Points travel as
+lists of ``[re, im]`` pairs in the order of ``"variables"``.
 
 ``"solve"``, the blackbox solver::
 
@@ -33,7 +34,7 @@ same fields as ``"solve"`` plus ``"topdim"`` (optional, default ``nvars - 1``)::
 ``"membership"``, the homotopy membership test against one component::
 
     {"task": "membership", "embedded_system": [...], "dimension": d,
-     "witness_points": [point, ...], "points": [point, ...], "variables": [...], "seed", "log"}
+     "witness_points": [point, ...], "points": [point, ...], "nvars", "variables", "seed", "log"}
 
     answer: {"ok": true, "members": [true, false, ...], "phcpack_version": "2.4.86"}
 
@@ -85,6 +86,10 @@ _COMPLEX = re.compile(rf"(?P<re>[+-]?{_NUMBER})?(?:(?P<im>[+-]?{_NUMBER})\*i)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SLACK_NAME = re.compile(r"zz\d+")
 _EXPONENT_MARK = re.compile(r"(?:^|[^A-Za-z0-9_])[0-9.]+[Ee]$")
+TRACE_TOLERANCE = 1e-6
+"""Largest linear trace test error of a factor taken as a complete irreducible component."""
+MAX_MERGE_CANDIDATES = 12
+"""Most uncertified factors whose unions are trace-tested (2**12 subsets at most)."""
 
 
 class SolutionFormatError(ValueError):
@@ -419,18 +424,69 @@ def _pairs(values: list[complex]) -> list[list[float]]:
     return [[value.real, value.imag] for value in values]
 
 
+def merge_by_traces(
+    factors: list[tuple[list[int], float]], trace_error
+) -> list[tuple[list[int], float]]:
+    """Merge factors that monodromy left apart when their union passes the linear trace test.
+
+    Monodromy loops sometimes never exchange the witness points of one component (seen on a
+    conic of the 1-2-1 linear network for about 1 seed in 10); each part then fails the trace
+    test. Unions of these uncertified factors are tested smallest first, so each merge is a
+    minimal complete set of witness points, i.e. one irreducible component.
+
+    Parameters
+    ----------
+    factors : list of (list of int, float)
+        Witness point labels and trace test error of each factor, as from
+        ``phcpy.factor.factor``.
+    trace_error : callable
+        ``trace_error(labels) -> float``: the linear trace test error of a list of labels.
+
+    Returns
+    -------
+    list of (list of int, float)
+        The certified factors (in their order), then the merged ones, then the factors still
+        uncertified. Nothing is merged if more than :data:`MAX_MERGE_CANDIDATES` are
+        uncertified.
+    """
+    certified = [item for item in factors if item[1] <= TRACE_TOLERANCE]
+    pending = [item for item in factors if not item[1] <= TRACE_TOLERANCE]
+    if len(pending) > MAX_MERGE_CANDIDATES:
+        return factors
+    merged, used = [], 0
+    for mask in sorted(range(1, 1 << len(pending)), key=lambda mask: bin(mask).count("1")):
+        if mask & used or bin(mask).count("1") < 2:
+            continue
+        labels = sorted(
+            label for bit, (part, _) in enumerate(pending) if mask >> bit & 1 for label in part
+        )
+        error = trace_error(labels)
+        if error <= TRACE_TOLERANCE:
+            merged.append((labels, error))
+            used |= mask
+    return certified + merged + [item for bit, item in enumerate(pending) if not used >> bit & 1]
+
+
 def _factor_components(
     dimension: int, embedded: list[str], witness: list[tuple[str, dict]], variables: list[str]
 ) -> list[dict]:
     """Split one dimension's witness set into irreducible components by monodromy.
 
     ``phcpy.factor.factor`` labels witness points from 1 and reports each factor's linear
-    trace test error; every component carries the dimension's slices and embedded system.
+    trace test error; uncertified factors are then merged by :func:`merge_by_traces`, using
+    the trace grid the monodromy left in PHCpack. Every component carries the dimension's
+    slices and embedded system.
     """
     from phcpy.factor import factor
+    from phcpy.phcpy2c3 import py2c_factor_standard_trace_sum_difference
+
+    def trace_error(labels: list[int]) -> float:
+        text = str(labels)
+        return py2c_factor_standard_trace_sum_difference(len(witness), 1, len(text), text)
 
     slices = [_pairs(hyperplane) for hyperplane in affine_slices(embedded, dimension, variables)]
     factors = factor(dimension, embedded, [text for text, _ in witness], verbose=False)
+    factors = merge_by_traces(factors, trace_error)
     return [
         {
             "dimension": dimension,

@@ -162,3 +162,21 @@ class Backend(Protocol):
         BackendUnavailable, BackendCrashed, BackendTimeout
         """
         ...
+
+    def decompose(
+        self,
+        polynomials: Sequence[SparsePolynomial],
+        nvars: int,
+        *,
+        seed: int,
+        timeout: float,
+        topdim: int | None = None,
+    ) -> Decomposition:
+        """Numerical irreducible decomposition of the solution set (see :class:`Decomposition`)."""
+        ...
+
+    def membership(
+        self, witness: WitnessSet, points: Sequence[Sequence[complex]], *, seed: int, timeout: float
+    ) -> tuple[bool, ...]:
+        """Which ``points`` lie on the component ``witness`` represents."""
+        ...

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import cmath
 import threading
-from typing import Mapping, Sequence, Union
+from typing import Callable, Mapping, Sequence, Union
 
-from algmorse.backends.base import Endpoint, RawSolve, SparsePolynomial
+from algmorse.backends.base import Decomposition, Endpoint, RawSolve, SparsePolynomial, WitnessSet
 from algmorse.errors import BackendError
 
 __all__ = ["FakeBackend"]
@@ -38,6 +38,10 @@ class FakeBackend:
         The backend's name.
     version : str, default "0"
         What :meth:`version` returns.
+    decomposition : Decomposition, optional
+        What :meth:`decompose` returns (default: no component, no candidate).
+    member : callable, optional
+        ``member(witness, point) -> bool`` for :meth:`membership` (default: never a member).
 
     Attributes
     ----------
@@ -66,6 +70,8 @@ class FakeBackend:
         root_counts: Mapping[str, int] | None = None,
         name: str = "fake",
         version: str = "0",
+        decomposition: Decomposition | None = None,
+        member: Callable[[WitnessSet, Sequence[complex]], bool] | None = None,
     ) -> None:
         if not runs:
             raise ValueError("FakeBackend needs at least one run (a list of points).")
@@ -75,6 +81,8 @@ class FakeBackend:
         self.name = name
         self.seeds: list[int] = []
         self._lock = threading.Lock()
+        self._decomposition = decomposition
+        self._member = member
 
     def version(self) -> str:
         """Return the version string given to the constructor."""
@@ -112,3 +120,23 @@ class FakeBackend:
             seed=seed,
             dropped_nonfinite=len(run) - len(finite),
         )
+
+    def decompose(
+        self,
+        polynomials: Sequence[SparsePolynomial],
+        nvars: int,
+        *,
+        seed: int,
+        timeout: float,
+        topdim: int | None = None,
+    ) -> Decomposition:
+        """Return the decomposition given to the constructor (by default: nothing found)."""
+        if self._decomposition is not None:
+            return self._decomposition
+        return Decomposition(components=(), isolated_candidates=(), seed=seed, seconds=0.0, log_tail="")
+
+    def membership(
+        self, witness: WitnessSet, points: Sequence[Sequence[complex]], *, seed: int, timeout: float
+    ) -> tuple[bool, ...]:
+        """Apply the constructor's ``member`` predicate (by default no point is a member)."""
+        return tuple(bool(self._member and self._member(witness, p)) for p in points)

@@ -33,7 +33,7 @@ import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence
 
 from algmorse.backends.base import (
     Decomposition,
@@ -73,7 +73,6 @@ _VERSION_PROBE_TIMEOUT = 60.0
 _SILENT_MIN_NVARS = 8
 _ROOT_COUNT_TEXT_LIMIT = 900
 """Largest estimated root-count text sent through the verbose path (C buffer: 1024 chars)."""
-_Parsed = TypeVar("_Parsed")
 
 
 def variable_names(nvars: int) -> list[str]:
@@ -429,8 +428,10 @@ def _witness_set(record: dict[str, Any], nvars: int) -> WitnessSet:
     """Convert one answer component to a :class:`WitnessSet`, checking its shape."""
     dimension = int(record["dimension"])
     embedded = tuple(record["embedded_system"])
-    if not 1 <= dimension < nvars or not record["points"]:
-        raise ValueError(f"a component of dimension {dimension} with no witness points")
+    if not 1 <= dimension < nvars:
+        raise ValueError(f"a component of dimension {dimension} in {nvars} variables")
+    if not record["points"]:
+        raise ValueError(f"a component of dimension {dimension} has no witness points")
     if len(record["slices"]) != dimension or len(embedded) != nvars + dimension:
         raise ValueError(f"a component of dimension {dimension} has the wrong embedding")
     if not all(isinstance(polynomial, str) for polynomial in embedded):
@@ -487,8 +488,8 @@ def _outcome(
     returncode: int,
     answer_path: Path,
     log_tail: str,
-    parse: Callable[[dict[str, Any]], _Parsed],
-) -> _Parsed:
+    parse: Callable[[dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any]:
     """Return ``parse(answer)`` for a successful run; raise :class:`BackendCrashed` otherwise.
 
     `parse` signals an answer that does not follow the protocol with KeyError, TypeError,
@@ -656,7 +657,8 @@ class PhcpackBackend:
         PHCpack's cascade of homotopies (``phcpy.factor.polysys_solve``) computes a witness
         set for every dimension from `topdim` down to 0 and filters out the points that lie
         on higher-dimensional sets; each positive-dimensional witness set is then split into
-        irreducible components by monodromy loops (``phcpy.factor.factor``).
+        irreducible components by monodromy loops (``phcpy.factor.factor``), and factors the
+        loops left apart are merged when their union passes PHCpack's linear trace test.
 
         Parameters
         ----------
@@ -679,9 +681,12 @@ class PhcpackBackend:
             The irreducible components of dimension >= 1 (by decreasing dimension), each a
             :class:`WitnessSet` whose degree is its number of witness points, and the
             dimension-0 output as ``isolated_candidates``. The latter are **not validated**:
-            PHCpack reports junk there (points near the origin, or on a component, with
-            ``rco`` near 0), so check each one, e.g. by Newton refinement and a rank test or
-            with :meth:`membership`. Points with a non-finite coordinate are dropped.
+            PHCpack may report junk there (points on, or within about 1e-5 of, a
+            positive-dimensional component), so check each one, e.g. by Newton refinement and
+            a rank test or with :meth:`membership`. Points with a non-finite coordinate are
+            dropped. A component whose ``trace_error`` is far from 0 (e.g. 0.5) is not
+            certified: its witness set is incomplete (a witness point may have been reported
+            in dimension 0 instead); rerun with another seed.
 
         Raises
         ------
@@ -766,6 +771,7 @@ class PhcpackBackend:
             "dimension": witness.dimension,
             "witness_points": [_point_pairs(point, nvars) for point in witness.points],
             "points": test_points,
+            "nvars": nvars,
             "variables": variable_names(nvars),
             "seed": seed,
         }

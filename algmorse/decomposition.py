@@ -1,0 +1,117 @@
+"""The decomposition stage: components of the critical set, and what they mean for the points.
+
+Runs the backend's numerical irreducible decomposition and then
+
+* describes every component (:mod:`algmorse.components`), with real points confirmed by the
+  backend's membership test;
+* tests every found point that is not proven isolated (singular Hessian, open dual space)
+  against every component: a member is not an isolated critical point and leaves the list;
+* validates the decomposition's dimension-0 output, which is known to contain junk: a
+  candidate is kept only if Newton converges on it, it is on no component, and its local dual
+  space closes (proof of isolation); otherwise it is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .backends.base import Backend, Decomposition, WitnessSet
+from .classify import classify_point
+from .components import Component, describe_component, real_point_candidates
+from .multiplicity import local_structure
+from .numeric import NumericSystem
+from .options import Tolerances
+from .refine import PointSet, RefinedPoint, refine_point
+from .system import PolynomialSystem
+
+__all__ = ["DecompositionOutcome", "decompose"]
+
+
+@dataclass(slots=True)
+class DecompositionOutcome:
+    """What the decomposition stage established.
+
+    Attributes
+    ----------
+    components : list of Component
+    on_components : dict
+        Index (into the found points) of each point that lies on a component -> component index.
+    new_isolated : list of RefinedPoint
+        Validated isolated points that the blackbox runs had missed.
+    dropped_candidates : int
+        Dimension-0 candidates rejected as junk.
+    seconds : float
+    seed : int
+    """
+
+    components: list[Component] = field(default_factory=list)
+    on_components: dict[int, int] = field(default_factory=dict)
+    new_isolated: list[RefinedPoint] = field(default_factory=list)
+    dropped_candidates: int = 0
+    seconds: float = 0.0
+    seed: int = 0
+
+
+def _members(backend: Backend, witness: WitnessSet, points: list[np.ndarray], seed: int, timeout: float) -> list[bool]:
+    if not points:
+        return []
+    return list(backend.membership(witness, [tuple(complex(c) for c in p) for p in points], seed=seed, timeout=timeout))
+
+
+def decompose(
+    system: PolynomialSystem,
+    backend: Backend,
+    found: PointSet,
+    *,
+    seed: int,
+    timeout: float,
+    tolerances: Tolerances,
+) -> DecompositionOutcome:
+    """Run the decomposition and reconcile it with the points found by the blackbox runs.
+
+    Raises
+    ------
+    BackendError
+        If the decomposition or a membership test fails (the caller records it).
+    """
+    started = time.perf_counter()
+    numeric = system.numeric
+    n = system.num_variables
+    result: Decomposition = backend.decompose(system.sparse_gradient(), n, seed=seed, timeout=timeout)
+    outcome = DecompositionOutcome(seed=seed)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC0]))
+
+    unproven = [i for i, p in enumerate(found.points) if not _is_proven_isolated(numeric, p, tolerances)]
+    for index, witness in enumerate(result.components):
+        candidates = real_point_candidates(numeric, witness, rng=rng)
+        member = _members(backend, witness, candidates, seed, timeout)
+        real_points = [p for p, ok in zip(candidates, member) if ok][:5]
+        outcome.components.append(describe_component(numeric, witness, real_points, tolerances))
+        still = [i for i in unproven if i not in outcome.on_components]
+        on = _members(backend, witness, [found.points[i].coordinates for i in still], seed, timeout)
+        for i, ok in zip(still, on):
+            if ok:
+                outcome.on_components[i] = index
+
+    for candidate in result.isolated_candidates:
+        refined = refine_point(numeric, np.asarray(candidate, dtype=complex), tolerances)
+        if refined is None or found.contains(refined.coordinates):
+            outcome.dropped_candidates += refined is None
+            continue
+        on_some = any(any(_members(backend, w, [refined.coordinates], seed, timeout)) for w in result.components)
+        if on_some or not local_structure(numeric, refined.coordinates).isolated:
+            outcome.dropped_candidates += 1
+            continue
+        outcome.new_isolated.append(refined)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _is_proven_isolated(numeric: NumericSystem, point: RefinedPoint, tolerances: Tolerances) -> bool:
+    """Nondegenerate Hessian (by the classification's noise model) or a closed dual space."""
+    classified = classify_point(numeric, point.coordinates.real if point.is_real else point.coordinates,
+                                is_real=point.is_real, residual=point.residual, tolerances=tolerances)
+    return bool(classified.isolated)

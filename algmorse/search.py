@@ -1,0 +1,121 @@
+"""Repeated backend runs with fresh seeds, merged into one deduplicated set of critical points.
+
+Runs are derived from the master seed, executed ``jobs`` at a time in worker processes, and
+merged in run order whatever ``jobs`` is, so a seed fixes the result. The search stops when
+``stable_runs`` consecutive runs add nothing, when a proven root-count bound is attained, or, if
+an exact count is known, when it is reached.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+import numpy as np
+
+from .backends.base import Backend, RawSolve
+from .catalog import RunRecord
+from .classify import classify_points
+from .errors import BackendError
+from .options import SolveOptions, Tolerances
+from .refine import PointSet, refine_point
+from .system import PolynomialSystem
+from .verdict import BOUND_NAMES
+
+__all__ = ["Search", "Progress", "derived_seeds"]
+
+Progress = Callable[[str], None]
+
+
+def derived_seeds(seed: int, count: int) -> list[int]:
+    """``count`` backend seeds in ``[1, 2^31 - 2]`` derived from the master ``seed``."""
+    return [int(s) % (2**31 - 2) + 1 for s in np.random.SeedSequence(seed).generate_state(count)]
+
+
+class Search:
+    """Repeated backend runs with fresh seeds, merged into one deduplicated point set."""
+
+    def __init__(self, system: PolynomialSystem, tolerances: Tolerances, options: SolveOptions) -> None:
+        self.system = system
+        self.tolerances = tolerances
+        self.options = options
+        self.found = PointSet(tolerances)
+        self.runs: list[RunRecord] = []
+        self.stable = False
+        self.seconds = {"solve": 0.0, "refine": 0.0}
+
+    def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None) -> dict[str, int]:
+        """Run the backend until the stopping rule holds; return the root counts.
+
+        With a ``target`` (the exact number of distinct critical points), runs go on until it is
+        reached, whatever the stability rule says (up to ``max_runs``).
+        """
+        options = self.options
+        run_seeds = derived_seeds(seed, options.max_runs)
+        polynomials = self.system.sparse_gradient()
+        root_counts: dict[str, int] = {}
+        quiet_runs = 0
+        last_error: BackendError | None = None
+        jobs = max(1, options.jobs)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for start in range(0, options.max_runs, jobs):
+                batch = run_seeds[start:start + jobs]
+                started = time.perf_counter()
+                futures = [pool.submit(_solve_once, backend, polynomials, len(self.system.variables), s, options.timeout) for s in batch]
+                outcomes = [f.result() for f in futures]
+                self.seconds["solve"] += time.perf_counter() - started
+                for run_seed, outcome in zip(batch, outcomes):
+                    if isinstance(outcome, BackendError):
+                        last_error = outcome
+                        self.runs.append(RunRecord(seed=run_seed, endpoints=0, new_points=0, dropped_nonfinite=0,
+                                                   paths_tracked=None, seconds=0.0, error=str(outcome)))
+                        report(f"run {len(self.runs)}: failed: {outcome}")
+                        continue
+                    root_counts = root_counts or dict(outcome.root_counts)
+                    new = self._merge(outcome)
+                    self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
+                                               dropped_nonfinite=outcome.dropped_nonfinite,
+                                               paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
+                    report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
+                           f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
+                    quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
+                    if target is not None:
+                        if len(self.found) >= target:
+                            self.stable = True
+                            report(f"the exact count {target} is reached")
+                    elif quiet_runs >= options.stable_runs:
+                        self.stable = True
+                    elif self._bound_attained(root_counts):
+                        self.stable = True
+                        report("a root-count bound is attained: no further run can add a point")
+                    if self.stable:
+                        return root_counts
+        if not any(r.error is None for r in self.runs) and last_error is not None:
+            raise last_error
+        return root_counts
+
+    def _merge(self, outcome: RawSolve) -> int:
+        started = time.perf_counter()
+        numeric = self.system.numeric
+        new = 0
+        for endpoint in outcome.endpoints:
+            refined = refine_point(numeric, np.array(endpoint.coordinates, dtype=complex), self.tolerances)
+            if refined is not None:
+                new += self.found.add_with_images(refined, numeric, self.system.symmetries, self.tolerances)
+        self.seconds["refine"] += time.perf_counter() - started
+        return new
+
+    def _bound_attained(self, root_counts: dict[str, int]) -> bool:
+        bounds = [root_counts[k] for k in BOUND_NAMES if k in root_counts]
+        if not bounds or len(self.found) != min(bounds):
+            return False
+        points = classify_points(self.system, self.found.points, self.tolerances)
+        return all(p.nondegenerate for p in points)
+
+
+def _solve_once(backend: Backend, polynomials, nvars: int, seed: int, timeout: float) -> RawSolve | BackendError:
+    try:
+        return backend.solve(polynomials, nvars, seed=seed, timeout=timeout)
+    except BackendError as exc:
+        return exc
