@@ -4,8 +4,8 @@ Runs the backend's numerical irreducible decomposition and then
 
 * describes every component (:mod:`algmorse.components`), with real points confirmed by the
   backend's membership test;
-* tests every found point that is not proven isolated (singular Hessian, open dual space)
-  against every component: a member is not an isolated critical point and leaves the list;
+* tests every refined endpoint that is not proven isolated (singular Hessian, open dual space)
+  against every component: a member is a sample of that component, not an isolated point;
 * validates the decomposition's dimension-0 output, which is known to contain junk: a
   candidate is kept only if Newton converges on it, it is on no component, and its local dual
   space closes (proof of isolation); otherwise it is dropped and counted.
@@ -19,10 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .backends.base import Backend, Decomposition, WitnessSet
-from .classify import classify_point
 from .components import Component, describe_component, real_point_candidates
 from .multiplicity import local_structure
-from .numeric import NumericSystem
 from .options import Tolerances
 from .refine import PointSet, RefinedPoint, refine_point
 from .system import PolynomialSystem
@@ -38,7 +36,9 @@ class DecompositionOutcome:
     ----------
     components : list of Component
     on_components : dict
-        Index (into the found points) of each point that lies on a component -> component index.
+        Index (into the singular samples) of each sample that lies on a component -> component index.
+    unexplained : list of RefinedPoint
+        Singular samples on no component found: kept as isolated points whose status is open.
     new_isolated : list of RefinedPoint
         Validated isolated points that the blackbox runs had missed.
     dropped_candidates : int
@@ -49,6 +49,7 @@ class DecompositionOutcome:
 
     components: list[Component] = field(default_factory=list)
     on_components: dict[int, int] = field(default_factory=dict)
+    unexplained: list[RefinedPoint] = field(default_factory=list)
     new_isolated: list[RefinedPoint] = field(default_factory=list)
     dropped_candidates: int = 0
     seconds: float = 0.0
@@ -65,6 +66,7 @@ def decompose(
     system: PolynomialSystem,
     backend: Backend,
     found: PointSet,
+    singular: PointSet,
     *,
     seed: int,
     timeout: float,
@@ -84,14 +86,14 @@ def decompose(
     outcome = DecompositionOutcome(seed=seed)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC0]))
 
-    unproven = [i for i, p in enumerate(found.points) if not _is_proven_isolated(numeric, p, tolerances)]
+    unproven = list(range(len(singular.points)))
     for index, witness in enumerate(result.components):
         candidates = real_point_candidates(numeric, witness, rng=rng)
         member = _members(backend, witness, candidates, seed, timeout)
         real_points = [p for p, ok in zip(candidates, member) if ok][:5]
         outcome.components.append(describe_component(numeric, witness, real_points, tolerances))
         still = [i for i in unproven if i not in outcome.on_components]
-        on = _members(backend, witness, [found.points[i].coordinates for i in still], seed, timeout)
+        on = _members(backend, witness, [singular.points[i].coordinates for i in still], seed, timeout)
         for i, ok in zip(still, on):
             if ok:
                 outcome.on_components[i] = index
@@ -106,12 +108,14 @@ def decompose(
             outcome.dropped_candidates += 1
             continue
         outcome.new_isolated.append(refined)
+    outcome.unexplained = _distinct([p for i, p in enumerate(singular.points) if i not in outcome.on_components],
+                                    tolerances)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def _is_proven_isolated(numeric: NumericSystem, point: RefinedPoint, tolerances: Tolerances) -> bool:
-    """Nondegenerate Hessian (by the classification's noise model) or a closed dual space."""
-    classified = classify_point(numeric, point.coordinates.real if point.is_real else point.coordinates,
-                                is_real=point.is_real, residual=point.residual, tolerances=tolerances)
-    return bool(classified.isolated)
+def _distinct(points: list[RefinedPoint], tolerances: Tolerances) -> list[RefinedPoint]:
+    kept = PointSet(tolerances)
+    for p in points:
+        kept.add(p)
+    return kept.points

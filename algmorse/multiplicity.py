@@ -64,22 +64,41 @@ def _monomials(n: int, degree: int) -> list[tuple[int, ...]]:
     return result
 
 
-def _taylor_coefficients(numeric: NumericSystem, point: np.ndarray, shifts: list[tuple[int, ...]]) -> np.ndarray:
+def _taylor_coefficients(numeric: NumericSystem, point: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     """``T[i, b] =`` coefficient of ``y^shifts[b]`` in ``g_i(point + y)``.
 
     For a term ``c x^e``, the coefficient of ``y^b`` is ``c prod_j binom(e_j, b_j) p_j^(e_j - b_j)``.
     """
     exps = numeric.exponents  # (m, n)
-    shift = np.array(shifts, dtype=np.int64)  # (M, n)
-    weights = np.ones((exps.shape[0], shift.shape[0]), dtype=complex)
+    top = int(max(exps.max(initial=0), shifts.max(initial=0)))
+    binomials = np.array([[comb(a, b) for b in range(top + 1)] for a in range(top + 1)], dtype=float)
+    weights = np.ones((exps.shape[0], shifts.shape[0]), dtype=complex)
     for j in range(exps.shape[1]):
         e = exps[:, j][:, None]
-        b = shift[:, j][None, :]
+        b = shifts[:, j][None, :]
         valid = e >= b
-        binomials = np.vectorize(comb)(np.where(valid, e, 0), np.where(valid, b, 0)).astype(float)
         powers = np.power(complex(point[j]), np.where(valid, e - b, 0))
-        weights *= np.where(valid, binomials * powers, 0.0)
+        weights *= np.where(valid, binomials[e, b] * powers, 0.0)
     return numeric.gradient_coeffs @ weights
+
+
+def _macaulay(taylor: np.ndarray, columns: np.ndarray, order: int) -> np.ndarray:
+    """Rows ``y^alpha g_i`` (``|alpha| <= order - 1``) in the monomial basis ``columns``."""
+    n = columns.shape[1]
+    base = order + 1
+    weights = base ** np.arange(n)
+    codes = columns @ weights
+    position = {int(c): k for k, c in enumerate(codes)}
+    multipliers = columns[columns.sum(axis=1) <= order - 1]
+    blocks = []
+    for alpha in multipliers:
+        shifted = columns + alpha
+        valid = shifted.sum(axis=1) <= order
+        targets = np.array([position[int(c)] for c in (shifted[valid] @ weights)], dtype=np.int64)
+        block = np.zeros((taylor.shape[0], len(columns)), dtype=complex)
+        block[:, targets] = taylor[:, valid]
+        blocks.append(block)
+    return np.vstack(blocks)
 
 
 def _null_dimension(matrix: np.ndarray, rtol: float) -> int:
@@ -94,8 +113,8 @@ def local_structure(
     numeric: NumericSystem,
     point: np.ndarray,
     *,
-    max_columns: int = 3000,
-    max_order: int = 12,
+    max_columns: int = 300,
+    max_order: int = 10,
     rtol: float = 1e-7,
 ) -> LocalStructure:
     """Multiplicity and isolation of the critical point ``point`` from its local dual space.
@@ -130,17 +149,9 @@ def local_structure(
     dimensions = [1]
     order = 1
     while order <= max_order and comb(n + order, order) <= max_columns:
-        columns = _monomials(n, order)
-        index = {m: k for k, m in enumerate(columns)}
+        columns = np.array(_monomials(n, order), dtype=np.int64)
         taylor = _taylor_coefficients(numeric, point, columns)
-        multipliers = _monomials(n, order - 1)
-        rows = np.zeros((n * len(multipliers), len(columns)), dtype=complex)
-        for r, (alpha, i) in enumerate((a, i) for a in multipliers for i in range(n)):
-            for b, beta in enumerate(columns):
-                target = tuple(x + y for x, y in zip(alpha, beta))
-                if sum(target) <= order:
-                    rows[r, index[target]] = taylor[i, b]
-        dimensions.append(_null_dimension(rows, rtol))
+        dimensions.append(_null_dimension(_macaulay(taylor, columns, order), rtol))
         if dimensions[-1] == dimensions[-2]:
             return LocalStructure(True, dimensions[-1], tuple(dimensions))
         order += 1

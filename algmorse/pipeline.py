@@ -107,7 +107,9 @@ def analyze(
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
                                              seconds, report)
-    kept = [p for i, p in enumerate(search.found.points) if i not in outcome.on_components] + outcome.new_isolated
+    kept = search.found.points + outcome.unexplained + outcome.new_isolated
+    if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
+        kept += search.singular.points
     started = time.perf_counter()
     points = classify_points(system, kept, tolerances)
     seconds["classify"] = time.perf_counter() - started
@@ -177,6 +179,8 @@ def _wants_decomposition(system, search: Search, options: SolveOptions, toleranc
         return False
     if options.decompose == "always" or (exact is not None and exact.dimension > 0):
         return True
+    if search.singular.points:
+        return True
     points = classify_points(system, search.found.points, tolerances)
     if any(not p.nondegenerate for p in points):
         return True
@@ -186,13 +190,14 @@ def _wants_decomposition(system, search: Search, options: SolveOptions, toleranc
 
 def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, seconds, report):
     """Run the decomposition stage when wanted; a failure is recorded, never fatal."""
-    if not search.found.points and not (exact is not None and exact.dimension > 0) and options.decompose != "always":
+    if not search.found.points and not search.singular.points and not (exact is not None and exact.dimension > 0) \
+            and options.decompose != "always":
         return DecompositionOutcome(), "not run"
     if not _wants_decomposition(system, search, options, tolerances, root_counts, exact):
         return DecompositionOutcome(), "not run"
     decomposition_seed = derived_seeds(seed ^ 0x5EED, 1)[0]
     try:
-        outcome = decompose(system, backend, search.found, seed=decomposition_seed, timeout=options.timeout,
+        outcome = decompose(system, backend, search.found, search.singular, seed=decomposition_seed, timeout=options.timeout,
                             tolerances=tolerances)
     except BackendError as exc:
         report(f"decomposition failed: {exc}")

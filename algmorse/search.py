@@ -4,6 +4,11 @@ Runs are derived from the master seed, executed ``jobs`` at a time in worker pro
 merged in run order whatever ``jobs`` is, so a seed fixes the result. The search stops when
 ``stable_runs`` consecutive runs add nothing, when a proven root-count bound is attained, or, if
 an exact count is known, when it is reached.
+
+Only points proven isolated (invertible Hessian, or a closed local dual space) enter the found
+set and count as new; other refined endpoints (typically samples of a positive-dimensional
+component, where every run lands somewhere else) are kept apart in ``singular`` for the
+decomposition stage, which decides whether they lie on a component.
 """
 
 from __future__ import annotations
@@ -16,16 +21,19 @@ import numpy as np
 
 from .backends.base import Backend, RawSolve
 from .catalog import RunRecord
-from .classify import classify_points
+from .classify import classify_point, classify_points
 from .errors import BackendError
 from .options import SolveOptions, Tolerances
-from .refine import PointSet, refine_point
+from .refine import PointSet, RefinedPoint, refine_point
 from .system import PolynomialSystem
 from .verdict import BOUND_NAMES
 
 __all__ = ["Search", "Progress", "derived_seeds"]
 
 Progress = Callable[[str], None]
+
+_MAX_SINGULAR_SAMPLES = 64
+"""How many refined endpoints that are not proven isolated are kept for the decomposition stage."""
 
 
 def derived_seeds(seed: int, count: int) -> list[int]:
@@ -41,6 +49,7 @@ class Search:
         self.tolerances = tolerances
         self.options = options
         self.found = PointSet(tolerances)
+        self.singular = PointSet(tolerances)
         self.runs: list[RunRecord] = []
         self.stable = False
         self.seconds = {"solve": 0.0, "refine": 0.0}
@@ -101,10 +110,20 @@ class Search:
         new = 0
         for endpoint in outcome.endpoints:
             refined = refine_point(numeric, np.array(endpoint.coordinates, dtype=complex), self.tolerances)
-            if refined is not None:
+            if refined is None or self.found.contains(refined.coordinates):
+                continue
+            if self._proven_isolated(refined):
                 new += self.found.add_with_images(refined, numeric, self.system.symmetries, self.tolerances)
+            elif len(self.singular) < _MAX_SINGULAR_SAMPLES:
+                self.singular.add(refined)
         self.seconds["refine"] += time.perf_counter() - started
         return new
+
+    def _proven_isolated(self, refined: RefinedPoint) -> bool:
+        """Nondegenerate Hessian or closed local dual space (see :func:`classify_point`)."""
+        point = refined.coordinates.real if refined.is_real else refined.coordinates
+        return bool(classify_point(self.system.numeric, point, is_real=refined.is_real, residual=refined.residual,
+                                   tolerances=self.tolerances).isolated)
 
     def _bound_attained(self, root_counts: dict[str, int]) -> bool:
         bounds = [root_counts[k] for k in BOUND_NAMES if k in root_counts]
