@@ -9,6 +9,7 @@ exit with status 2; no traceback, no catalog written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from typing import Sequence
@@ -56,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--timeout", type=_positive_float, help="seconds allowed per backend run")
     solve.add_argument("--stable-runs", type=_positive_int, help="stop after this many runs in a row add nothing")
     solve.add_argument("--max-runs", type=_positive_int, help="maximum number of backend runs")
+    solve.add_argument("--decompose", choices=("auto", "always", "never"),
+                       help="numerical irreducible decomposition of the critical set (default: auto)")
+    solve.add_argument("--verify", choices=("none", "exact"),
+                       help="cross-check with exact algebra (Singular/msolve); a mismatch is an error")
     solve.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
     show = commands.add_parser("show", help="print a catalog as a table")
@@ -68,7 +73,8 @@ def _solve(args: argparse.Namespace) -> int:
     overrides = {
         name: value
         for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout),
-                            ("stable_runs", args.stable_runs), ("max_runs", args.max_runs))
+                            ("stable_runs", args.stable_runs), ("max_runs", args.max_runs),
+                            ("decompose", args.decompose), ("verify", args.verify))
         if value is not None
     }
     options = replace(spec.solve, **overrides)
@@ -97,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AlgmorseError as exc:
         print(f"algmorse: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `algmorse show c.json | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("algmorse: interrupted", file=sys.stderr)
         return 130

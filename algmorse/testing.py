@@ -64,6 +64,23 @@ def assert_matches_expected(catalog: Catalog, case: Case, *, loss_rtol: float = 
             got = sorted(p.loss.real for p in points)
             if len(want) != len(got) or any(abs(a - b) > loss_rtol * max(1.0, abs(a)) for a, b in zip(want, got)):
                 problems.append(f"{key}: expected {want}, got {got}")
+    if "components" in expected:
+        got_components = sorted([c.dimension, c.degree] for c in catalog.components)
+        if got_components != sorted(expected["components"]):
+            problems.append(f"components (dimension, degree): expected {sorted(expected['components'])}, got {got_components}")
+    if "component_losses" in expected:
+        want = sorted(float(Fraction(v)) for v in expected["component_losses"])
+        got = sorted(c.loss.real if c.loss is not None else float("nan") for c in catalog.components)
+        if len(want) != len(got) or any(not abs(a - b) <= loss_rtol * max(1.0, abs(a)) for a, b in zip(want, got)):
+            problems.append(f"component_losses: expected {want}, got {got}")
+    if "real_components" in expected:
+        got_real = sum(bool(c.real_points) for c in catalog.components)
+        if got_real != expected["real_components"]:
+            problems.append(f"real_components: expected {expected['real_components']}, got {got_real}")
+    if "multiplicities" in expected:
+        got_mult = sorted(p.multiplicity for p in catalog.critical_points if p.multiplicity != 1)
+        if got_mult != sorted(expected["multiplicities"]):
+            problems.append(f"multiplicities > 1: expected {sorted(expected['multiplicities'])}, got {got_mult}")
     for key in ("complex_morse", "morse"):
         if key in expected:
             got = getattr(catalog.verdict, key)

@@ -8,8 +8,10 @@ plus
 * ``[expected]``: the known classification, every key optional (absent means unknown):
   ``isolated``, ``real``, ``degenerate``, ``minima``, ``saddles``, ``maxima`` (counts),
   ``saddle_indices`` (sorted Morse indices of the saddles), ``minimum_losses`` and
-  ``saddle_losses`` (sorted exact values as rational strings), ``complex_morse`` and ``morse``
-  (booleans);
+  ``saddle_losses`` (sorted exact values as rational strings), ``components`` (``[dimension,
+  degree]`` pairs of the positive-dimensional components), ``component_losses`` (rational
+  strings), ``real_components`` (how many have real points), ``multiplicities`` (of the isolated
+  points with multiplicity > 1), ``complex_morse`` and ``morse`` (booleans);
 * ``[expected.sources]``: how each expected value was established (hand derivation written in
   the file's comments, or an exact computation such as Singular's ``vdim``).
 

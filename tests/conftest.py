@@ -7,19 +7,22 @@ import os
 import pytest
 
 from algmorse.backends.phcpack import is_available
+from algmorse.exact import available_exact_tools
 
 collect_ignore = ["doubles"]  # stand-in worker scripts, run as subprocesses, never imported
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip ``phcpack`` tests without PHCpack, except on CI, where that is an error."""
-    if is_available():
-        return
-    if os.environ.get("CI"):
-        raise pytest.UsageError(
-            "PHCpack is not installed but CI must run the phcpack tests: run `bash scripts/setup.sh`."
-        )
-    skip = pytest.mark.skip(reason="PHCpack backend not installed (apt-get install phcpack python3-phcpy)")
-    for item in items:
-        if "phcpack" in item.keywords:
-            item.add_marker(skip)
+    """Skip ``phcpack``/``exact`` tests without their tools, except on CI, where that is an error."""
+    missing = {
+        "phcpack": (not is_available(), "PHCpack backend not installed (apt-get install phcpack python3-phcpy)"),
+        "exact": (not available_exact_tools(), "no exact backend (apt-get install singular)"),
+    }
+    for marker, (absent, reason) in missing.items():
+        if not absent or not any(marker in item.keywords for item in items):
+            continue
+        if os.environ.get("CI"):
+            raise pytest.UsageError(f"CI must run the {marker} tests: {reason}; run `bash scripts/setup.sh`.")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
