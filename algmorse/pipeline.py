@@ -169,8 +169,12 @@ def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, repor
     started = time.perf_counter()
     result = exact_check(system.sparse_gradient(), system.num_variables, timeout=options.exact_timeout)
     seconds["exact"] = time.perf_counter() - started
-    report(f"exact ({result.tool}): dimension {result.dimension}, {result.count_without_multiplicity} distinct "
-           f"solutions, {result.count_with_multiplicity} with multiplicity, {result.real_count} real")
+    if result.dimension > 0:
+        report(f"exact ({result.tool}): dimension {result.dimension}; components (dimension, degree) over QQ: "
+               f"{result.components}")
+    else:
+        report(f"exact ({result.tool}): dimension {result.dimension}, {result.count_without_multiplicity} distinct "
+               f"solutions, {result.count_with_multiplicity} with multiplicity, {result.real_count} real")
     return result
 
 

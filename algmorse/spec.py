@@ -410,9 +410,14 @@ def _parse_solve(table: Mapping[str, Any] | None) -> SolveOptions:
     return SolveOptions(**values)
 
 
+_DOCUMENTATION_TABLES = ("case", "expected")
+"""Tables of fixture files (:mod:`algmorse.polynomials`) that a spec may carry and that are ignored."""
+
+
 def _parse(data: object) -> Spec:
     if not isinstance(data, Mapping):
         raise SpecError("<spec>", f"expected a table of tables, got {_describe(data)}.")
+    data = {k: v for k, v in data.items() if k not in _DOCUMENTATION_TABLES}
     for name in data:
         if name not in _TABLE_KEYS:
             raise SpecError(
