@@ -115,7 +115,10 @@ def analyze(
     seconds["classify"] = time.perf_counter() - started
 
     strata = core_locus(problem, system)
-    components, strata = _match_strata(system, outcome.components, strata)
+    ordered = sorted(outcome.components, key=lambda c: (-c.dimension, not c.real_points,
+                                                       float("inf") if c.loss is None else round(c.loss.real, 8),
+                                                       c.degree))
+    components, strata = _match_strata(system, ordered, strata)
     verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points)
     catalog = Catalog(
         problem=problem,
