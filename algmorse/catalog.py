@@ -260,6 +260,7 @@ def format_summary(catalog: Catalog) -> str:
             lines.append(
                 f"    S = {{{', '.join(map(str, stratum.zero_matrices))}}}: dimension {stratum.dimension}, R vanishes to order "
                 f"{stratum.vanishing_order}, critical: {_yes(stratum.critical)}, Hessian vanishes: {_yes(stratum.hessian_vanishes)}"
+                + (f"; contains component(s) {', '.join(map(str, stratum.components))}" if stratum.components else "")
             )
     counts = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(prov.root_counts.items()))
     lines.append(f"  seed {prov.seed}; {len(prov.runs)} runs, {prov.paths_tracked} paths; root counts: {counts or 'none'}")

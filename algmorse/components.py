@@ -122,6 +122,7 @@ def real_point_candidates(
     for seed in seeds:
         point, converged = newton(numeric, seed.astype(float))
         if converged and np.all(np.isfinite(point)):
+            point = np.where(np.abs(point) < 1e-12 * max(1.0, float(np.max(np.abs(point)))), 0.0, point)
             if not any(np.max(np.abs(point - q)) <= 1e-8 * max(1.0, float(np.max(np.abs(q)))) for q in found):
                 found.append(point)
     return found
