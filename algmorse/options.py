@@ -29,8 +29,10 @@ class SolveOptions:
         "not-established".
     decompose : {"auto", "always", "never"}
         Numerical irreducible decomposition of the critical set. ``"auto"`` runs it when a
-        degenerate or undetermined point was found, or when zero-dimensionality is not otherwise
-        established and the system has at most ``decompose_max_variables`` unknowns.
+        singular endpoint or a degenerate point was found, or when the point set is proven
+        complete by a root-count bound, zero-dimensionality is not otherwise established and
+        the system has at most ``decompose_max_variables`` unknowns (then "no component"
+        completes a proof that the loss is Morse).
     decompose_max_variables : int
         Size limit of ``decompose="auto"`` when no degenerate point asks for it.
     verify : {"none", "exact"}

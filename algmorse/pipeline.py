@@ -192,7 +192,8 @@ def _wants_decomposition(system, search: Search, options: SolveOptions, toleranc
     if any(not p.nondegenerate for p in points):
         return True
     finite = (exact is not None and exact.dimension == 0) or len(points) == root_counts.get("total_degree")
-    return not finite and system.num_variables <= options.decompose_max_variables
+    # Only a proven-complete point set lets "no component" turn the verdict into a proof.
+    return not finite and search.bound_attained and system.num_variables <= options.decompose_max_variables
 
 
 def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, seconds, report):

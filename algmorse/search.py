@@ -52,6 +52,7 @@ class Search:
         self.singular = PointSet(tolerances)
         self.runs: list[RunRecord] = []
         self.stable = False
+        self.bound_attained = False
         self.seconds = {"solve": 0.0, "refine": 0.0}
 
     def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None) -> dict[str, int]:
@@ -96,7 +97,7 @@ class Search:
                     elif quiet_runs >= options.stable_runs:
                         self.stable = True
                     elif self._bound_attained(root_counts):
-                        self.stable = True
+                        self.stable = self.bound_attained = True
                         report("a root-count bound is attained: no further run can add a point")
                     if self.stable:
                         return root_counts
