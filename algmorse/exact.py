@@ -479,17 +479,9 @@ def _run_msolve(path: str, polynomials: Sequence[Mapping[tuple[int, ...], Fracti
     ------
     _StageTimeout, BackendCrashed
     """
-    generators = [_integer_text(p) for p in polynomials if p]
-    if not generators:
+    if not any(polynomials):
         return _MsolveAnswer(1)
-    Path(cwd, "in.ms").write_text(",".join(_variables(nvars)) + "\n0\n" + ",\n".join(generators) + "\n", encoding="ascii")
-    try:
-        output = _run([path, "-P", "1", "-t", "1", "-f", "in.ms", "-o", "out.ms"], cwd, timeout)
-        out_path = Path(cwd, "out.ms")
-        text = out_path.read_text(encoding="utf-8", errors="replace") if out_path.exists() else ""
-    finally:
-        for name in ("in.ms", "out.ms"):
-            Path(cwd, name).unlink(missing_ok=True)
+    output, text = _call_msolve(path, ["-P", "1"], polynomials, nvars, cwd, timeout)
     tail = "\n".join((output.stdout + "\n" + output.stderr + "\n" + text).strip().splitlines()[-LOG_TAIL_LINES:])
     if output.returncode != 0:
         raise BackendCrashed(f"exact check: msolve exited with status {output.returncode}.", output.returncode, tail)
@@ -499,18 +491,25 @@ def _run_msolve(path: str, polynomials: Sequence[Mapping[tuple[int, ...], Fracti
         raise BackendCrashed(f"exact check: cannot read msolve's output ({exc}).", output.returncode, tail) from None
 
 
-def _run_msolve_leading_ideal(path: str, polynomials: Sequence[Mapping[tuple[int, ...], Fraction]], nvars: int,
-                              cwd: str, timeout: float) -> int:
-    """Krull dimension from msolve's grevlex leading ideal (``-g 1``)."""
+def _call_msolve(path: str, flags: list[str], polynomials: Sequence[Mapping[tuple[int, ...], Fraction]], nvars: int,
+                 cwd: str, timeout: float) -> tuple[_Output, str]:
+    """Run msolve with ``flags`` on the integer-cleared system; return its output and result file text."""
     generators = [_integer_text(p) for p in polynomials if p]
     Path(cwd, "in.ms").write_text(",".join(_variables(nvars)) + "\n0\n" + ",\n".join(generators) + "\n", encoding="ascii")
     try:
-        output = _run([path, "-g", "1", "-t", "1", "-f", "in.ms", "-o", "out.ms"], cwd, timeout)
+        output = _run([path, *flags, "-t", "1", "-f", "in.ms", "-o", "out.ms"], cwd, timeout)
         out_path = Path(cwd, "out.ms")
         text = out_path.read_text(encoding="utf-8", errors="replace") if out_path.exists() else ""
     finally:
         for name in ("in.ms", "out.ms"):
             Path(cwd, name).unlink(missing_ok=True)
+    return output, text
+
+
+def _run_msolve_leading_ideal(path: str, polynomials: Sequence[Mapping[tuple[int, ...], Fraction]], nvars: int,
+                              cwd: str, timeout: float) -> int:
+    """Krull dimension from msolve's grevlex leading ideal (``-g 1``)."""
+    output, text = _call_msolve(path, ["-g", "1"], polynomials, nvars, cwd, timeout)
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
     if output.returncode != 0 or not (body.startswith("[") and body.endswith("]:")):
         raise BackendCrashed("exact check: msolve failed to compute a leading ideal.", output.returncode,
