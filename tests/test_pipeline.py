@@ -139,3 +139,57 @@ def test_failed_runs_are_recorded_and_do_not_count_towards_stability():
     assert errors[1] is None and errors[3] is None and errors[5] is None
     assert len(errors) == 6  # successes at runs 2, 4, 6; the last two added nothing
     assert "3 backend run(s) failed" in catalog.verdict.reasons[0].message
+
+
+def test_exact_mismatch_fails_loudly(monkeypatch):
+    """If the numerical set disagrees with exact algebra the solve raises, naming both numbers."""
+    import algmorse.pipeline
+    from algmorse.errors import VerificationFailed
+    from algmorse.exact import ExactResult
+
+    lying = ExactResult(tool="singular", tool_versions={}, dimension=0, count_with_multiplicity=6,
+                        count_without_multiplicity=6, real_count=3, components=None, seconds=0.0, notes=())
+    monkeypatch.setattr(algmorse.pipeline, "exact_check", lambda *a, **k: lying)
+    problem = load_case("chain2_l2").spec.problem
+    with pytest.raises(VerificationFailed, match="5 distinct critical points found, exact count 6") as info:
+        analyze(problem, options=SolveOptions(seed=1, verify="exact", max_runs=3),
+                backend=FakeBackend([_perturbed(CHAIN2)]))
+    assert info.value.catalog.summary.isolated == 5
+    # the runs went on looking for the 6th point until max_runs
+    assert len(info.value.catalog.provenance.runs) == 3
+
+
+def test_exact_count_makes_completeness_exact_and_stops_the_search(monkeypatch):
+    import algmorse.pipeline
+    from algmorse.exact import ExactResult
+
+    truth = ExactResult(tool="singular", tool_versions={}, dimension=0, count_with_multiplicity=5,
+                        count_without_multiplicity=5, real_count=3, components=None, seconds=0.0, notes=())
+    monkeypatch.setattr(algmorse.pipeline, "exact_check", lambda *a, **k: truth)
+    catalog = analyze(load_case("chain2_l2").spec.problem, options=SolveOptions(seed=1, verify="exact"),
+                      backend=FakeBackend([_perturbed(CHAIN2)]))
+    assert catalog.verdict.completeness == "exact-count" and len(catalog.provenance.runs) == 1
+    assert catalog.verdict.morse is True and catalog.verdict.complex_morse is True
+
+
+def test_decomposition_moves_component_samples_out_and_describes_the_component():
+    """h = (xy - 1)^2: the hyperbola xy = 1 (global minima, loss 0) and the origin (index-1 saddle)."""
+    from algmorse.backends.base import Decomposition, WitnessSet
+
+    hyperbola = WitnessSet(dimension=1, points=((2.0, 0.5), (-2.0, -0.5)), slices=((0, 1, -4),),
+                           embedded_system=(), trace_error=0.0)
+    backend = FakeBackend(
+        [[(2.0, 0.5), (0.5, 2.0), (-1.0, -1.0), (1e-6, -1e-6)]],
+        decomposition=Decomposition(components=(hyperbola,), isolated_candidates=((0.0, 0.0),), seed=1,
+                                    seconds=0.0, log_tail=""),
+        member=lambda witness, p: abs(p[0] * p[1] - 1) < 1e-8,
+    )
+    catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1), backend=backend)
+    assert catalog.summary.isolated == 1 and catalog.saddles(index=1)[0].loss.real == pytest.approx(1)
+    (component,) = catalog.components
+    assert (component.dimension, component.degree, component.kind) == (1, 2, "minima")
+    assert component.loss == pytest.approx(0) and component.hessian_rank == 1
+    assert component.real_points and all(abs(x * y - 1) < 1e-8 for x, y in component.real_points)
+    assert catalog.verdict.morse is False and catalog.verdict.complex_morse is False
+    assert any(r.code == "positive-dimensional-component" and r.components == (0,) for r in catalog.verdict.reasons)
+    assert catalog.provenance.decomposition["points_on_components"] == 3
