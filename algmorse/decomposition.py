@@ -6,6 +6,8 @@ Runs the backend's numerical irreducible decomposition and then
   backend's membership test;
 * tests every refined endpoint that is not proven isolated (singular Hessian, open dual space)
   against every component: a member is a sample of that component, not an isolated point;
+* rejects reported components whose witness points refine to nondegenerate critical points
+  (junk from the cascade: a genuine component has a singular Hessian everywhere);
 * validates the decomposition's dimension-0 output, which is known to contain junk: a
   candidate is kept only if Newton converges on it, it is on no component, and its local dual
   space closes (proof of isolation); otherwise it is dropped and counted.
@@ -19,8 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .backends.base import Backend, Decomposition, WitnessSet
+from .classify import classify_point
 from .components import Component, describe_component, real_point_candidates
 from .multiplicity import local_structure
+from .numeric import NumericSystem
 from .options import Tolerances
 from .refine import PointSet, RefinedPoint, refine_point
 from .system import PolynomialSystem
@@ -43,6 +47,10 @@ class DecompositionOutcome:
         Validated isolated points that the blackbox runs had missed.
     dropped_candidates : int
         Dimension-0 candidates rejected as junk.
+    dropped_components : int
+        Reported components rejected: a witness point refined to a proven-isolated critical
+        point (on a genuine positive-dimensional component the Hessian is singular everywhere,
+        its tangent directions being in the kernel). Their witness points are kept as candidates.
     seconds : float
     seed : int
     """
@@ -52,6 +60,7 @@ class DecompositionOutcome:
     unexplained: list[RefinedPoint] = field(default_factory=list)
     new_isolated: list[RefinedPoint] = field(default_factory=list)
     dropped_candidates: int = 0
+    dropped_components: int = 0
     seconds: float = 0.0
     seed: int = 0
 
@@ -87,7 +96,9 @@ def decompose(
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC0]))
 
     unproven = list(range(len(singular.points)))
-    for index, witness in enumerate(result.components):
+    components, stray = _genuine_components(numeric, result.components, tolerances)
+    outcome.dropped_components = len(result.components) - len(components)
+    for index, witness in enumerate(components):
         candidates = real_point_candidates(numeric, witness, rng=rng)
         member = _members(backend, witness, candidates, seed, timeout)
         real_points = [p for p, ok in zip(candidates, member) if ok][:5]
@@ -98,12 +109,12 @@ def decompose(
             if ok:
                 outcome.on_components[i] = index
 
-    for candidate in result.isolated_candidates:
+    for candidate in list(result.isolated_candidates) + stray:
         refined = refine_point(numeric, np.asarray(candidate, dtype=complex), tolerances)
         if refined is None or found.contains(refined.coordinates):
             outcome.dropped_candidates += refined is None
             continue
-        on_some = any(any(_members(backend, w, [refined.coordinates], seed, timeout)) for w in result.components)
+        on_some = any(any(_members(backend, w, [refined.coordinates], seed, timeout)) for w in components)
         if on_some or not local_structure(numeric, refined.coordinates).isolated:
             outcome.dropped_candidates += 1
             continue
@@ -112,6 +123,28 @@ def decompose(
                                     tolerances)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _genuine_components(
+    numeric: NumericSystem, components: tuple[WitnessSet, ...], tolerances: Tolerances
+) -> tuple[list[WitnessSet], list[tuple[complex, ...]]]:
+    """Split reported components into genuine ones and the witness points of rejected ones."""
+    genuine, stray = [], []
+    for witness in components:
+        isolated = False
+        for p in witness.points:
+            refined = refine_point(numeric, np.asarray(p, dtype=complex), tolerances)
+            if refined is not None and classify_point(
+                numeric, refined.coordinates.real if refined.is_real else refined.coordinates,
+                is_real=refined.is_real, residual=refined.residual, tolerances=tolerances,
+            ).nondegenerate:
+                isolated = True
+                break
+        if isolated:
+            stray.extend(witness.points)
+        else:
+            genuine.append(witness)
+    return genuine, stray
 
 
 def _distinct(points: list[RefinedPoint], tolerances: Tolerances) -> list[RefinedPoint]:

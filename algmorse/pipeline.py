@@ -276,7 +276,8 @@ def _exact_record(exact: ExactResult | None) -> dict | None:
 def _decomposition_record(outcome: DecompositionOutcome, note: str) -> dict:
     return {"status": note, "seed": outcome.seed, "components": len(outcome.components),
             "points_on_components": len(outcome.on_components), "new_isolated": len(outcome.new_isolated),
-            "dropped_candidates": outcome.dropped_candidates, "seconds": round(outcome.seconds, 4)}
+            "dropped_candidates": outcome.dropped_candidates, "dropped_components": outcome.dropped_components,
+            "seconds": round(outcome.seconds, 4)}
 
 
 def _verify(catalog: Catalog, exact: ExactResult) -> None:

@@ -193,3 +193,20 @@ def test_decomposition_moves_component_samples_out_and_describes_the_component()
     assert catalog.verdict.morse is False and catalog.verdict.complex_morse is False
     assert any(r.code == "positive-dimensional-component" and r.components == (0,) for r in catalog.verdict.reasons)
     assert catalog.provenance.decomposition["points_on_components"] == 3
+
+
+def test_a_reported_component_through_regular_critical_points_is_rejected():
+    """Cascade junk: a 'component' whose witness points are nondegenerate critical points."""
+    from algmorse.backends.base import Decomposition, WitnessSet
+
+    s5 = math.sqrt(5)
+    fake = WitnessSet(dimension=1, points=((s5, 0.0), (-s5, 0.0)), slices=((0, 0, 1),), embedded_system=(),
+                      trace_error=None)
+    backend = FakeBackend([[(0.0, 0.0), (s5, 0.0)]],
+                          decomposition=Decomposition(components=(fake,), isolated_candidates=(), seed=1,
+                                                      seconds=0.0, log_tail=""),
+                          member=lambda witness, p: True)
+    problem = FunctionProblem(("x", "y"), "x^4/4 - 5*x^2/2 + y^2")  # 0, +-sqrt(5) on y = 0
+    catalog = analyze(problem, options=SolveOptions(seed=1, decompose="always"), backend=backend)
+    assert catalog.components == () and catalog.provenance.decomposition["dropped_components"] == 1
+    assert catalog.summary.isolated == 3 and catalog.verdict.complex_morse is not False
