@@ -41,7 +41,7 @@ from .options import Tolerances
 from .refine import RefinedPoint
 from .system import PolynomialSystem
 
-__all__ = ["CriticalPoint", "classify_point", "classify_points", "equilibrated_hessian"]
+__all__ = ["CriticalPoint", "classify_point", "classify_refined", "classify_points", "equilibrated_hessian"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,6 +238,13 @@ def classify_point(
     )
 
 
+def classify_refined(numeric: NumericSystem, refined: RefinedPoint, tolerances: Tolerances, orbit: int = 0) -> CriticalPoint:
+    """:func:`classify_point` of a refined point (real arithmetic for real points)."""
+    point = refined.coordinates.real if refined.is_real else refined.coordinates
+    return classify_point(numeric, point, is_real=refined.is_real, residual=refined.residual,
+                          tolerances=tolerances, orbit=orbit)
+
+
 def classify_points(system: PolynomialSystem, refined: list[RefinedPoint], tolerances: Tolerances) -> tuple[CriticalPoint, ...]:
     """Classify refined points, in canonical order, with their symmetry orbits numbered.
 
@@ -249,8 +256,7 @@ def classify_points(system: PolynomialSystem, refined: list[RefinedPoint], toler
     ordered = [refined[i] for i in order]
     orbit_of = _orbits(system, ordered, tolerances)
     return tuple(
-        classify_point(numeric, p.coordinates.real if p.is_real else p.coordinates, is_real=p.is_real,
-                       residual=p.residual, tolerances=tolerances, orbit=orbit_of[i])
+        classify_refined(numeric, p, tolerances, orbit=orbit_of[i])
         for i, p in enumerate(ordered)
     )
 

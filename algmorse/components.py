@@ -149,7 +149,7 @@ def describe_component(
     words = {"minima": "of local minima", "maxima": "of local maxima", "saddles": "of saddle points",
              "degenerate": "of degenerate critical points", "complex": "of complex critical points"}[kind]
     at = f" at loss {_fmt(loss)}" if loss is not None else ""
-    real = f", with real points" if real_points else ", no real point found"
+    real = ", with real points" if real_points else ", no real point found"
     description = f"{shape} (dimension {witness.dimension}, degree {witness.degree}) {words}{at}{real}"
     return Component(
         dimension=witness.dimension,

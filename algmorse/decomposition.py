@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .backends.base import Backend, Decomposition, WitnessSet
-from .classify import classify_point
+from .classify import classify_refined
 from .components import Component, describe_component, real_point_candidates
 from .multiplicity import local_structure
 from .numeric import NumericSystem
@@ -134,10 +134,7 @@ def _genuine_components(
         isolated = False
         for p in witness.points:
             refined = refine_point(numeric, np.asarray(p, dtype=complex), tolerances)
-            if refined is not None and classify_point(
-                numeric, refined.coordinates.real if refined.is_real else refined.coordinates,
-                is_real=refined.is_real, residual=refined.residual, tolerances=tolerances,
-            ).nondegenerate:
+            if refined is not None and classify_refined(numeric, refined, tolerances).nondegenerate:
                 isolated = True
                 break
         if isolated:

@@ -27,7 +27,7 @@ from . import __version__
 from .backends import get_backend
 from .backends.base import Backend
 from .catalog import Catalog, Provenance, Summary
-from .classify import CriticalPoint, classify_points
+from .classify import classify_points
 from .components import Component
 from .core_locus import Stratum, core_locus
 from .decomposition import DecompositionOutcome, decompose

@@ -21,7 +21,7 @@ import numpy as np
 
 from .backends.base import Backend, RawSolve
 from .catalog import RunRecord
-from .classify import classify_point, classify_points
+from .classify import classify_points, classify_refined
 from .errors import BackendError
 from .options import SolveOptions, Tolerances
 from .refine import PointSet, RefinedPoint, refine_point
@@ -122,9 +122,7 @@ class Search:
 
     def _proven_isolated(self, refined: RefinedPoint) -> bool:
         """Nondegenerate Hessian or closed local dual space (see :func:`classify_point`)."""
-        point = refined.coordinates.real if refined.is_real else refined.coordinates
-        return bool(classify_point(self.system.numeric, point, is_real=refined.is_real, residual=refined.residual,
-                                   tolerances=self.tolerances).isolated)
+        return bool(classify_refined(self.system.numeric, refined, self.tolerances).isolated)
 
     def _bound_attained(self, root_counts: dict[str, int]) -> bool:
         bounds = [root_counts[k] for k in BOUND_NAMES if k in root_counts]

@@ -11,7 +11,6 @@ import json
 import math
 import subprocess
 import sys
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
@@ -63,13 +62,6 @@ CHAIN3 = [
 ]
 
 
-@pytest.fixture
-def scratch(tmp_path, monkeypatch):
-    """Point ``tempfile`` at an empty directory; the test asserts it is empty afterwards."""
-    directory = tmp_path / "scratch"
-    directory.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(directory))
-    return directory
 
 
 def assert_clean(capfd, scratch: Path) -> None:

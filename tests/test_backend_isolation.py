@@ -12,7 +12,6 @@ import dataclasses
 import math
 import subprocess
 import sys
-import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -31,13 +30,6 @@ DOUBLE = Path(__file__).parent / "doubles" / "worker_double.py"
 SYSTEM = [{(1, 0): Fraction(1), (0, 0): Fraction(-1)}, {(0, 1): Fraction(1), (0, 0): Fraction(-2)}]
 
 
-@pytest.fixture
-def scratch(tmp_path, monkeypatch):
-    """Point ``tempfile`` at an empty directory; the test asserts it is empty afterwards."""
-    directory = tmp_path / "scratch"
-    directory.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(directory))
-    return directory
 
 
 def double(mode: str, *extra: str) -> PhcpackBackend:
