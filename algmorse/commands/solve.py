@@ -1,0 +1,54 @@
+"""``algmorse solve SPEC.toml -o CATALOG.json``: solve a spec, print a summary, write the catalog."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+
+from ..catalog import write_catalog
+from ..pipeline import analyze
+from ..spec import load_spec
+from ._types import positive_int, positive_seconds, seed
+
+NAME = "solve"
+HELP = "solve a TOML spec and write a catalog"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``solve`` options."""
+    parser.add_argument("spec", help="problem specification (TOML)")
+    parser.add_argument("-o", "--output", required=True, help="catalog file to write (JSON)")
+    parser.add_argument("--seed", type=seed, help="master seed (default: the spec's, else random and recorded)")
+    parser.add_argument("--jobs", type=positive_int, help="backend runs in parallel worker processes")
+    parser.add_argument("--timeout", type=positive_seconds, help="seconds allowed per backend run")
+    parser.add_argument("--stable-runs", type=positive_int, help="stop after this many runs in a row add nothing")
+    parser.add_argument("--max-runs", type=positive_int, help="maximum number of backend runs")
+    parser.add_argument("--decompose", choices=("auto", "always", "never"),
+                        help="numerical irreducible decomposition of the critical set (default: auto)")
+    parser.add_argument("--verify", choices=("none", "exact"),
+                        help="cross-check with exact algebra (Singular/msolve); a mismatch is an error")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Solve, print the summary, write the catalog."""
+    spec = load_spec(args.spec)
+    overrides = {
+        name: value
+        for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout),
+                            ("stable_runs", args.stable_runs), ("max_runs", args.max_runs),
+                            ("decompose", args.decompose), ("verify", args.verify))
+        if value is not None
+    }
+    options = replace(spec.solve, **overrides)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"  {line}", file=sys.stderr, flush=True)
+
+    catalog = analyze(spec.problem, options=options, progress=progress)
+    write_catalog(catalog, args.output)
+    print(catalog)
+    print(f"catalog written to {args.output}")
+    return 0
