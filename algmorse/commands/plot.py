@@ -1,0 +1,37 @@
+"""``algmorse plot CATALOG.json [--out DIR] [--format png|svg|pdf]``: draw a catalog's standard figures."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..catalog import load_catalog
+from ..errors import AlgmorseError
+
+NAME = "plot"
+HELP = "draw a catalog: critical values by Morse index, Hessian spectra, a loss slice"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``plot`` arguments."""
+    parser.add_argument("catalog", help="catalog file (JSON) written by `algmorse solve`")
+    parser.add_argument("--out", help="directory for the figures (default: the catalog's directory)")
+    parser.add_argument("--format", choices=("png", "svg", "pdf"), default="png", help="image format (default: png)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the catalog, write the figures, print their paths."""
+    from ..plot import write_catalog_figures  # matplotlib is loaded only for this command
+
+    source = Path(args.catalog)
+    catalog = load_catalog(source)
+    directory = Path(args.out) if args.out is not None else source.parent
+    if directory.exists() and not directory.is_dir():
+        raise AlgmorseError(f"--out {directory}: exists and is not a directory; give a directory for the figures.")
+    try:
+        paths = write_catalog_figures(catalog, directory, stem=source.stem, format=args.format)
+    except OSError as exc:
+        raise AlgmorseError(f"--out {directory}: cannot write the figures ({exc.strerror or exc}).") from None
+    for path in paths:
+        print(path)
+    return 0

@@ -1,0 +1,249 @@
+"""Pictures: each figure holds the data it claims to show (points, eigenvalues, loss values, lines);
+files are written atomically; ``algmorse plot`` writes the catalog figures or fails cleanly."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import sympy
+from matplotlib.collections import PathCollection
+from matplotlib.contour import ContourSet
+
+from algmorse import SolveOptions, analyze
+from algmorse.backends.fake import FakeBackend
+from algmorse.catalog import Catalog, write_catalog
+from algmorse.cli import main
+from algmorse.components import Component
+from algmorse.library import load_case
+from algmorse.network import FunctionProblem
+from algmorse.plot import (
+    critical_values_figure,
+    hessian_spectra_figure,
+    hessian_spectra_of,
+    landscape_plane,
+    loss_on_plane,
+    save_figure,
+    slice_figure,
+    sweep_figure,
+)
+from algmorse.system import build_system
+
+PNG = b"\x89PNG\r\n\x1a\n"
+R, C = math.sqrt(9 / 5), math.sqrt(11 / 5)  # chain2_l2.toml: real points a = b = +-R, complex a = -b = +-iC
+
+
+@pytest.fixture(scope="module")
+def chain2() -> Catalog:
+    """chain2_l2: minima (R, R), (-R, -R) at 19/50, saddle (0, 0) at 2, two complex points."""
+    problem = load_case("chain2_l2").spec.problem
+    points = [(0, 0), (R, R), (-R, -R), (1j * C, -1j * C), (-1j * C, 1j * C)]
+    return analyze(problem, options=SolveOptions(seed=2, decompose="never"), backend=FakeBackend([points]))
+
+
+@pytest.fixture(scope="module")
+def circle() -> Catalog:
+    """net121_lin_l2_circle: the origin (index-2 saddle, loss 2) and, by hand, three real points of the
+    circle of minima u = v, |u|^2 = 4/3 (loss 10/9), in coordinates (w1_1_1, w1_2_1, w2_1_1, w2_1_2) = (u, v)."""
+    problem = load_case("net121_lin_l2_circle").spec.problem
+    catalog = analyze(problem, options=SolveOptions(seed=3, decompose="never"), backend=FakeBackend([[(0, 0, 0, 0)]]))
+    r = math.sqrt(4 / 3)
+    on_circle = tuple((r * math.cos(a), r * math.sin(a), r * math.cos(a), r * math.sin(a)) for a in (0.3, 2.0, 4.0))
+    ring = Component(dimension=1, degree=2, witness_points=(), real_points=on_circle, loss=complex(10 / 9),
+                     hessian_rank=3, kind="minima", description="conic of minima")
+    ghost = Component(dimension=1, degree=2, witness_points=(), real_points=(), loss=complex(-14 / 9),
+                      hessian_rank=3, kind="complex", description="complex conic")
+    return replace(catalog, components=(ring, ghost))
+
+
+def _scatter_points(ax, labels: tuple[str, ...]) -> dict[str, np.ndarray]:
+    return {c.get_label(): np.asarray(c.get_offsets()) for c in ax.collections
+            if isinstance(c, PathCollection) and c.get_label().startswith(labels)}
+
+
+def test_critical_values_shows_every_real_point_at_its_index_and_loss(chain2):
+    ax = critical_values_figure(chain2).axes[0]
+    drawn = _scatter_points(ax, ("minimum", "saddle", "maximum", "degenerate", "undetermined"))
+    assert sorted(drawn) == ["minimum (2)", "saddle (1)"]
+    assert sum(len(xy) for xy in drawn.values()) == chain2.summary.real == 3
+    minima, saddle = drawn["minimum (2)"], drawn["saddle (1)"]
+    np.testing.assert_allclose(minima[:, 1], [19 / 50, 19 / 50])  # hand derivation in chain2_l2.toml
+    np.testing.assert_allclose(saddle, [[1, 2]])
+    assert np.all(np.abs(minima[:, 0]) <= 0.3) and minima[0, 0] != minima[1, 0]  # coinciding minima spread apart
+    assert "\u00d72" in [t.get_text() for t in ax.texts]
+    assert "2 complex not shown" in ax.get_xlabel()
+
+
+def test_critical_values_draws_components_with_real_points_only(circle):
+    ax = critical_values_figure(circle).axes[0]
+    bands = [line for line in ax.lines if line.get_label().startswith("component")]
+    assert len(bands) == 1 and np.allclose(bands[0].get_ydata(), 10 / 9)
+    assert "1 component(s) without real points not shown" in ax.get_xlabel()
+    np.testing.assert_allclose(_scatter_points(ax, ("saddle",))["saddle (1)"], [[2, 2]])  # origin: index 2, loss 2
+
+
+def test_degenerate_points_get_their_own_column():
+    # x^3 + y^2: the only critical point is the origin, Hessian diag(0, 2) is singular.
+    problem = FunctionProblem(("x", "y"), "x^3 + y^2")
+    catalog = analyze(problem, options=SolveOptions(seed=1, decompose="never"), backend=FakeBackend([[(0, 0)]]))
+    ax = critical_values_figure(catalog).axes[0]
+    drawn = _scatter_points(ax, ("degenerate", "undetermined"))
+    (xy,) = drawn.values()
+    np.testing.assert_allclose(xy, [[3, 0]])  # columns 0, 1, 2 are Morse indices; 3 is "deg."
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2", "deg."]
+
+
+def test_hessian_spectra_of_catalog(chain2):
+    spectra = hessian_spectra_of(chain2)
+    # Hessians (chain2_l2.toml): saddle [[1/5, -2], [-2, 1/5]] -> 1/5 -+ 2; minima [[2, 8/5], [8/5, 2]] -> 2 -+ 8/5.
+    assert list(spectra) == ["min 1 (L=0.38)", "min 2 (L=0.38)", "saddle 1 (L=2)"]
+    np.testing.assert_allclose(spectra["min 1 (L=0.38)"], [2 / 5, 18 / 5], rtol=1e-9)
+    np.testing.assert_allclose(spectra["saddle 1 (L=2)"], [-9 / 5, 11 / 5], rtol=1e-9)
+
+
+def test_hessian_spectra_figure_highlights_exactly_the_zero_eigenvalues():
+    # p: max |lambda| = 3, so the zero threshold is 3e-8: 0 and 1e-12 are zero, -3 and 2 are not.
+    # q: 1e-3 is far above 5e-8: not zero. r: two spectra in one column.
+    figure = hessian_spectra_figure({"p": [-3, 0, 1e-12, 2], "q": [1e-3, 5], "r": [[1, 2], [1, 4]]})
+    ax = figure.axes[0]
+    drawn = _scatter_points(ax, ("positive", "negative", "zero"))
+    (zero_label,) = [label for label in drawn if label.startswith("zero")]
+    assert sorted(drawn[zero_label][:, 1]) == [0, 1e-12]
+    assert np.all(np.abs(drawn[zero_label][:, 0]) < 0.5)  # both in column p
+    assert drawn["negative"][:, 1].tolist() == [-3]
+    assert sorted(drawn["positive"][:, 1]) == [1e-3, 1, 1, 2, 2, 4, 5]
+    assert ax.get_yscale() == "symlog" and ax.yaxis.get_transform().linthresh == pytest.approx(1e-3)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["p", "q", "r"]
+
+
+def test_hessian_spectra_figure_rejects_complex_values():
+    with pytest.raises(ValueError, match="spectra\\['p'\\]"):
+        hessian_spectra_figure({"p": [1 + 1j, 2]})
+
+
+def _gram_schmidt(a, b):
+    u = a / np.linalg.norm(a)
+    w = b - (b @ u) * u
+    return u, w / np.linalg.norm(w)
+
+
+def test_loss_on_plane_equals_the_exact_loss():
+    # net121_lin_l2_circle written out by hand: L = 1/2 (w2_1_1 w1_1_1 + w2_1_2 w1_2_1 - 2)^2 + 1/3 |w|^2.
+    w11, w12, w21, w22 = sympy.symbols("w11 w12 w21 w22")
+    exact = (sympy.Rational(1, 2) * (w21 * w11 + w22 * w12 - 2) ** 2
+             + sympy.Rational(1, 3) * (w11**2 + w12**2 + w21**2 + w22**2))
+    system = build_system(load_case("net121_lin_l2_circle").spec.problem)
+    rng = np.random.default_rng(7)
+    center, a, b = rng.normal(size=(3, 4))
+    s, t, values = loss_on_plane(system, center, (a, b), extent=1.5, resolution=31)
+    u, v = _gram_schmidt(a, b)
+    np.testing.assert_allclose(s, np.linspace(-1.5, 1.5, 31))
+    for i, j in [(0, 0), (3, 17), (15, 15), (30, 2), (30, 30)]:
+        point = center + s[j] * u + t[i] * v
+        expected = float(exact.subs(dict(zip((w11, w12, w21, w22), map(sympy.Float, point)))))
+        assert values[i, j] == pytest.approx(expected, rel=1e-11)
+    _, _, by_callable = loss_on_plane(system.numeric.loss, center, (a, b), extent=1.5, resolution=31)
+    np.testing.assert_allclose(by_callable, values, rtol=1e-11)
+
+
+def test_slice_figure_contours_the_loss_and_projects_points_and_curves():
+    loss = lambda p: p[0] ** 4 - 2 * p[0] ** 2 + p[1] ** 2 + p[2] ** 2  # noqa: E731  (double well in 3-D)
+    center, directions = np.zeros(3), ([2.0, 0, 0], [1.0, 1.0, 0])  # Gram-Schmidt: u = e_x, v = e_y
+    near, far = np.array([1.0, 0.0, 0.0]), np.array([-1.0, 0.5, 0.5])  # far: 0.5 > 0.05 * extent off the plane
+    curve = np.array([[0.0, -1.0, 0.0], [0.0, 1.0, 0.0]])
+    figure = slice_figure(loss, center, directions, extent=2.0, resolution=41, points=[near, far],
+                          curves=[("y axis", curve)], labels=["x", "y", "z"])
+    ax = figure.axes[0]
+    (filled,) = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
+    _, _, values = loss_on_plane(loss, center, directions, extent=2.0, resolution=41)
+    # Grid corner (s, t) = (2, 2): 16 - 8 + 4 = 12; the minimum on the grid is at (+-1, 0): -1.
+    assert values.max() == pytest.approx(12) and values.min() == pytest.approx(-1)
+    assert filled.levels[0] == pytest.approx(-1) and filled.levels[-1] == pytest.approx(12)
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    np.testing.assert_allclose(np.vstack([p.get_offsets() for p in points]), [[1, 0], [-1, 0.5]])
+    assert [p.get_alpha() for p in points] == [1.0, 0.35]
+    (line,) = [line for line in ax.lines if line.get_label() == "y axis"]
+    np.testing.assert_allclose(np.column_stack(line.get_data()), [[0, -1], [0, 1]])
+    assert "faded" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert ax.get_xlabel() == "s along u = x" and ax.get_ylabel() == "t along v = y"
+
+
+def test_slice_figure_rejects_parallel_directions():
+    with pytest.raises(ValueError, match="linearly independent"):
+        slice_figure(lambda p: p @ p, [0, 0], ([1, 1], [2, 2]))
+
+
+def test_landscape_plane_contains_the_circle_and_its_neighbours(circle):
+    # All circle points and the origin lie in the plane {(a, b, a, b)}; the slice through the lowest
+    # minimum (a circle point) must be that plane, so both directions are of the form (a, b, a, b).
+    center, (u, v), extent = landscape_plane(circle, build_system(circle.problem))
+    for d in (center, u, v):
+        np.testing.assert_allclose(d[:2], d[2:], atol=1e-12)
+    assert abs(u @ v) < 1e-12 and extent >= math.sqrt(8 / 3)  # |(u, u)| = sqrt(2 * 4/3): the ring radius
+
+
+def test_sweep_figure_lines_and_marks():
+    values = [0.1, 0.2, 0.5, 1.0]
+    counts = {"real": [5, 5, 3, 1], "minima": [2, None, 2, 1]}
+    ax = sweep_figure(values, counts, marks=[0.3, (0.75, "eps*")], title="sweep").axes[0]
+    lines = {line.get_label(): line for line in ax.lines}
+    np.testing.assert_allclose(lines["real"].get_xdata(), values)
+    np.testing.assert_allclose(lines["real"].get_ydata(), [5, 5, 3, 1])
+    np.testing.assert_allclose(lines["minima"].get_ydata(), [2, np.nan, 2, 1])
+    verticals = sorted(line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":")
+    assert verticals == [0.3, 0.75]
+    assert [t.get_text() for t in ax.texts] == ["eps*"]
+    with pytest.raises(ValueError, match="counts\\['real'\\] has 2 entries"):
+        sweep_figure(values, {"real": [1, 2]})
+
+
+def test_save_figure_is_atomic_and_writes_the_format(tmp_path, chain2):
+    path = save_figure(critical_values_figure(chain2), tmp_path / "new" / "dir" / "values.png")
+    assert path == tmp_path / "new" / "dir" / "values.png" and path.read_bytes().startswith(PNG)
+    assert save_figure(sweep_figure([1, 2], {"n": [1, 2]}), tmp_path / "sweep").read_bytes().startswith(PNG)
+    assert b"<svg" in save_figure(sweep_figure([1, 2], {"n": [1, 2]}), tmp_path / "s.svg").read_bytes()[:400]
+    with pytest.raises(ValueError, match="unknown figure format 'xyz'"):
+        save_figure(sweep_figure([1, 2], {"n": [1, 2]}), tmp_path / "s.xyz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "s.svg", "sweep.png"]
+    assert [p.name for p in (tmp_path / "new" / "dir").iterdir()] == ["values.png"]
+
+
+def test_failed_save_leaves_nothing_behind(tmp_path, monkeypatch):
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("algmorse.plot.os.replace", broken_replace)
+    with pytest.raises(OSError):
+        save_figure(sweep_figure([1, 2], {"n": [1, 2]}), tmp_path / "s.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_plot_writes_the_catalog_figures(tmp_path, chain2, capsys):
+    catalog = write_catalog(chain2, tmp_path / "chain2.json")
+    assert main(["plot", str(catalog), "--out", str(tmp_path / "figs")]) == 0
+    names = ["chain2_critical_values.png", "chain2_hessian_spectra.png", "chain2_slice.png"]
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == names
+    assert all((tmp_path / "figs" / name).read_bytes().startswith(PNG) for name in names)
+    assert capsys.readouterr().out.split() == [str(tmp_path / "figs" / name) for name in names]
+    assert main(["plot", str(catalog), "--format", "svg"]) == 0  # default: next to the catalog
+    assert (tmp_path / "chain2_slice.svg").exists()
+
+
+@pytest.mark.parametrize("content, message", [(None, "cannot read"), ("{not json", "not JSON"),
+                                               ('{"schema": "other/9"}', "unsupported catalog schema")])
+def test_cli_plot_bad_catalog_exits_2_and_writes_nothing(tmp_path, capsys, content, message):
+    path = tmp_path / "c.json"
+    if content is not None:
+        path.write_text(content)
+    assert main(["plot", str(path), "--out", str(tmp_path / "figs")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "figs").exists()
+
+
+def test_cli_plot_out_is_a_file(tmp_path, chain2, capsys):
+    catalog = write_catalog(chain2, tmp_path / "chain2.json")
+    (tmp_path / "taken").write_text("")
+    assert main(["plot", str(catalog), "--out", str(tmp_path / "taken")]) == 2
+    assert "not a directory" in capsys.readouterr().err
