@@ -114,15 +114,15 @@ class CriticalPoint:
         return "saddle"
 
 
-def equilibrated_hessian(numeric: NumericSystem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def equilibrated_hessian(numeric: NumericSystem, point: np.ndarray, *, rcond: float = 1e-15) -> tuple[np.ndarray, np.ndarray]:
     """The equilibrated Hessian ``S = D H D`` at ``point`` and the bound ``N`` on its error.
 
     See the module notes for the error model. Rows whose scale is zero are exact zero rows of
-    ``H`` and are left unscaled.
+    ``H`` and are left unscaled. ``rcond`` is passed to :func:`_position_uncertainty`.
     """
     eps = np.finfo(float).eps
     size = max(1.0, float(np.max(np.abs(point), initial=0.0)))
-    delta = _position_uncertainty(numeric, point)
+    delta = _position_uncertainty(numeric, point, rcond=rcond)
     _, scale_here = numeric.scales(point)
     _, scale_ball = numeric.scales(point, np.minimum(delta, size))
     error = (scale_ball - scale_here) + 64 * eps * scale_here
@@ -136,21 +136,24 @@ def _row_scaling(scale: np.ndarray) -> np.ndarray:
     return np.where(rows > 0, 1.0 / np.sqrt(np.where(rows > 0, rows, 1.0)), 1.0)
 
 
-def _position_uncertainty(numeric: NumericSystem, point: np.ndarray) -> np.ndarray:
+def _position_uncertainty(numeric: NumericSystem, point: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
     """Per-coordinate bound on how far the true critical point may be from ``point``.
 
     The gradient is known only up to its residual plus rounding (``64 eps`` times its
     evaluation scale); to first order the root moves by ``|H^-1|`` times that (computed as
     ``D |S^+| D`` in the equilibrated frame, so bad units do not inflate it). Near a singular
     Hessian this is large, as it should be: the point is then poorly determined. The result is
-    multiplied by 10 for safety and is at least ``eps max(1, |a|)``.
+    multiplied by 10 for safety and is at least ``eps max(1, |a|)``. Directions whose equilibrated
+    Hessian singular value is below ``rcond`` times the largest are left out of the inverse: the
+    default keeps all but exact null directions (an isolated point); a point on a component
+    passes a larger ``rcond``, since moving along the component does not move it off the set.
     """
     eps = np.finfo(float).eps
     gradient, hessian = numeric.gradient_and_hessian(point)
     gradient_scale, hessian_scale = numeric.scales(point)
     d = _row_scaling(hessian_scale)
     scaled = hessian * d[:, None] * d[None, :]
-    inverse = np.abs(np.linalg.pinv(scaled, rcond=1e-15))
+    inverse = np.abs(np.linalg.pinv(scaled, rcond=rcond))
     uncertainty = d * (inverse @ (d * (np.abs(gradient) + 64 * eps * gradient_scale)))
     size = max(1.0, float(np.max(np.abs(point), initial=0.0)))
     return np.maximum(10.0 * uncertainty, eps * size)

@@ -87,9 +87,12 @@ def hessian_signature(numeric: NumericSystem, point: np.ndarray, tolerances: Tol
     """Numbers of clearly positive and clearly negative Hessian eigenvalues at a real point.
 
     Eigenvalues of the equilibrated Hessian (same inertia as the Hessian) within
-    ``noise_factor`` times the error bound of the matrix are not counted.
+    ``noise_factor`` times the error bound of the matrix are not counted. The point lies on a
+    component, where the Hessian is singular by nature: the position error is bounded in the
+    directions the Hessian controls (singular values above ``1e-8`` of the largest) only, since
+    a move along the component keeps the point on it.
     """
-    scaled, noise = equilibrated_hessian(numeric, point)
+    scaled, noise = equilibrated_hessian(numeric, point, rcond=1e-8)
     symmetric = (scaled.real + scaled.real.T) / 2
     values = np.linalg.eigvalsh(symmetric)
     level = tolerances.noise_factor * float(np.linalg.norm(noise))

@@ -93,3 +93,17 @@ def test_double_root_known_only_to_sqrt_eps_is_degenerate():
     assert refined is not None and abs(refined.coordinates[0] - 1) < 1e-6
     point = classify_point(numeric, refined.coordinates.real, is_real=True, residual=0.0, tolerances=Tolerances())
     assert point.nondegenerate is False and point.hessian_rank == 1
+
+
+def test_signature_on_a_curve_of_minima_counts_the_positive_direction():
+    # [1,1,1], s(t) = t - t^3/3, x = 1, y = 1, no regularizer: L = 1/2 (b s(a) - 1)^2. The zero
+    # set {b s(a) = 1} is a curve of global minima; there the Hessian is grad r grad r^T with
+    # r = b s(a) - 1: rank 1, eigenvalues 0 and |grad r|^2 > 0. Signature (1 positive, 0 negative).
+    from algmorse.components import hessian_signature
+
+    tanh_surrogate = Activation.from_coefficients([0, 1, 0, Fraction(-1, 3)])
+    problem = NetworkProblem(network=Network(widths=(1, 1, 1), activation=tanh_surrogate, bias=False),
+                             data=Dataset(x=((Fraction(1),),), y=((Fraction(1),),)), scale=Fraction(1, 2))
+    numeric = build_system(problem).numeric
+    for a in (0.9674, 0.5, 1.3, -0.7):
+        assert hessian_signature(numeric, np.array([a, 1 / (a - a**3 / 3)]), Tolerances()) == (1, 0)
