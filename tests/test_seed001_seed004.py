@@ -6,11 +6,8 @@ are loaded as modules; their docstrings carry the derivations quoted here.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,19 +17,10 @@ import algmorse
 from algmorse.exact import exact_check
 from algmorse.library import load_case
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from _examples import load_example
 
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-seed001 = _load("seed001_hessian_spectra")
-seed004 = _load("seed004_deep_factorization")
+seed001 = load_example("seed001_hessian_spectra")
+seed004 = load_example("seed004_deep_factorization")
 
 
 # -- seed 004: the collapse threshold -------------------------------------------------------------
