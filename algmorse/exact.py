@@ -360,6 +360,35 @@ def _run_singular(path: str, script: str, cwd: str, timeout: float, what: str) -
     return values
 
 
+def _print_univariate(poly: str, index: int) -> str:
+    """Singular code printing each term of ``poly``, a polynomial in variable number ``index``
+    only, as a line ``AM_TERM exponent coefficient``; read them with :func:`_read_univariate`."""
+    return (f"  poly f = {poly};\n  int k;\n"
+            f"  for (k = 1; k <= size(f); k++) {{ print(\"{_MARK}TERM \" + string(leadexp(f[k])[{index}]) + \" \" "
+            f"+ string(leadcoef(f[k]))); }}")
+
+
+def _read_univariate(values: dict[str, list[str]], what: str) -> list[Fraction]:
+    """Coefficients (degree 0 up) of the polynomial printed by :func:`_print_univariate`.
+
+    Raises
+    ------
+    BackendCrashed
+        If a term cannot be read, or there is none.
+    """
+    coefficients: dict[int, Fraction] = {}
+    try:
+        for term in values.get("TERM", []):
+            exponent, coefficient = term.split()
+            coefficients[int(exponent)] = Fraction(coefficient)
+    except ValueError:
+        coefficients = {}
+    if not coefficients:
+        raise BackendCrashed(f"{what}: cannot read the terms of Singular's univariate polynomial.", None,
+                             "\n".join(values.get("TERM", [])[-LOG_TAIL_LINES:]))
+    return [coefficients.get(k, Fraction(0)) for k in range(max(coefficients) + 1)]
+
+
 def _int_value(values: dict[str, list[str]], key: str, what: str) -> int:
     try:
         return int(values[key][0])
@@ -595,9 +624,7 @@ def eliminant(
     body = f"""ideal e = std(eliminate(i + ideal(T - ({form})), {product}));
 print("{_MARK}SIZE " + string(size(e)));
 if (size(e) == 1) {{
-  poly f = e[1];
-  int k;
-  for (k = 1; k <= size(f); k++) {{ print("{_MARK}TERM " + string(leadexp(f[k])[{nvars + 1}]) + " " + string(leadcoef(f[k]))); }}
+{_print_univariate("e[1]", nvars + 1)}
 }}"""
     with tempfile.TemporaryDirectory(prefix="algmorse-exact-") as directory:
         try:
@@ -610,17 +637,8 @@ if (size(e) == 1) {{
         return []
     if size != 1:
         raise BackendCrashed(f"eliminant: the elimination ideal has {size} generators, expected 1.")
-    coefficients: dict[int, Fraction] = {}
-    try:
-        for term in values.get("TERM", []):
-            exponent, coefficient = term.split()
-            coefficients[int(exponent)] = Fraction(coefficient)
-    except ValueError:
-        raise BackendCrashed("eliminant: cannot read a term of Singular's eliminant.", None,
-                             "\n".join(values.get("TERM", [])[-LOG_TAIL_LINES:])) from None
-    degree = max(coefficients)
-    lead = coefficients[degree]
-    return [coefficients.get(k, Fraction(0)) / lead for k in range(degree + 1)]
+    coefficients = _read_univariate(values, "eliminant")
+    return [c / coefficients[-1] for c in coefficients]
 
 
 def _real_roots_of(coefficients: Sequence[Fraction]) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from .network import FunctionProblem, NetworkProblem, Problem, Regularizer
 from .numeric import NumericSystem
 from .symmetry import SignedPermutation, candidate_symmetries
 
-__all__ = ["PolynomialSystem", "build_system"]
+__all__ = ["PolynomialSystem", "build_system", "split_loss"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,12 +118,9 @@ def build_system(problem: Problem) -> PolynomialSystem:
     point); nothing is expanded twice. Cost is dominated by squaring the output polynomials.
     """
     variables = problem.variables
-    poly_ring, *gens = ring(list(variables), QQ)
-    if isinstance(problem, NetworkProblem):
-        data_term = _network_data_term(problem, poly_ring, gens)
-    else:
-        data_term = poly_ring.from_dict(_to_qq(parse_polynomial(problem.expression, variables, field="function.expression")))
-    loss = data_term + _regularizer_term(problem, poly_ring, gens)
+    data_term, shape = split_loss(problem)
+    poly_ring, gens = data_term.ring, data_term.ring.gens
+    loss = data_term + _qq(_strength(problem.regularizer)) * shape
     if all(sum(m) == 0 for m in loss.keys()):
         raise SpecError("function.expression" if isinstance(problem, FunctionProblem) else "network",
                         "the loss is constant, so every point is critical.",
@@ -132,6 +129,53 @@ def build_system(problem: Problem) -> PolynomialSystem:
     hessian = tuple(tuple(gradient[i].diff(gens[j]) for j in range(len(gens))) for i in range(len(gens)))
     symmetries = tuple(g for g in candidate_symmetries(problem) if g.preserves(loss))
     return PolynomialSystem(variables, poly_ring, loss, gradient, hessian, symmetries)
+
+
+def split_loss(problem: Problem) -> tuple[PolyElement, PolyElement]:
+    """The data term ``L`` and the regularizer ``R`` without its strength, exactly.
+
+    The loss that :func:`build_system` builds is ``L + s * R`` with ``s`` the regularizer's
+    strength: ``eps`` for ``l2``, ``multiplicative`` and ``polynomial`` (1 when a polynomial
+    regularizer gives none), and 1 for ``generalized-l2``, whose ``R`` is
+    ``sum_j eps_j a_j^2`` with the given strengths. For ``none``, ``R = 0``.
+
+    Parameters
+    ----------
+    problem : NetworkProblem or FunctionProblem
+        As for :func:`build_system`.
+
+    Returns
+    -------
+    (PolyElement, PolyElement)
+        ``L`` (the network's data term, or the function ``h``) and ``R``, both in
+        ``QQ[problem.variables]`` (their ``.ring``).
+
+    Raises
+    ------
+    SpecError
+        If the regularizer still has undrawn random strengths.
+
+    Examples
+    --------
+    >>> from algmorse.network import FunctionProblem, Regularizer
+    >>> data, shape = split_loss(FunctionProblem(("x",), "x^4", Regularizer("l2", Fraction(1, 3))))
+    >>> str(data), str(shape)
+    ('x**4', 'x**2')
+    """
+    variables = problem.variables
+    poly_ring, *gens = ring(list(variables), QQ)
+    if isinstance(problem, NetworkProblem):
+        data_term = _network_data_term(problem, poly_ring, gens)
+    else:
+        data_term = poly_ring.from_dict(_to_qq(parse_polynomial(problem.expression, variables, field="function.expression")))
+    return data_term, _unscaled_regularizer(problem, poly_ring, gens)
+
+
+def _strength(reg: Regularizer) -> Fraction:
+    """The factor ``s`` in ``loss = L + s * R`` (see :func:`split_loss`)."""
+    if reg.kind in ("l2", "multiplicative") or (reg.kind == "polynomial" and reg.eps is not None):
+        return reg.eps
+    return Fraction(1)
 
 
 def _to_qq(sparse: dict[tuple[int, ...], Fraction]) -> dict[tuple[int, ...], object]:
@@ -170,12 +214,12 @@ def _network_data_term(problem: NetworkProblem, poly_ring: PolyRing, gens: list[
     return total * _qq(problem.scale)
 
 
-def _regularizer_term(problem: Problem, poly_ring: PolyRing, gens: list[PolyElement]) -> PolyElement:
+def _unscaled_regularizer(problem: Problem, poly_ring: PolyRing, gens: list[PolyElement]) -> PolyElement:
     reg: Regularizer = problem.regularizer
     if reg.kind == "none":
         return poly_ring.zero
     if reg.kind == "l2":
-        return _qq(reg.eps) * sum((x * x for x in gens), poly_ring.zero)
+        return sum((x * x for x in gens), poly_ring.zero)
     if reg.kind == "generalized-l2":
         if reg.eps is None:
             raise SpecError("regularizer.eps", "random generalized-L2 strengths have not been drawn yet.",
@@ -190,7 +234,6 @@ def _regularizer_term(problem: Problem, poly_ring: PolyRing, gens: list[PolyElem
         for k in range(1, problem.network.depth + 1):
             names = [n for row in problem.network.weight_names(k) for n in row]
             product *= sum((by_name[n] ** 2 for n in names), poly_ring.zero)
-        return _qq(reg.eps) * product
+        return product
     expression = parse_polynomial(reg.expression or "", problem.variables, field="regularizer.expression")
-    eps = reg.eps if reg.eps is not None else Fraction(1)
-    return _qq(eps) * poly_ring.from_dict(_to_qq(expression))
+    return poly_ring.from_dict(_to_qq(expression))

@@ -1,0 +1,35 @@
+"""``algmorse discriminant SPEC.toml``: the strengths at which ``L + eps*R`` is not Morse over C."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..discriminant import discriminant
+from ..spec import load_spec
+from ._types import positive_seconds, seed
+
+NAME = "discriminant"
+HELP = "exceptional regularization strengths (critical points collide or form a curve)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``discriminant`` options."""
+    parser.add_argument("spec", help="problem specification (TOML) with a regularizer; its strength is ignored")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--timeout", type=positive_seconds, default=120.0,
+                        help="seconds allowed for Singular (default: 120)")
+    parser.add_argument("--seed", type=seed,
+                        help="seed of random generalized-L2 strengths (default: the spec's, else random and recorded)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the exceptional values."""
+    spec = load_spec(args.spec)
+    chosen = args.seed if args.seed is not None else spec.solve.seed
+    result = discriminant(spec.problem, seed=chosen, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(result.to_dict(), sort_keys=True, allow_nan=False))
+    else:
+        print(result)
+    return 0
