@@ -25,6 +25,8 @@ from .options import SolveOptions, Tolerances
 from .spec import Spec, load_spec, parse_spec
 from .system import PolynomialSystem, build_system
 from .verdict import Verdict
+from .discriminant import Discriminant, discriminant
+from .rotations import RotationAlgebra, rotation_algebra
 
 __all__ = [
     "__version__",
@@ -55,4 +57,8 @@ __all__ = [
     "PolynomialSystem",
     "build_system",
     "Verdict",
+    "Discriminant",
+    "discriminant",
+    "RotationAlgebra",
+    "rotation_algebra",
 ]
