@@ -10,6 +10,10 @@ Everything here is exact (``fractions.Fraction``) and immutable. Conventions fol
 * parameter order: layer by layer, ``W_k`` row-major, then ``b_k``; parameter names
   ``w{k}_{i}_{j}`` (entry ``(i, j)`` of ``W_k``) and ``b{k}_{i}``, all indices 1-based;
 * loss ``L(a) = scale * sum_i ||f_a(x_i) - y_i||^2``.
+
+The activation is a polynomial (:class:`Activation`) or the rectifier (:class:`ReLU`), which is
+piecewise linear: its networks are analysed one activation pattern at a time by
+:mod:`algmorse.relu` (two-layer networks only).
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from typing import Literal, Union
 
 import numpy as np
 
+from .errors import UnsupportedActivation
+
 __all__ = [
     "Activation",
+    "ReLU",
     "Network",
     "Dataset",
     "Regularizer",
@@ -122,6 +129,32 @@ class Activation:
 
 
 @dataclass(frozen=True, slots=True)
+class ReLU:
+    """The rectifier ``s(t) = max(t, 0)``.
+
+    It is not a polynomial: the loss of a ReLU network is a polynomial on each activation
+    pattern, and :func:`algmorse.relu.analyze_relu` solves it pattern by pattern. Applying it to
+    a ring element (as the polynomial pipeline would) raises :class:`UnsupportedActivation`.
+
+    Examples
+    --------
+    >>> ReLU().text
+    'relu'
+    """
+
+    text: str = "relu"
+
+    def __call__(self, value):
+        """Refuse symbolic evaluation: the rectifier has no polynomial expression."""
+        raise UnsupportedActivation(
+            "network.activation",
+            "relu is piecewise linear, not a polynomial, so the loss has no single polynomial system.",
+            "Use algmorse.relu.analyze_relu (the `algmorse solve` command does), which solves one "
+            "polynomial system per activation pattern.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Network:
     """A fully connected feed-forward network with a polynomial activation.
 
@@ -129,7 +162,7 @@ class Network:
     ----------
     widths : tuple of int
         ``(n0, n1, ..., n(l+1))``: input width, hidden widths, output width (at least two).
-    activation : Activation
+    activation : Activation or ReLU
         Applied elementwise on the hidden layers (never on the output).
     bias : bool
         Whether every layer has a bias vector.
@@ -142,8 +175,13 @@ class Network:
     """
 
     widths: tuple[int, ...]
-    activation: Activation
+    activation: Activation | ReLU
     bias: bool = False
+
+    @property
+    def is_relu(self) -> bool:
+        """Whether the activation is the rectifier (see :mod:`algmorse.relu`)."""
+        return isinstance(self.activation, ReLU)
 
     @property
     def depth(self) -> int:

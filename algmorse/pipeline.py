@@ -33,7 +33,7 @@ from .core_locus import Stratum, core_locus
 from .decomposition import DecompositionOutcome, decompose
 from .errors import BackendError, SpecError, VerificationFailed
 from .exact import ExactResult, exact_check
-from .network import FunctionProblem, Problem
+from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
@@ -76,13 +76,17 @@ def analyze(
     Raises
     ------
     SpecError
-        If the problem is degenerate by construction (a variable absent from the loss).
+        If the problem is degenerate by construction (a variable absent from the loss), or is a
+        ReLU network (use :func:`algmorse.relu.analyze_relu`).
     BackendError
         If every backend run failed (crash, timeout, unavailable backend), or the exact check
         could not run.
     VerificationFailed
         With ``verify="exact"``, if the numerical result disagrees with exact algebra.
     """
+    if isinstance(problem, NetworkProblem) and problem.network.is_relu:
+        raise SpecError("network.activation", "a relu network's loss is piecewise polynomial, not one polynomial.",
+                        "Use algmorse.relu.analyze_relu(problem), which solves one polynomial per activation pattern.")
     seconds: dict[str, float] = {}
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31 - 1) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))

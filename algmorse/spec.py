@@ -9,7 +9,7 @@ The format::
 
     [network]
     widths = [1, 2, 1]        # input, hidden..., output: at least two integers >= 1
-    activation = "t + t^2"    # a polynomial in t, or its coefficients [c0, c1, ...]
+    activation = "t + t^2"    # a polynomial in t, its coefficients [c0, c1, ...], or "relu"
     bias = false              # optional, default false
 
     [data]
@@ -32,6 +32,10 @@ replaces ``[network]``, ``[data]`` and ``[loss]``. Regularizer rules: ``l2`` and
 in parameter order, or ``"random"`` / nothing to draw them from the seed; ``polynomial`` takes an
 ``expression`` in the parameter names and an optional ``eps`` (default 1); ``multiplicative``
 needs a network.
+
+``activation = "relu"`` (the rectifier, analysed pattern by pattern by :mod:`algmorse.relu`) is
+accepted for two-layer networks only (``widths = [n0, m, n_out]``), with or without biases, and
+with the regularizers ``none``, ``l2`` and ``generalized-l2``.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from algmorse.network import (
     NetworkProblem,
     Problem,
     Regularizer,
+    ReLU,
 )
 from algmorse.options import SolveOptions
 
@@ -194,8 +199,13 @@ def _rows(
     return tuple(rows)
 
 
-def _parse_activation(value: object) -> Activation:
+_RELU_REGULARIZERS = ("none", "l2", "generalized-l2")
+
+
+def _parse_activation(value: object) -> Activation | ReLU:
     field = "network.activation"
+    if isinstance(value, str) and value.strip().lower() == "relu":
+        return ReLU()
     if isinstance(value, str):
         try:
             poly = parse_polynomial(value, ("t",), field=field)
@@ -240,6 +250,13 @@ def _parse_network(table: Mapping[str, Any]) -> Network:
         for i, w in enumerate(widths_value)
     )
     activation = _parse_activation(_require(table, "network", "activation", '"t + t^2"'))
+    if isinstance(activation, ReLU) and len(widths) != 3:
+        raise SpecError(
+            "network.widths",
+            f"activation = \"relu\" is supported for two-layer networks only (one hidden layer: widths "
+            f"[n0, m, n_out]), got {len(widths) - 2} hidden layers in {list(widths)}.",
+            "Use widths such as [1, 2, 1], or a polynomial activation for deeper networks.",
+        )
     bias = table.get("bias", False)
     if not isinstance(bias, bool):
         raise SpecError("network.bias", f"expected true or false, got {_describe(bias)}.")
@@ -457,6 +474,13 @@ def _parse(data: object) -> Spec:
         regularizer = _parse_regularizer(
             tables["regularizer"], network.parameter_names, is_network=True
         )
+        if network.is_relu and regularizer.kind not in _RELU_REGULARIZERS:
+            raise SpecError(
+                "regularizer.kind",
+                f"a relu network takes the regularizers {', '.join(_RELU_REGULARIZERS)}, got "
+                f"{regularizer.kind!r}.",
+                'Use kind = "l2" or "generalized-l2" (or "none").',
+            )
         problem = NetworkProblem(network, dataset, scale, regularizer)
     return Spec(problem, _parse_solve(tables["solve"]))
 
@@ -567,7 +591,9 @@ def _rational_out(q: Fraction) -> int | str:
     return f"{q.numerator}/{q.denominator}"
 
 
-def _activation_out(activation: Activation) -> str | list[int | str]:
+def _activation_out(activation: Activation | ReLU) -> str | list[int | str]:
+    if isinstance(activation, ReLU):
+        return activation.text
     try:
         poly = parse_polynomial(activation.text, ("t",), field="network.activation")
     except SpecError:

@@ -1,5 +1,12 @@
 """Helpers for test suites (ours and users'): run the fixture library against a catalog.
 
+Relu cases (``list_cases("relu")``) are solved by :func:`algmorse.relu.analyze_relu` and checked
+against these ``[expected]`` keys: ``patterns`` (network patterns listed, up to neuron
+permutations when the loss is symmetric), ``ordered_patterns``, ``inside_points`` (real critical
+points strictly inside cones), ``boundary_points``, ``global_minimum`` (rational string),
+``global_minimum_dimension``, and ``local_minima`` (``[loss, dimension]`` pairs: isolated minima and
+components of minima inside cones, one per listed pattern).
+
 Examples
 --------
 A user's test module::
@@ -22,32 +29,38 @@ from typing import Callable
 
 from .catalog import Catalog
 from .library import Case, list_cases
+from .relu_result import ReluAnalysis
 
 __all__ = ["assert_matches_expected", "case_names"]
 
 _COUNTS = ("isolated", "real", "degenerate", "minima", "saddles", "maxima")
 
 
-def case_names(predicate: Callable[[Case], bool] | None = None) -> list[str]:
-    """Names of the shipped cases, optionally filtered (e.g. by expected size)."""
+def case_names(predicate: Callable[[Case], bool] | None = None, *, kind: str = "polynomial") -> list[str]:
+    """Names of the shipped cases of one kind (see :func:`list_cases`), optionally filtered."""
     from .library import load_case
 
-    names = list_cases()
+    names = list_cases(kind)
     return names if predicate is None else [n for n in names if predicate(load_case(n))]
 
 
-def assert_matches_expected(catalog: Catalog, case: Case, *, loss_rtol: float = 1e-8, allow_undetermined: bool = True) -> None:
+def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss_rtol: float = 1e-8,
+                            allow_undetermined: bool = True) -> None:
     """Assert that ``catalog`` agrees with everything ``case`` expects.
 
     Counts must match exactly; losses to ``loss_rtol``. A verdict of ``None`` (undetermined) is
     accepted when ``allow_undetermined`` (the package may be unable to prove a true statement),
-    but a verdict contradicting the expectation never is.
+    but a verdict contradicting the expectation never is. A :class:`ReluAnalysis` (relu cases) is
+    checked against the relu keys (see :mod:`algmorse.polynomials`).
 
     Raises
     ------
     AssertionError
         Listing every mismatch.
     """
+    if isinstance(catalog, ReluAnalysis):
+        _assert_relu(catalog, case, loss_rtol)
+        return
     expected = case.expected
     problems: list[str] = []
     summary = catalog.summary
@@ -86,5 +99,35 @@ def assert_matches_expected(catalog: Catalog, case: Case, *, loss_rtol: float = 
             got = getattr(catalog.verdict, key)
             if got != expected[key] and not (allow_undetermined and got is None):
                 problems.append(f"verdict.{key}: expected {expected[key]}, catalog says {got}")
+    if problems:
+        raise AssertionError(f"case {case.name!r}: " + "; ".join(problems))
+
+
+def _close(a: float | None, b: float, rtol: float) -> bool:
+    return a is not None and abs(a - b) <= rtol * max(1.0, abs(b))
+
+
+def _assert_relu(analysis: ReluAnalysis, case: Case, loss_rtol: float) -> None:
+    """The relu keys: pattern counts, global minimum and its dimension, local minima, point counts."""
+    expected = case.expected
+    problems: list[str] = []
+    counts = {
+        "patterns": len(analysis.patterns),
+        "ordered_patterns": sum(p.orbit_size for p in analysis.patterns),
+        "inside_points": sum(len(p.critical_points) for p in analysis.patterns),
+        "boundary_points": sum(len(p.boundary_points) for p in analysis.patterns),
+        "global_minimum_dimension": analysis.global_minimum_dimension,
+    }
+    for key, got in counts.items():
+        if key in expected and got != expected[key]:
+            problems.append(f"{key}: expected {expected[key]}, analysis has {got}")
+    if "global_minimum" in expected and not _close(analysis.global_minimum, float(Fraction(expected["global_minimum"])),
+                                                   loss_rtol):
+        problems.append(f"global_minimum: expected {expected['global_minimum']}, analysis has {analysis.global_minimum}")
+    if "local_minima" in expected:
+        want = sorted((float(Fraction(loss)), int(dim)) for loss, dim in expected["local_minima"])
+        got = sorted((m.loss, m.dimension) for m in analysis.local_minima())
+        if len(want) != len(got) or any(d1 != d2 or not _close(l2, l1, loss_rtol) for (l1, d1), (l2, d2) in zip(want, got)):
+            problems.append(f"local_minima (loss, dimension): expected {want}, got {got}")
     if problems:
         raise AssertionError(f"case {case.name!r}: " + "; ".join(problems))

@@ -272,7 +272,7 @@ def test_file_errors_name_the_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "activation", ["tanh(t)", "relu", "1/t", "t^0.5", "x + 1", "t^-1", "exp(t)", "abs(t)", "3", "t - t",
+    "activation", ["tanh(t)", "ReLU(t)", "1/t", "t^0.5", "x + 1", "t^-1", "exp(t)", "abs(t)", "3", "t - t",
                    [5], []],
 )
 def test_non_polynomial_activation(activation):

@@ -1,4 +1,8 @@
-"""``algmorse solve SPEC.toml -o CATALOG.json``: solve a spec, print a summary, write the catalog."""
+"""``algmorse solve SPEC.toml -o CATALOG.json``: solve a spec, print a summary, write the catalog.
+
+A relu network (``activation = "relu"``) is solved cone by cone by :func:`algmorse.relu.analyze_relu`
+and written as a relu analysis (schema ``algmorse.relu/1``), which ``algmorse show`` also reads.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import sys
 from dataclasses import replace
 
 from ..catalog import write_catalog
+from ..network import NetworkProblem
 from ..pipeline import analyze
+from ..relu import analyze_relu
+from ..relu_result import write_relu_analysis
 from ..spec import load_spec
 from ._types import positive_int, positive_seconds, seed
 
@@ -47,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"  {line}", file=sys.stderr, flush=True)
 
+    if isinstance(spec.problem, NetworkProblem) and spec.problem.network.is_relu:
+        result = analyze_relu(spec.problem, options=options, progress=progress)
+        write_relu_analysis(result, args.output)
+        print(result)
+        print(f"relu analysis written to {args.output}")
+        return 0
     catalog = analyze(spec.problem, options=options, progress=progress)
     write_catalog(catalog, args.output)
     print(catalog)
