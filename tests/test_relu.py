@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from fractions import Fraction as F
 from math import comb
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +20,8 @@ from algmorse.relu_result import ReluAnalysis, load_relu_analysis, write_relu_an
 from algmorse.spec import parse_spec
 from algmorse.system import build_system
 from algmorse.testing import assert_matches_expected
+
+from _examples import load_example
 
 
 def relu_problem(x, y, width, *, reg=None, bias=False):
@@ -341,19 +340,8 @@ def test_cone_fractions_two_dimensional():
 
 # -- the examples -------------------------------------------------------------------------------------
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def _load_example(name: str):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-seed002 = _load_example("seed002_relu_minima_dimension")
-seed003 = _load_example("seed003_activation_cones")
+seed002 = load_example("seed002_relu_minima_dimension")
+seed003 = load_example("seed003_activation_cones")
 
 
 def test_seed002_hand_minima():

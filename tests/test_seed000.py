@@ -49,3 +49,14 @@ def test_rotation_table_keeps_rotations_for_standard_l2_only_on_linear_networks(
     assert table[("[1,3,1] linear, 1 point", "standard L2")] == 6
     assert table[("[1,2,2,1] linear, 1 point", "standard L2")] == 2
     assert all(dimension == 0 for (network, regularizer), dimension in table.items() if regularizer == "generalized L2")
+
+
+@pytest.mark.slow
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_example_runs_end_to_end(tmp_path, capsys):
+    assert seed000.main(["--out", str(tmp_path)]) == 0
+    for name in ("circle_slice.png", "critical_values_genl2.png", "exceptional_strengths.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
+    printed = capsys.readouterr().out
+    assert "every eps" in printed  # the circle: not Morse for any strength
