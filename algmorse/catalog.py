@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from .classify import CriticalPoint
 from .components import Component
 from .core_locus import Stratum
+from .fileio import write_text_atomically
 from .errors import AlgmorseError, CatalogError
 from .network import Problem
 from .spec import parse_spec, problem_to_spec
@@ -406,21 +406,7 @@ def write_catalog(catalog: Catalog, path: str | os.PathLike) -> Path:
     pathlib.Path
         The path written.
     """
-    target = Path(path)
-    text = dumps(catalog)
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise CatalogError(f"cannot write {target}: {exc.strerror}.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomically(path, dumps(catalog), error=CatalogError)
 
 
 def load_catalog(path: str | os.PathLike) -> Catalog:
