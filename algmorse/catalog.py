@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .classify import CriticalPoint
 from .components import Component
@@ -152,7 +153,7 @@ class Catalog:
             "schema": SCHEMA,
             "problem": problem_to_spec(self.problem),
             "variables": list(self.variables),
-            "critical_points": [_point_to_dict(p) for p in self.critical_points],
+            "critical_points": [point_to_dict(p) for p in self.critical_points],
             "components": [_component_to_dict(c) for c in self.components],
             "core_locus": [{**_record_to_dict(s), "zero_matrices": list(s.zero_matrices), "components": list(s.components)}
                            for s in self.core_locus],
@@ -181,13 +182,13 @@ class Catalog:
         schema = data.get("schema")
         if schema != SCHEMA:
             raise CatalogError(f"{source}: unsupported catalog schema {schema!r}; this version of algmorse reads {SCHEMA!r}.")
-        try:
+        with reading_fields(source, "algmorse catalog"):
             problem = parse_spec(data["problem"], source=f"{source}:problem").problem
             verdict = data["verdict"]
             return cls(
                 problem=problem,
                 variables=tuple(data["variables"]),
-                critical_points=tuple(_point_from_dict(p) for p in data["critical_points"]),
+                critical_points=tuple(point_from_dict(p) for p in data["critical_points"]),
                 components=tuple(_component_from_dict(c) for c in data["components"]),
                 core_locus=tuple(
                     Stratum(**{**s, "zero_matrices": tuple(s["zero_matrices"]), "components": tuple(s["components"])})
@@ -203,12 +204,6 @@ class Catalog:
                 ),
                 provenance=_provenance_from_dict(data["provenance"]),
             )
-        except KeyError as exc:
-            raise CatalogError(f"{source}: missing field {exc.args[0]!r}; the file is not a complete algmorse catalog.") from None
-        except AlgmorseError as exc:
-            raise CatalogError(f"{source}: {exc}") from None
-        except (TypeError, ValueError, IndexError) as exc:
-            raise CatalogError(f"{source}: malformed catalog ({exc}).") from None
 
     # -- display ---------------------------------------------------------------------------
     def __str__(self) -> str:
@@ -228,6 +223,27 @@ class Catalog:
         return (f"<div><p>{header}</p><table><tr><th>#</th><th>type</th><th>loss</th><th>index</th>"
                 f"<th>rank</th><th>coordinates</th></tr>{rows}</table></div>")
 
+
+
+@contextmanager
+def reading_fields(source: str, what: str) -> Iterator[None]:
+    """Turn a missing or malformed field met while rebuilding ``what`` into one :class:`CatalogError`.
+
+    Parameters
+    ----------
+    source : str
+        The file (or other origin) named in the message.
+    what : str
+        What is being read, e.g. ``"algmorse catalog"``.
+    """
+    try:
+        yield
+    except KeyError as exc:
+        raise CatalogError(f"{source}: missing field {exc.args[0]!r}; the file is not a complete {what}.") from None
+    except AlgmorseError as exc:
+        raise CatalogError(f"{source}: {exc}") from None
+    except (TypeError, ValueError, IndexError) as exc:
+        raise CatalogError(f"{source}: malformed {what} ({exc}).") from None
 
 def _fmt_complex(z: complex, digits: int = 6) -> str:
     if z.imag == 0:
@@ -308,7 +324,7 @@ def _unpair(pair: list[float]) -> complex:
     return complex(float(pair[0]), float(pair[1]))
 
 
-def _point_to_dict(p: CriticalPoint) -> dict[str, Any]:
+def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
     return {
         "coordinates": [_pair(c) for c in p.coordinates],
         "is_real": p.is_real,
@@ -327,7 +343,7 @@ def _point_to_dict(p: CriticalPoint) -> dict[str, Any]:
     }
 
 
-def _point_from_dict(d: dict[str, Any]) -> CriticalPoint:
+def point_from_dict(d: dict[str, Any]) -> CriticalPoint:
     return CriticalPoint(
         coordinates=tuple(_unpair(c) for c in d["coordinates"]),
         is_real=bool(d["is_real"]),

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .arrangement import Region
-from .catalog import _point_from_dict, _point_to_dict
+from .catalog import point_from_dict, point_to_dict, reading_fields
 from .classify import CriticalPoint
-from .errors import AlgmorseError, CatalogError
+from .errors import CatalogError
 from .fileio import write_text_atomically
 from .network import NetworkProblem
 from .spec import parse_spec, problem_to_spec
@@ -210,7 +210,7 @@ class ReluAnalysis:
         if not isinstance(data, dict) or data.get("schema") != RELU_SCHEMA:
             got = data.get("schema") if isinstance(data, dict) else None
             raise CatalogError(f"{source}: expected a relu analysis (schema {RELU_SCHEMA!r}), got schema {got!r}.")
-        try:
+        with reading_fields(source, "relu analysis"):
             return cls(
                 problem=parse_spec(data["problem"], source=f"{source}:problem").problem,
                 variables=tuple(data["variables"]),
@@ -220,12 +220,6 @@ class ReluAnalysis:
                 quotient=bool(data["quotient"]),
                 provenance=dict(data["provenance"]),
             )
-        except KeyError as exc:
-            raise CatalogError(f"{source}: missing field {exc.args[0]!r}; not a complete relu analysis.") from None
-        except AlgmorseError as exc:
-            raise CatalogError(f"{source}: {exc}") from None
-        except (TypeError, ValueError, IndexError) as exc:
-            raise CatalogError(f"{source}: malformed relu analysis ({exc}).") from None
 
     # -- display ---------------------------------------------------------------------------
     def __str__(self) -> str:
@@ -242,8 +236,8 @@ def _pattern_to_dict(p: PatternResult) -> dict[str, Any]:
         "active": [list(a) for a in p.active],
         "orbit_size": p.orbit_size,
         "dead_neurons": list(p.dead_neurons),
-        "critical_points": [_point_to_dict(q) for q in p.critical_points],
-        "boundary_points": [_point_to_dict(q) for q in p.boundary_points],
+        "critical_points": [point_to_dict(q) for q in p.critical_points],
+        "boundary_points": [point_to_dict(q) for q in p.boundary_points],
         "components": [{"dimension": c.dimension, "degree": c.degree, "loss": c.loss, "hessian_rank": c.hessian_rank,
                         "hessian_nullity": c.hessian_nullity, "kind": c.kind, "point": list(c.point),
                         "dead_dimension": c.dead_dimension} for c in p.components],
@@ -258,8 +252,8 @@ def _pattern_from_dict(d: dict[str, Any]) -> PatternResult:
         active=tuple(tuple(int(i) for i in a) for a in d["active"]),
         orbit_size=int(d["orbit_size"]),
         dead_neurons=tuple(int(j) for j in d["dead_neurons"]),
-        critical_points=tuple(_point_from_dict(q) for q in d["critical_points"]),
-        boundary_points=tuple(_point_from_dict(q) for q in d["boundary_points"]),
+        critical_points=tuple(point_from_dict(q) for q in d["critical_points"]),
+        boundary_points=tuple(point_from_dict(q) for q in d["boundary_points"]),
         components=tuple(ReluComponent(dimension=int(c["dimension"]), degree=int(c["degree"]), loss=float(c["loss"]),
                                        hessian_rank=int(c["hessian_rank"]), hessian_nullity=int(c["hessian_nullity"]),
                                        kind=str(c["kind"]), point=tuple(float(x) for x in c["point"]),
