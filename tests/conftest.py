@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import tempfile
 
-import pytest
+# One BLAS thread, set before numpy is first imported (a limit set later does not stop threads
+# already started): every matrix here is small, and on a busy machine OpenBLAS's threads stall
+# (the circle fixture next to four busy processes on 2 cores: 30 s of CPU with the default
+# threads, 1.7 s with one). An explicit setting in the environment wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from algmorse.backends.phcpack import is_available
-from algmorse.exact import available_exact_tools
+import pytest  # noqa: E402
+
+from algmorse.backends.phcpack import is_available  # noqa: E402
+from algmorse.exact import available_exact_tools  # noqa: E402
 
 collect_ignore = ["doubles"]  # stand-in worker scripts, run as subprocesses, never imported
 
