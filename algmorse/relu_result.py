@@ -317,6 +317,18 @@ def write_relu_analysis(analysis: ReluAnalysis, path: str | os.PathLike) -> Path
     return write_text_atomically(path, text, error=CatalogError)
 
 
+def file_schema(path: str | os.PathLike) -> object:
+    """The ``schema`` key of a JSON file, or ``None`` when it cannot be read (the loader then says why).
+
+    Tells a relu analysis (:data:`RELU_SCHEMA`) from a catalog before loading either.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("schema") if isinstance(data, dict) else None
+
+
 def load_relu_analysis(path: str | os.PathLike) -> ReluAnalysis:
     """Read a file written by :func:`write_relu_analysis`.
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..catalog import load_catalog
+from ..relu_result import RELU_SCHEMA, file_schema
 from ..errors import AlgmorseError
 
 NAME = "plot"
@@ -24,6 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from ..plot import write_catalog_figures  # matplotlib is loaded only for this command
 
     source = Path(args.catalog)
+    if file_schema(source) == RELU_SCHEMA:
+        raise AlgmorseError(f"{source}: a relu analysis; `algmorse plot` draws catalogs of polynomial losses only "
+                            "(one per pattern block is not drawn yet). `algmorse show` prints it as a table.")
     catalog = load_catalog(source)
     directory = Path(args.out) if args.out is not None else source.parent
     if directory.exists() and not directory.is_dir():
