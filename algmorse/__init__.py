@@ -27,6 +27,8 @@ from .system import PolynomialSystem, build_system
 from .verdict import Verdict
 from .discriminant import Discriminant, discriminant
 from .rotations import RotationAlgebra, rotation_algebra
+from .relu import analyze_relu
+from .relu_result import ReluAnalysis
 
 __all__ = [
     "__version__",
@@ -61,4 +63,6 @@ __all__ = [
     "discriminant",
     "RotationAlgebra",
     "rotation_algebra",
+    "analyze_relu",
+    "ReluAnalysis",
 ]
