@@ -42,6 +42,7 @@ from typing import Mapping, NoReturn, Sequence
 from algmorse.errors import SpecError
 
 __all__ = [
+    "format_rational",
     "Polynomial",
     "parse_polynomial",
     "parse_rational",
@@ -625,7 +626,8 @@ def parse_polynomial(text: str, variables: Sequence[str], *, field: str) -> Poly
     return _Parser(text, names, field).parse()
 
 
-def _format_rational(q: Fraction) -> str:
+def format_rational(q: Fraction) -> str:
+    """``q`` as ``"n"`` or ``"n/d"`` (the form the parsers read back)."""
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
@@ -680,11 +682,11 @@ def format_polynomial(
         )
         magnitude = abs(coefficient)
         if not monomial:
-            body = _format_rational(magnitude)
+            body = format_rational(magnitude)
         elif magnitude == 1:
             body = monomial
         else:
-            body = f"{_format_rational(magnitude)}*{monomial}"
+            body = f"{format_rational(magnitude)}*{monomial}"
         if parts:
             parts.append(f" - {body}" if coefficient < 0 else f" + {body}")
         else:

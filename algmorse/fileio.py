@@ -1,21 +1,27 @@
-"""Atomic text files: a temporary file in the target directory, then :func:`os.replace`."""
+"""Atomic files: a temporary file in the target directory, then :func:`os.replace`."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
-__all__ = ["write_text_atomically"]
+__all__ = ["write_atomically", "write_text_atomically"]
 
 
-def write_text_atomically(path: str | os.PathLike, text: str, *, error: type[Exception] = OSError) -> Path:
-    """Write ``text`` to ``path`` so that a failure never leaves a partial file.
+def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None], *,
+                     error: type[Exception] = OSError) -> Path:
+    """Call ``write`` on a binary file that becomes ``path`` only once it is complete.
+
+    A failure (in ``write`` or on the way) never leaves a partial file or a temporary one. The
+    file gets the permissions an ordinary ``open`` would give it (``0o666`` less the umask).
 
     Parameters
     ----------
     path : str or path-like
-    text : str
+    write : callable
+        Writes the content to the binary file handle it receives.
     error : exception class
         Raised (with the path and reason) when the temporary file cannot be created.
 
@@ -31,10 +37,18 @@ def write_text_atomically(path: str | os.PathLike, text: str, *, error: type[Exc
     except OSError as exc:
         raise error(f"cannot write {target}: {exc.strerror}.") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_text_atomically(path: str | os.PathLike, text: str, *, error: type[Exception] = OSError) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` with :func:`write_atomically`."""
+    return write_atomically(path, lambda handle: handle.write(text.encode("utf-8")), error=error)

@@ -25,6 +25,7 @@ from typing import Literal, Union
 import numpy as np
 
 from .errors import UnsupportedActivation
+from .expr import format_rational
 
 __all__ = [
     "Activation",
@@ -42,9 +43,6 @@ __all__ = [
 RegularizerKind = Literal["none", "l2", "generalized-l2", "multiplicative", "polynomial"]
 REGULARIZER_KINDS: tuple[str, ...] = ("none", "l2", "generalized-l2", "multiplicative", "polynomial")
 
-
-def _format_fraction(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +89,9 @@ class Activation:
             if monomial and abs(c) == 1:
                 body = monomial
             elif monomial:
-                body = f"{_format_fraction(abs(c))}*{monomial}"
+                body = f"{format_rational(abs(c))}*{monomial}"
             else:
-                body = _format_fraction(abs(c))
+                body = format_rational(abs(c))
             terms.append(("- " if c < 0 else "+ ") + body)
         if not terms:
             return "0"

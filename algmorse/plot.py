@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -35,6 +34,7 @@ from numpy.polynomial import chebyshev
 from .catalog import Catalog
 from .classify import CriticalPoint
 from .components import Component
+from .fileio import write_atomically
 from .network import NetworkProblem, Problem
 from .numeric import NumericSystem
 from .system import PolynomialSystem, build_system
@@ -648,17 +648,7 @@ def save_figure(figure: Figure, path: str | os.PathLike, *, dpi: int = 150) -> P
         raise ValueError(f"cannot write {target.name}: unknown figure format {fmt!r}; "
                          f"use one of {', '.join(sorted(supported))}.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            figure.savefig(handle, format=fmt, dpi=dpi)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda handle: figure.savefig(handle, format=fmt, dpi=dpi))
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:  # a figure made with pyplot stays registered until closed
         pyplot.close(figure)

@@ -31,6 +31,7 @@ from sympy.polys.matrices import DomainMatrix
 from sympy.polys.rings import PolyElement
 
 from .errors import SpecError
+from .expr import format_rational
 from .network import Problem
 from .system import PolynomialSystem, build_system
 
@@ -38,9 +39,6 @@ __all__ = ["RotationAlgebra", "rotation_algebra", "is_infinitesimal_symmetry"]
 
 Matrix = tuple[tuple[Fraction, ...], ...]
 
-
-def _format_fraction(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,7 +83,7 @@ class RotationAlgebra:
         """JSON-ready form: dimension, basis (rationals as strings), variables, generators."""
         return {
             "dimension": self.dimension,
-            "basis": [[[_format_fraction(q) for q in row] for row in matrix] for matrix in self.basis],
+            "basis": [[[format_rational(q) for q in row] for row in matrix] for matrix in self.basis],
             "variables": list(self.variables),
             "generators": list(self.generators),
         }
@@ -297,6 +295,6 @@ def _render_field(matrix: Matrix, variables: tuple[str, ...]) -> str:
         return "0"
     text = ""
     for c, body in terms:
-        magnitude = "" if abs(c) == 1 else f"{_format_fraction(abs(c))}*"
+        magnitude = "" if abs(c) == 1 else f"{format_rational(abs(c))}*"
         text += (" - " if c < 0 else " + ") + magnitude + body
     return text[3:] if text.startswith(" + ") else "-" + text[3:]
