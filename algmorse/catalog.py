@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from .certify import Certificate
 from .classify import CriticalPoint
 from .components import Component
 from .core_locus import Stratum
@@ -44,6 +45,7 @@ class Summary:
     maxima: int
     orbits: int
     components: int = 0
+    certified: int = 0
 
     @classmethod
     def of(cls, points: tuple[CriticalPoint, ...], components: tuple | list = ()) -> Summary:
@@ -59,6 +61,7 @@ class Summary:
             maxima=kinds.count("maximum"),
             orbits=len({p.orbit for p in points}),
             components=len(components),
+            certified=sum(p.certified for p in points),
         )
 
 
@@ -93,6 +96,7 @@ class Provenance:
     symmetries: tuple[str, ...] = ()
     exact: dict[str, Any] | None = None
     decomposition: dict[str, Any] | None = None
+    modular: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,6 +166,8 @@ class Catalog:
                 "morse": self.verdict.morse,
                 "complex_morse": self.verdict.complex_morse,
                 "completeness": self.verdict.completeness,
+                "morse_basis": self.verdict.morse_basis,
+                "complex_morse_basis": self.verdict.complex_morse_basis,
                 "reasons": [{"code": r.code, "message": r.message, "points": list(r.points),
                              "components": list(r.components)} for r in self.verdict.reasons],
             },
@@ -199,6 +205,8 @@ class Catalog:
                     morse=verdict["morse"],
                     complex_morse=verdict["complex_morse"],
                     completeness=verdict["completeness"],
+                    morse_basis=verdict.get("morse_basis"),
+                    complex_morse_basis=verdict.get("complex_morse_basis"),
                     reasons=tuple(Reason(code=r["code"], message=r["message"], points=tuple(r["points"]),
                                          components=tuple(r["components"])) for r in verdict["reasons"]),
                 ),
@@ -266,8 +274,10 @@ def format_summary(catalog: Catalog) -> str:
         f"Catalog: {s.isolated} isolated critical points ({s.real} real, {s.isolated - s.real} complex)",
         f"  minima {s.minima}, saddles {s.saddles}, maxima {s.maxima}, degenerate {s.degenerate}, "
         f"undetermined {s.undetermined}; {s.orbits} symmetry orbits; {s.components} positive-dimensional components",
-        f"  morse: {_verdict_word(v.morse)}   complex_morse: {_verdict_word(v.complex_morse)}   "
-        f"completeness: {v.completeness}",
+        f"  morse: {_verdict_word(v.morse, v.morse_basis)}   "
+        f"complex_morse: {_verdict_word(v.complex_morse, v.complex_morse_basis)}   completeness: {v.completeness}",
+        f"  certified: {s.certified} of {s.isolated} points (interval boxes, each holding exactly one "
+        "nondegenerate critical point)",
     ]
     lines += [f"  - {r.message}" for r in v.reasons]
     if catalog.core_locus:
@@ -297,11 +307,12 @@ def format_table(catalog: Catalog) -> str:
                          f"{stratum:<8} {real}")
         lines.append("")
     lines.append("Isolated critical points:")
-    lines.append(f"{'#':>4}  {'type':<12} {'loss':>14}  {'index':>5}  {'rank':>4}  {'min sv':>8}  coordinates ({', '.join(catalog.variables)})")
+    lines.append(f"{'#':>4}  {'type':<12} {'loss':>14}  {'index':>5}  {'rank':>4}  {'min sv':>8}  {'cert':<4}  "
+                 f"coordinates ({', '.join(catalog.variables)})")
     for i, p in enumerate(catalog.critical_points):
         lines.append(
             f"{i:>4}  {p.kind:<12} {_fmt_complex(p.loss):>14}  {_dash(p.morse_index):>5}  {p.hessian_rank:>4}  "
-            f"{p.hessian_min_singular_value:>8.1e}  {_fmt_point(p.coordinates)}"
+            f"{p.hessian_min_singular_value:>8.1e}  {_yes(p.certified):<4}  {_fmt_point(p.coordinates)}"
         )
     return "\n".join(lines)
 
@@ -310,8 +321,9 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _verdict_word(value: bool | None) -> str:
-    return "undetermined" if value is None else str(value).lower()
+def _verdict_word(value: bool | None, basis: str | None = None) -> str:
+    word = "undetermined" if value is None else str(value).lower()
+    return f"{word} ({basis})" if basis else word
 
 
 def _pair(z: complex) -> list[float]:
@@ -340,6 +352,11 @@ def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
         "residual": p.residual,
         "orbit": p.orbit,
         "type": p.kind,
+        "certified": p.certified,
+        "certificate": None if p.certificate is None else {
+            "method": p.certificate.method, "radius": p.certificate.radius, "real": p.certificate.real,
+            "morse_index": p.certificate.morse_index, "loss": list(p.certificate.loss),
+            "precision": p.certificate.precision},
     }
 
 
@@ -358,7 +375,16 @@ def point_from_dict(d: dict[str, Any]) -> CriticalPoint:
         isolated=d["isolated"],
         residual=float(d["residual"]),
         orbit=int(d["orbit"]),
+        certificate=_certificate_from_dict(d.get("certificate")),
     )
+
+
+def _certificate_from_dict(d: dict[str, Any] | None) -> Certificate | None:
+    if d is None:
+        return None
+    low, high = d["loss"]
+    return Certificate(method=str(d["method"]), radius=float(d["radius"]), real=d["real"],
+                       morse_index=d["morse_index"], loss=(float(low), float(high)), precision=int(d["precision"]))
 
 
 def _component_to_dict(c: Component) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from flint import acb, acb_mat, arb, arb_mat
 
 from .precision import PRECISIONS, BallSystem, working_precision
 
-__all__ = ["Certificate", "certify_point", "disjoint_boxes", "krawczyk"]
+__all__ = ["Certificate", "CertifiedPoint", "certify_point", "disjoint_boxes", "krawczyk"]
 
 _RADIUS_TRIES = 8
 """Radii tried per precision: from a few Newton steps up, by factors of 64."""
@@ -52,45 +52,47 @@ _RADIUS_TRIES = 8
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Certificate:
-    """A proof that a box holds exactly one critical point, which is nondegenerate.
+    """What a box proved about the one critical point it holds (the catalog's ``certificate``).
 
     Attributes
     ----------
     method : str
         ``"krawczyk"``.
-    center : tuple of complex
-        The box's center (the point refined at ``precision`` bits, rounded to double).
     radius : float
-        Half-width of the box in every coordinate (real and imaginary parts alike), absolute.
+        Half-width of the box around the point's coordinates in every coordinate (real and
+        imaginary parts alike), absolute.
     real : bool or None
-        ``True``: the zero is real (proven in real arithmetic); ``False``: proven non-real;
-        ``None``: the box meets the reals and the test was complex.
+        ``True``: the point is real (proven in real arithmetic); ``False``: proven non-real;
+        ``None``: not decided (the box meets the reals and the test was complex).
     morse_index : int or None
-        Proven number of negative Hessian eigenvalues at the zero (real zeros only; ``None``
-        when the Gershgorin test did not separate the spectrum from 0).
+        Proven number of negative Hessian eigenvalues (real points only; ``None`` when the
+        Gershgorin test did not separate the spectrum from 0).
     loss : tuple of float
-        ``(low, high)`` for a real zero; for a complex one, the real part's interval.
+        ``(low, high)`` enclosing the loss at the point (its real part for a complex point).
     precision : int
         Bits of the ball arithmetic that proved it.
-    lower, upper : ndarray
-        Outward-rounded float bounds of the box (real and imaginary parts interleaved), for
-        :func:`disjoint_boxes`.
     """
 
     method: str
-    center: tuple[complex, ...]
     radius: float
     real: bool | None
     morse_index: int | None
     loss: tuple[float, float]
     precision: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CertifiedPoint:
+    """A certified box: its center (rounded to double), certificate, and outward float bounds.
+
+    ``lower`` and ``upper`` hold the box's real and imaginary parts interleaved, rounded
+    outward, for :func:`disjoint_boxes`.
+    """
+
+    center: np.ndarray
+    certificate: Certificate
     lower: np.ndarray
     upper: np.ndarray
-
-    def record(self) -> dict:
-        """The catalog form: ``{"method", "radius", "real", "morse_index", "loss", "precision"}``."""
-        return {"method": self.method, "radius": self.radius, "real": self.real, "morse_index": self.morse_index,
-                "loss": list(self.loss), "precision": self.precision}
 
 
 def krawczyk(balls: BallSystem, center: Sequence, radius: float) -> bool:
@@ -131,7 +133,7 @@ def krawczyk(balls: BallSystem, center: Sequence, radius: float) -> bool:
 
 
 def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = None,
-                  precisions: Sequence[int] = PRECISIONS) -> Certificate | None:
+                  precisions: Sequence[int] = PRECISIONS) -> CertifiedPoint | None:
     """Refine ``point`` in ball arithmetic and try to certify it, precision by precision.
 
     Parameters
@@ -147,7 +149,7 @@ def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = N
 
     Returns
     -------
-    Certificate or None
+    CertifiedPoint or None
         ``None`` when no precision and radius passed (nothing is then proven about the point).
     """
     point = np.asarray(point, dtype=complex)
@@ -167,7 +169,7 @@ def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = N
     return None
 
 
-def _certify_center(balls: BallSystem, center: list, bits: int) -> Certificate | None:
+def _certify_center(balls: BallSystem, center: list, bits: int) -> CertifiedPoint | None:
     real = all(isinstance(c, arb) for c in center)
     mat = arb_mat if real else acb_mat
     _, gradient, hessian = balls.evaluate(center)
@@ -188,7 +190,7 @@ def _certify_center(balls: BallSystem, center: list, bits: int) -> Certificate |
     return None
 
 
-def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> Certificate:
+def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> CertifiedPoint:
     real = all(isinstance(c, arb) for c in center)
     offset = arb(0, radius)
     box = [c + offset if real else c + acb(offset, offset) for c in center]
@@ -212,8 +214,10 @@ def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> C
     if real:  # a real box is the complex box with zero-width imaginary parts
         lower = np.column_stack([lower, np.zeros_like(lower)]).ravel()
         upper = np.column_stack([upper, np.zeros_like(upper)]).ravel()
-    return Certificate(method="krawczyk", center=tuple(values), radius=float(radius), real=realness,
-                       morse_index=index, loss=loss_bounds, precision=bits, lower=lower, upper=upper)
+    rounding = 2.0 ** -52 * max(1.0, max(abs(v) for v in values))  # center rounded to double
+    certificate = Certificate(method="krawczyk", radius=float(radius + rounding), real=realness, morse_index=index,
+                              loss=loss_bounds, precision=bits)
+    return CertifiedPoint(np.array(values, dtype=complex), certificate, lower, upper)
 
 
 def _as_complex(value) -> complex:
@@ -255,8 +259,8 @@ def _gershgorin_signs(matrix: arb_mat) -> list[int] | None:
     return signs
 
 
-def disjoint_boxes(certificates: Sequence[Certificate]) -> list[tuple[int, int]]:
-    """Pairs of certificates whose boxes overlap (empty: all hold distinct zeros).
+def disjoint_boxes(certificates: Sequence[CertifiedPoint]) -> list[tuple[int, int]]:
+    """Pairs of certified points whose boxes overlap (empty: all hold distinct zeros).
 
     Boxes are compared through their outward-rounded float bounds.
     """

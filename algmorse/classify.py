@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import networkx
 import numpy as np
 
+from .certify import Certificate
 from .multiplicity import local_structure
 from .numeric import NumericSystem
 from .options import Tolerances
@@ -81,6 +82,9 @@ class CriticalPoint:
         Gradient size relative to its evaluation scale after refinement.
     orbit : int
         Index of the symmetry orbit (points related by a verified symmetry share it).
+    certificate : Certificate or None
+        The interval proof that a box around the point holds exactly one critical point, which
+        is nondegenerate (see :mod:`algmorse.certify`); ``None`` when not certified.
     """
 
     coordinates: tuple[complex, ...]
@@ -96,6 +100,12 @@ class CriticalPoint:
     isolated: bool | None
     residual: float
     orbit: int = 0
+    certificate: Certificate | None = None
+
+    @property
+    def certified(self) -> bool:
+        """Whether an interval certificate proves the point (and its nondegeneracy)."""
+        return self.certificate is not None
 
     @property
     def kind(self) -> str:
@@ -174,6 +184,7 @@ def classify_point(
     residual: float,
     tolerances: Tolerances,
     orbit: int = 0,
+    certificate: Certificate | None = None,
 ) -> CriticalPoint:
     """Classify a refined critical point.
 
@@ -187,6 +198,9 @@ def classify_point(
     residual : float
     tolerances : Tolerances
     orbit : int
+    certificate : Certificate, optional
+        An interval certificate of the point: it proves nondegeneracy (and, when it has one,
+        the Morse index), whatever the double-precision noise model says.
 
     Returns
     -------
@@ -212,6 +226,8 @@ def classify_point(
         nondegenerate = False
     else:
         nondegenerate = None
+    if certificate is not None:
+        nondegenerate, rank = True, len(point)
     weakest = int(np.argmin(ratios))
     hessian = numeric.hessian(point)
     if is_real:
@@ -219,6 +235,8 @@ def classify_point(
         eigenvalues = tuple(complex(v) for v in np.linalg.eigvalsh((real_hessian + real_hessian.T) / 2))
         inertia = np.linalg.eigvalsh((scaled.real + scaled.real.T) / 2)
         morse_index = int(np.sum(inertia < 0)) if nondegenerate else None
+        if certificate is not None and certificate.morse_index is not None:
+            morse_index = certificate.morse_index
         value = complex(value.real)
     else:
         eigenvalues = tuple(sorted((complex(v) for v in np.linalg.eigvals(hessian)), key=lambda z: (z.real, z.imag)))
@@ -238,14 +256,16 @@ def classify_point(
         isolated=True if nondegenerate else structure.isolated,
         residual=residual,
         orbit=orbit,
+        certificate=certificate,
     )
 
 
 def classify_refined(numeric: NumericSystem, refined: RefinedPoint, tolerances: Tolerances, orbit: int = 0) -> CriticalPoint:
     """:func:`classify_point` of a refined point (real arithmetic for real points)."""
     point = refined.coordinates.real if refined.is_real else refined.coordinates
+    certificate = refined.certified.certificate if refined.certified is not None else None
     return classify_point(numeric, point, is_real=refined.is_real, residual=refined.residual,
-                          tolerances=tolerances, orbit=orbit)
+                          tolerances=tolerances, orbit=orbit, certificate=certificate)
 
 
 def classify_points(system: PolynomialSystem, refined: list[RefinedPoint], tolerances: Tolerances) -> tuple[CriticalPoint, ...]:

@@ -42,6 +42,13 @@ class SolveOptions:
         :class:`~algmorse.errors.VerificationFailed`.
     exact_timeout : float
         Seconds allowed for the exact cross-check.
+    proof : {"auto", "none"}
+        ``"auto"`` (default): count the critical points over two large prime fields (Singular;
+        milliseconds at the sizes algmorse solves) and search until the certified points reach
+        that count, which decides the verdicts at the ``modular-count`` level (correct unless
+        both primes are unlucky); skipped when Singular is missing. ``"none"``: no count.
+    proof_timeout : float
+        Seconds allowed for the modular count; past it the solve goes on without it and says so.
     """
 
     seed: int | None = None
@@ -54,6 +61,8 @@ class SolveOptions:
     decompose_max_variables: int = 6
     verify: Literal["none", "exact"] = "none"
     exact_timeout: float = 300.0
+    proof: Literal["auto", "none"] = "auto"
+    proof_timeout: float = 60.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

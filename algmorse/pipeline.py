@@ -31,13 +31,14 @@ from .classify import classify_points
 from .components import Component
 from .core_locus import Stratum, core_locus
 from .decomposition import DecompositionOutcome, decompose
+from .certify import disjoint_boxes
 from .errors import BackendError, SpecError, VerificationFailed
-from .exact import ExactResult, exact_check
+from .exact import ExactResult, ModularCount, available_exact_tools, exact_check, modular_count
 from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
-from .verdict import Verdict, decide_completeness, decide_verdict
+from .verdict import ModularEvidence, Verdict, decide_completeness, decide_verdict
 
 __all__ = ["analyze"]
 
@@ -98,14 +99,18 @@ def analyze(
     backend = backend if backend is not None else get_backend(options.backend)
 
     exact = _exact(system, options, seconds, report)
+    modular, modular_note = _modular(system, options, exact, seconds, report)
     search = Search(system, tolerances, options)
     no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
     if no_points:
         report("the gradient system has no solution: there are no critical points")
         root_counts = {"total_degree": 0}
-    else:
-        target = exact.count_without_multiplicity if exact is not None and exact.dimension == 0 else None
+    elif exact is not None:
+        target = exact.count_without_multiplicity if exact.dimension == 0 else None
         root_counts = search.run(backend, seed, report, target=target)
+    else:
+        target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
+        root_counts = search.run(backend, seed, report, target=target, target_is_exact=False)
     root_counts.setdefault("total_degree", system.total_degree)
     seconds.update(search.seconds)
 
@@ -123,7 +128,9 @@ def analyze(
                                                        float("inf") if c.loss is None else round(c.loss.real, 8),
                                                        c.degree))
     components, strata = _match_strata(system, ordered, strata)
-    verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points)
+    overlapping = _overlapping_boxes(kept)
+    verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points,
+                       modular, overlapping)
     catalog = Catalog(
         problem=problem,
         variables=system.variables,
@@ -147,6 +154,7 @@ def analyze(
             symmetries=tuple(g.label for g in system.symmetries),
             exact=_exact_record(exact),
             decomposition=_decomposition_record(outcome, decomposition_note),
+            modular=_modular_record(modular, modular_note),
         ),
     )
     if exact is not None:
@@ -183,6 +191,44 @@ def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, repor
         report(f"exact ({result.tool}): dimension {result.dimension}, {result.count_without_multiplicity} distinct "
                f"solutions, {result.count_with_multiplicity} with multiplicity, {result.real_count} real")
     return result
+
+
+def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult | None, seconds: dict,
+             report: Progress) -> tuple[ModularCount | None, str]:
+    """The count over prime fields (``options.proof == "auto"``), or why there is none."""
+    if options.proof != "auto":
+        return None, "not asked (proof = none)"
+    if exact is not None:
+        return None, "not needed (exact check over QQ)"
+    if "singular" not in available_exact_tools():
+        report("modular count skipped: Singular is not installed")
+        return None, "skipped: Singular is not installed"
+    started = time.perf_counter()
+    try:
+        result = modular_count(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout)
+    except BackendError as exc:
+        seconds["count"] = time.perf_counter() - started
+        report(f"modular count failed: {exc}")
+        return None, f"failed: {exc}"
+    seconds["count"] = time.perf_counter() - started
+    if result.dimension == 0:
+        report(f"modular count: dimension 0, {result.count_with_multiplicity} critical points with multiplicity "
+               f"over F_p for p = {', '.join(map(str, result.primes))} ({result.seconds:.2f} s)")
+    else:
+        report(f"modular count: dimension {result.dimension} over F_p ({result.seconds:.2f} s)")
+    return result, "ok"
+
+
+def _modular_record(modular: ModularCount | None, note: str) -> dict:
+    if modular is None:
+        return {"status": note}
+    return {"status": note, **asdict(modular), "primes": list(modular.primes)}
+
+
+def _overlapping_boxes(refined: list) -> int:
+    """How many certified points share their box with another (then not counted as distinct)."""
+    pairs = disjoint_boxes([r.certified for r in refined if r.certified is not None])
+    return len({i for pair in pairs for i in pair})
 
 
 def _wants_decomposition(system, search: Search, options: SolveOptions, tolerances, root_counts, exact) -> bool:
@@ -246,18 +292,23 @@ def _layer_of(name: str) -> int | None:
     return int(name[1:].split("_")[0]) if name.startswith("w") else None
 
 
-def _verdict(points, components, root_counts, search, options, exact, outcome, note, no_points) -> Verdict:
+def _verdict(points, components, root_counts, search, options, exact, outcome, note, no_points, modular,
+             overlapping) -> Verdict:
     failed = sum(r.error is not None for r in search.runs)
     exact_distinct = exact.count_without_multiplicity if exact is not None and exact.dimension == 0 else None
     if no_points:
         exact_distinct = 0
+    evidence = None if modular is None else ModularEvidence(modular.primes, modular.dimension,
+                                                            modular.count_with_multiplicity)
     completeness, reason = decide_completeness(points, root_counts, search.stable, options.stable_runs, failed,
-                                               exact_distinct)
-    regular = sum(1 for p in points if p.nondegenerate)
+                                               exact_distinct, evidence, overlapping)
+    certified = sum(1 for p in points if p.certified) - overlapping
     if exact is not None and exact.dimension <= 0:
         basis = "exact"
-    elif no_points or (regular == len(points) == root_counts.get("total_degree")):
+    elif no_points or (certified == len(points) == root_counts.get("total_degree")):
         basis = "total-degree"
+    elif modular is not None and modular.dimension <= 0:
+        basis = "modular"
     elif note == "ok" and not components:
         basis = "decomposition"
     else:
@@ -265,7 +316,7 @@ def _verdict(points, components, root_counts, search, options, exact, outcome, n
     radical = exact is not None and exact.dimension == 0 and exact.count_with_multiplicity is not None \
         and exact.count_with_multiplicity == exact.count_without_multiplicity
     return decide_verdict(points, components, completeness=completeness, completeness_reason=reason,
-                          zero_dimensional=basis, exact_radical=radical or no_points)
+                          zero_dimensional=basis, exact_radical=radical or no_points, modular=evidence)
 
 
 def _exact_record(exact: ExactResult | None) -> dict | None:

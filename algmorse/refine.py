@@ -12,14 +12,16 @@ critical points too, so a run that missed them cannot hide them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
+from .certify import CertifiedPoint
 from .numeric import NumericSystem
 from .options import Tolerances
 from .symmetry import SignedPermutation, orbit
 
-__all__ = ["RefinedPoint", "newton", "refine_point", "PointSet"]
+__all__ = ["RefinedPoint", "newton", "refine_point", "relative_residual", "PointSet"]
 
 _MAX_ITERATIONS = 80
 
@@ -35,11 +37,14 @@ class RefinedPoint:
     is_real : bool
     residual : float
         ``max_j |dL/da_j| / scale_j``: the gradient relative to its evaluation scale.
+    certified : CertifiedPoint or None
+        The interval certificate of the point (see :mod:`algmorse.certify`), if one was found.
     """
 
     coordinates: np.ndarray
     is_real: bool
     residual: float
+    certified: CertifiedPoint | None = None
 
 
 def relative_residual(numeric: NumericSystem, point: np.ndarray) -> float:
@@ -196,12 +201,15 @@ class PointSet:
         numeric: NumericSystem,
         symmetries: tuple[SignedPermutation, ...],
         tolerances: Tolerances,
+        refine: Callable[[np.ndarray], RefinedPoint | None] | None = None,
     ) -> int:
         """Add a point, its complex conjugate and all their images under ``symmetries``.
 
         Each image is re-refined (it is exactly critical in exact arithmetic; refinement only
-        removes rounding). Returns the number of new points.
+        removes rounding), by ``refine`` if given, else by :func:`refine_point`. Returns the
+        number of new points.
         """
+        refine = refine or (lambda start: refine_point(numeric, start, tolerances))
         if self.contains(refined.coordinates):
             return 0
         seeds = [refined.coordinates]
@@ -212,7 +220,7 @@ class PointSet:
             for image in orbit(seed, symmetries, self.same):
                 if self.contains(image):
                     continue
-                image_refined = refine_point(numeric, image, tolerances)
+                image_refined = refine(image)
                 if image_refined is not None and self.add(image_refined):
                     added += 1
         return added

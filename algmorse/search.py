@@ -21,10 +21,12 @@ import numpy as np
 
 from .backends.base import Backend, RawSolve
 from .catalog import RunRecord
-from .classify import classify_points, classify_refined
+from .certify import certify_point
+from .classify import classify_refined
 from .errors import BackendError
 from .options import SolveOptions, Tolerances
-from .refine import PointSet, RefinedPoint, refine_point
+from .precision import BallSystem
+from .refine import PointSet, RefinedPoint, refine_point, relative_residual
 from .system import PolynomialSystem
 from .verdict import BOUND_NAMES
 
@@ -54,12 +56,17 @@ class Search:
         self.stable = False
         self.bound_attained = False
         self.seconds = {"solve": 0.0, "refine": 0.0}
+        self.balls = BallSystem(system)
 
-    def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None) -> dict[str, int]:
+    def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None,
+            target_is_exact: bool = True) -> dict[str, int]:
         """Run the backend until the stopping rule holds; return the root counts.
 
         With a ``target`` (the exact number of distinct critical points), runs go on until it is
-        reached, whatever the stability rule says (up to ``max_runs``).
+        reached, whatever the stability rule says (up to ``max_runs``). A target that is not exact
+        (a count with multiplicity over prime fields, which multiple points never reach) stops
+        the runs when reached, and otherwise after twice ``stable_runs`` runs in a row that add
+        nothing.
         """
         options = self.options
         run_seeds = derived_seeds(seed, options.max_runs)
@@ -90,15 +97,15 @@ class Search:
                     report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
                            f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
                     quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
-                    if target is not None:
-                        if len(self.found) >= target:
-                            self.stable = True
-                            report(f"the exact count {target} is reached")
-                    elif quiet_runs >= options.stable_runs:
+                    if target is not None and len(self.found) >= target:
                         self.stable = True
-                    elif self._bound_attained(root_counts):
-                        self.stable = self.bound_attained = True
-                        report("a root-count bound is attained: no further run can add a point")
+                        report(f"the {'exact' if target_is_exact else 'modular'} count {target} is reached")
+                    elif target is None or not target_is_exact:
+                        if quiet_runs >= options.stable_runs * (1 if target is None else 2):
+                            self.stable = True
+                        elif self._bound_attained(root_counts):
+                            self.stable = self.bound_attained = True
+                            report("a root-count bound is attained: no further run can add a point")
                     if self.stable:
                         return root_counts
         if not any(r.error is None for r in self.runs) and last_error is not None:
@@ -107,18 +114,45 @@ class Search:
 
     def _merge(self, outcome: RawSolve) -> int:
         started = time.perf_counter()
+        certify_before = self.seconds.get("certify", 0.0)
         numeric = self.system.numeric
         new = 0
         for endpoint in outcome.endpoints:
-            refined = refine_point(numeric, np.array(endpoint.coordinates, dtype=complex), self.tolerances)
+            start = np.array(endpoint.coordinates, dtype=complex)
+            if not np.all(np.isfinite(start)) or self.found.contains(start):
+                continue
+            refined = self.refine(start)
             if refined is None or self.found.contains(refined.coordinates):
                 continue
-            if self._proven_isolated(refined):
-                new += self.found.add_with_images(refined, numeric, self.system.symmetries, self.tolerances)
+            if refined.certified is not None or self._proven_isolated(refined):
+                new += self.found.add_with_images(refined, numeric, self.system.symmetries, self.tolerances,
+                                                  refine=self.refine)
             elif len(self.singular) < _MAX_SINGULAR_SAMPLES:
                 self.singular.add(refined)
-        self.seconds["refine"] += time.perf_counter() - started
+        certifying = self.seconds.get("certify", 0.0) - certify_before
+        self.seconds["refine"] += time.perf_counter() - started - certifying
         return new
+
+    def refine(self, start: np.ndarray) -> RefinedPoint | None:
+        """Newton in double precision, then an interval certificate (higher precision if needed).
+
+        A start that double precision cannot refine (an ill-conditioned point, e.g. near a
+        curve at infinity) is still tried in higher precision. Returns ``None`` when neither
+        converges; an uncertified refined point otherwise, or a certified one whose coordinates
+        are the certified center.
+        """
+        numeric = self.system.numeric
+        refined = refine_point(numeric, start, self.tolerances)
+        guess = refined.coordinates if refined is not None else start
+        started = time.perf_counter()
+        certified = certify_point(self.balls, guess, real=refined.is_real if refined is not None else None)
+        self.seconds["certify"] = self.seconds.get("certify", 0.0) + time.perf_counter() - started
+        if certified is None:
+            return refined
+        proven_real = certified.certificate.real
+        is_real = proven_real is True or (proven_real is None and refined is not None and refined.is_real)
+        coordinates = certified.center.real.astype(complex) if is_real else certified.center
+        return RefinedPoint(coordinates, is_real, relative_residual(numeric, coordinates), certified)
 
     def _proven_isolated(self, refined: RefinedPoint) -> bool:
         """Nondegenerate Hessian or closed local dual space (see :func:`classify_point`)."""
@@ -128,8 +162,7 @@ class Search:
         bounds = [root_counts[k] for k in BOUND_NAMES if k in root_counts]
         if not bounds or len(self.found) != min(bounds):
             return False
-        points = classify_points(self.system, self.found.points, self.tolerances)
-        return all(p.nondegenerate for p in points)
+        return all(p.certified is not None for p in self.found.points)
 
 
 def _solve_once(backend: Backend, polynomials, nvars: int, seed: int, timeout: float) -> RawSolve | BackendError:

@@ -23,7 +23,8 @@ The format::
     kind = "generalized-l2"   # none | l2 | generalized-l2 | multiplicative | polynomial
     eps = ["1/10", "1/5", "3/10", "2/5"]
 
-    [solve]                   # optional: seed, backend, jobs, timeout, stable_runs, max_runs, decompose, verify
+    [solve]                   # optional: seed, backend, jobs, timeout, stable_runs, max_runs, decompose, verify,
+                              # proof, proof_timeout
     seed = 1
 
 A ``[function]`` table (``variables = ["x", "y"]``, ``expression = "x^4 - 2*x^2 + y^2"``)
@@ -77,7 +78,8 @@ _TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "data": ("x", "y"),
     "loss": ("scale",),
     "regularizer": ("kind", "eps", "expression"),
-    "solve": ("seed", "backend", "jobs", "timeout", "stable_runs", "max_runs", "decompose", "verify"),
+    "solve": ("seed", "backend", "jobs", "timeout", "stable_runs", "max_runs", "decompose", "verify",
+              "proof", "proof_timeout"),
     "function": ("variables", "expression"),
 }
 _NETWORK_TABLES = ("network", "data", "loss")
@@ -417,6 +419,8 @@ _SOLVE_RULES: dict[str, Callable[[object, str], object]] = {
     "max_runs": lambda v, f: _integer(v, f, 1, "an integer >= 1"),
     "decompose": _choice("auto", "always", "never"),
     "verify": _choice("none", "exact"),
+    "proof": _choice("auto", "none"),
+    "proof_timeout": _positive_timeout,
 }
 
 

@@ -1,8 +1,9 @@
 """The Morse verdicts, the completeness statement, and the reasons behind them.
 
-``complex_morse`` and ``morse`` are ``True``, ``False`` or ``None`` (undetermined).
+``complex_morse`` and ``morse`` are ``True``, ``False`` or ``None`` (undetermined), and each
+names what backs it (``morse_basis``, ``complex_morse_basis``).
 
-``False`` needs a witness, which does not depend on completeness:
+``False`` needs a witness (basis ``"witness"``), which does not depend on completeness:
 
 * a positive-dimensional component of the critical set (``complex_morse``; also ``morse`` when a
   real point on it was found);
@@ -11,21 +12,29 @@
 
 ``True`` needs a proof that every critical point is nondegenerate:
 
-* ``complex_morse``: the critical set is zero-dimensional and every complex critical point has
-  multiplicity 1. The exact check proves both at once (dimension 0 and equal counts with and
-  without multiplicity). Numerically: zero-dimensionality (total-degree bound attained, exact
-  dimension 0, or a decomposition with no positive-dimensional component) plus a proven-complete
-  isolated set (``exact-count`` or ``bound-attained``) of nondegenerate points.
+* ``complex_morse``: the critical set is finite and every complex critical point has
+  multiplicity 1. Exact algebra over QQ proves both at once (dimension 0 and equal counts with
+  and without multiplicity; basis ``"exact-algebra"``). Otherwise: a finite critical set (exact
+  or modular dimension 0, the total-degree bound attained, or a decomposition with no
+  positive-dimensional component) plus a complete isolated set (``exact-count``,
+  ``modular-count`` or ``bound-attained``) of points that each carry an interval certificate
+  (which proves multiplicity 1); the basis is then that completeness level.
 * ``morse``: as ``complex_morse``, but only the real points need to be nondegenerate.
 
-``completeness`` says how the found isolated set was shown complete:
+``completeness`` says how the found isolated set was shown complete, strongest first:
 
-* ``"exact-count"``: the number of distinct points equals the exact count (Singular/msolve);
-* ``"bound-attained"``: as many nondegenerate points as a proven upper bound on isolated
-  solutions (total degree, a multihomogeneous or linear-product Bezout number, or the stable
-  mixed volume, which bounds the isolated solutions in C^n);
+* ``"exact-count"``: the number of distinct points equals the exact count over QQ
+  (Singular/msolve). A proof.
+* ``"modular-count"``: the points found, counted with multiplicity (1 for a certified point),
+  add up to the number of solutions over two large prime fields, which equals the count over QQ
+  unless both primes are unlucky. Correct with overwhelming probability, said as such.
+* ``"bound-attained"``: as many certified, pairwise distinct points as a proven upper bound on
+  the isolated solutions (total degree, a multihomogeneous or linear-product Bezout number, or
+  the stable mixed volume, all computed for the exact supports). A proof.
+* ``"certified-lower-bound"``: the certified points (disjoint boxes) prove that at least that
+  many critical points exist; nothing bounds the count from above.
 * ``"stable-runs"``: ``k`` consecutive backend runs with fresh seeds added no point (evidence,
-  not proof);
+  not proof).
 * ``"not-established"``: neither.
 """
 
@@ -37,10 +46,16 @@ from typing import Literal, Sequence
 from .classify import CriticalPoint
 from .components import Component
 
-__all__ = ["Reason", "Verdict", "Completeness", "decide_completeness", "decide_verdict", "BOUND_NAMES"]
+__all__ = ["Reason", "Verdict", "Completeness", "ModularEvidence", "decide_completeness", "decide_verdict",
+           "BOUND_NAMES", "COMPLETENESS_LEVELS"]
 
-Completeness = Literal["exact-count", "bound-attained", "stable-runs", "not-established"]
-ZeroDimensionalBasis = Literal["total-degree", "exact", "decomposition"]
+Completeness = Literal["exact-count", "modular-count", "bound-attained", "certified-lower-bound", "stable-runs",
+                       "not-established"]
+ZeroDimensionalBasis = Literal["total-degree", "exact", "modular", "decomposition"]
+
+COMPLETENESS_LEVELS: tuple[str, ...] = ("exact-count", "modular-count", "bound-attained", "certified-lower-bound",
+                                        "stable-runs", "not-established")
+"""The completeness levels, strongest first."""
 
 BOUND_NAMES: tuple[str, ...] = (
     "total_degree",
@@ -77,12 +92,35 @@ class Reason:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
-    """Whether the loss is Morse, over the reals and over the complex numbers."""
+    """Whether the loss is Morse, over the reals and over the complex numbers.
+
+    Attributes
+    ----------
+    morse, complex_morse : bool or None
+    completeness : str
+        One of :data:`COMPLETENESS_LEVELS`.
+    reasons : tuple of Reason
+    morse_basis, complex_morse_basis : str or None
+        What backs each verdict: ``"witness"`` (a named component or point, for ``False``),
+        ``"exact-algebra"``, or the completeness level that proved ``True``; ``None`` when the
+        verdict is undetermined.
+    """
 
     morse: bool | None
     complex_morse: bool | None
     completeness: Completeness
     reasons: tuple[Reason, ...]
+    morse_basis: str | None = None
+    complex_morse_basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModularEvidence:
+    """A count over prime fields, as the verdict uses it (see :func:`algmorse.exact.modular_count`)."""
+
+    primes: tuple[int, ...]
+    dimension: int
+    count_with_multiplicity: int | None
 
 
 def decide_completeness(
@@ -92,9 +130,29 @@ def decide_completeness(
     stable_runs: int,
     failed_runs: int = 0,
     exact_distinct: int | None = None,
+    modular: ModularEvidence | None = None,
+    overlapping: int = 0,
 ) -> tuple[Completeness, Reason]:
-    """How complete the found isolated set is, with the reason (failed runs are mentioned)."""
-    completeness, reason = _completeness(points, root_counts, stable, stable_runs, exact_distinct)
+    """How complete the found isolated set is, with the reason (failed runs are mentioned).
+
+    Parameters
+    ----------
+    points : sequence of CriticalPoint
+    root_counts : dict
+        Upper bounds on the number of isolated solutions (see :data:`BOUND_NAMES`).
+    stable : bool
+        Whether the runs' stopping rule held.
+    stable_runs : int
+    failed_runs : int
+    exact_distinct : int, optional
+        Distinct complex critical points by exact algebra over QQ.
+    modular : ModularEvidence, optional
+        Dimension and count with multiplicity over prime fields.
+    overlapping : int
+        Certified points whose boxes overlap another's (they do not count as distinct).
+    """
+    completeness, reason = _completeness(points, root_counts, stable, stable_runs, exact_distinct, modular,
+                                         overlapping)
     if failed_runs:
         reason = Reason(code=reason.code, message=f"{reason.message} {failed_runs} backend run(s) failed "
                         "(crash or timeout; see provenance.runs) and did not count.")
@@ -103,24 +161,42 @@ def decide_completeness(
 
 def _completeness(
     points: Sequence[CriticalPoint], root_counts: dict[str, int], stable: bool, stable_runs: int,
-    exact_distinct: int | None,
+    exact_distinct: int | None, modular: ModularEvidence | None, overlapping: int,
 ) -> tuple[Completeness, Reason]:
     if exact_distinct is not None and len(points) == exact_distinct:
         return "exact-count", Reason(
             code="completeness",
             message=f"{len(points)} distinct points found = the exact number of distinct complex critical points.",
         )
-    regular = sum(1 for p in points if p.nondegenerate)
-    all_regular = regular == len(points)
+    certified = sum(1 for p in points if p.certified) - overlapping
+    all_certified = certified == len(points)
+    multiplicities = [1 if p.certified else p.multiplicity for p in points]
+    if modular is not None and modular.dimension <= 0 and None not in multiplicities \
+            and overlapping == 0 and sum(multiplicities) == modular.count_with_multiplicity:
+        primes = " and ".join(map(str, modular.primes))
+        return "modular-count", Reason(
+            code="completeness",
+            message=f"{len(points)} points found ({certified} certified), {sum(multiplicities)} with multiplicity = "
+            f"the number of complex critical points over the prime fields F_p, p = {primes} (equal to the count "
+            "over QQ unless both primes are unlucky).",
+        )
     for name in BOUND_NAMES:
         bound = root_counts.get(name)
-        if all_regular and bound is not None and regular == bound:
+        if all_certified and bound is not None and certified == bound:
             return "bound-attained", Reason(
                 code="completeness",
-                message=f"{regular} nondegenerate points found = {name.replace('_', ' ')} {bound}, "
+                message=f"{certified} certified distinct points found = {name.replace('_', ' ')} {bound}, "
                 "an upper bound on the number of isolated critical points.",
             )
     bounds = ", ".join(f"{k.replace('_', ' ')} {root_counts[k]}" for k in BOUND_NAMES if k in root_counts)
+    runs = (f"{stable_runs} consecutive runs with fresh seeds added no point" if stable else
+            f"the run limit was reached before {stable_runs} consecutive runs added nothing")
+    if certified > 0:
+        return "certified-lower-bound", Reason(
+            code="completeness",
+            message=f"{certified} of {len(points)} points certified by interval arithmetic in disjoint boxes: at "
+            f"least {certified} critical points exist; {runs} (root counts: {bounds or 'none computed'}).",
+        )
     if stable:
         return "stable-runs", Reason(
             code="completeness",
@@ -142,6 +218,7 @@ def decide_verdict(
     completeness_reason: Reason,
     zero_dimensional: ZeroDimensionalBasis | None,
     exact_radical: bool = False,
+    modular: ModularEvidence | None = None,
 ) -> Verdict:
     """Combine points, components, completeness and the exact check into a verdict.
 
@@ -153,10 +230,13 @@ def decide_verdict(
         Positive-dimensional components found.
     completeness, completeness_reason
         From :func:`decide_completeness`.
-    zero_dimensional : {"total-degree", "exact", "decomposition"} or None
+    zero_dimensional : {"total-degree", "exact", "modular", "decomposition"} or None
         How the absence of positive-dimensional components was established, if it was.
     exact_radical : bool
         The exact check proved that every complex critical point has multiplicity 1.
+    modular : ModularEvidence, optional
+        The count over prime fields; when it exceeds what was found, a ``"missing-points"``
+        reason says by how much.
     """
     reasons = [completeness_reason]
     multiple = tuple(i for i, p in enumerate(points) if p.nondegenerate is False and p.isolated)
@@ -185,6 +265,8 @@ def decide_verdict(
     if zero_dimensional is not None:
         basis = {"total-degree": "the count of nondegenerate points reaches the total degree (refined Bezout)",
                  "exact": "exact algebra gives dimension 0",
+                 "modular": "Groebner bases over two large prime fields give dimension 0 (the dimension over QQ "
+                            "unless both primes are unlucky)",
                  "decomposition": "the numerical irreducible decomposition found no positive-dimensional "
                                   "component (probability-one numerical method)"}[zero_dimensional]
         reasons.append(Reason(code="zero-dimensional", message=f"the critical set is finite: {basis}."))
@@ -196,23 +278,52 @@ def decide_verdict(
         reasons.append(Reason(code="exact", message="exact algebra: every complex critical point has multiplicity 1 "
                               "(equal counts with and without multiplicity)."))
 
-    proven_complete = completeness in ("exact-count", "bound-attained")
+    if modular is not None and modular.dimension == 0 and modular.count_with_multiplicity is not None:
+        counted = sum(1 if p.certified else (p.multiplicity or 1) for p in points)
+        if counted < modular.count_with_multiplicity:
+            reasons.append(Reason(code="missing-points", message=f"the count over prime fields is "
+                                  f"{modular.count_with_multiplicity} with multiplicity; the points found account for "
+                                  f"{counted}: {modular.count_with_multiplicity - counted} missing (not found, or "
+                                  "multiplicities not established)."))
+
+    proven_complete = completeness in ("exact-count", "modular-count", "bound-attained")
     finite = zero_dimensional is not None and not components
+    uncertified = tuple(i for i, p in enumerate(points) if not p.certified)
+    complex_basis = morse_basis = None
     if components or degenerate:
         complex_morse: bool | None = False
-    elif finite and (exact_radical or (proven_complete and not undetermined)):
-        complex_morse = True
+        complex_basis = "witness"
+    elif finite and exact_radical:
+        complex_morse, complex_basis = True, "exact-algebra"
+    elif finite and proven_complete and not uncertified:
+        complex_morse, complex_basis = True, completeness
     else:
         complex_morse = None
 
     real_degenerate = tuple(i for i in degenerate if points[i].is_real)
-    real_undetermined = tuple(i for i in undetermined if points[i].is_real)
     if real_components or real_degenerate:
         morse: bool | None = False
+        morse_basis = "witness"
     elif complex_morse:
-        morse = True
-    elif finite and proven_complete and not real_undetermined:
-        morse = True
+        morse, morse_basis = True, complex_basis
+    elif finite and proven_complete and not _real_doubt(points, undetermined):
+        morse, morse_basis = True, completeness
     else:
         morse = None
-    return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons))
+    return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
+                   morse_basis=morse_basis, complex_morse_basis=complex_basis)
+
+
+def _real_doubt(points: Sequence[CriticalPoint], undetermined: tuple[int, ...]) -> bool:
+    """Whether a point that is or may be real lacks a proof of nondegeneracy.
+
+    A point counts as surely non-real only when its certificate proves it (``real`` false);
+    every other point must be certified (or, for a non-real point by the numerical test only,
+    not undetermined).
+    """
+    for i, p in enumerate(points):
+        if p.certified:
+            continue
+        if p.is_real or i in undetermined:
+            return True
+    return False

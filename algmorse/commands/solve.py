@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="numerical irreducible decomposition of the critical set (default: auto)")
     parser.add_argument("--verify", choices=("none", "exact"),
                         help="cross-check with exact algebra (Singular/msolve); a mismatch is an error")
+    parser.add_argument("--proof", choices=("auto", "none"),
+                        help="count the critical points over prime fields to decide the verdicts (default: auto)")
+    parser.add_argument("--proof-timeout", type=positive_seconds, help="seconds allowed for the modular count")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -45,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         name: value
         for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout),
                             ("stable_runs", args.stable_runs), ("max_runs", args.max_runs),
-                            ("decompose", args.decompose), ("verify", args.verify))
+                            ("decompose", args.decompose), ("verify", args.verify),
+                            ("proof", args.proof), ("proof_timeout", args.proof_timeout))
         if value is not None
     }
     options = replace(spec.solve, **overrides)
