@@ -139,8 +139,9 @@ def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = N
     Parameters
     ----------
     balls : BallSystem
-    point : ndarray
-        Approximate critical point (complex dtype allowed).
+    point : ndarray or sequence of acb
+        Approximate critical point (complex dtype allowed), or balls whose midpoints carry more
+        than double precision (e.g. from :func:`algmorse.exact.exact_points`).
     real : bool, optional
         Certify in real arithmetic (default: when ``point`` has no imaginary part). A real
         certificate that fails is retried in complex arithmetic.
@@ -152,14 +153,14 @@ def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = N
     CertifiedPoint or None
         ``None`` when no precision and radius passed (nothing is then proven about the point).
     """
-    point = np.asarray(point, dtype=complex)
+    if not (len(point) and isinstance(point[0], acb)):
+        point = np.asarray(point, dtype=complex)
     if real is None:
-        real = not np.any(point.imag)
+        real = not any(_as_complex(v).imag if isinstance(v, acb) else complex(v).imag for v in point)
     modes = [True, False] if real else [False]
     for bits in precisions:
         for in_reals in modes:
-            start = point.real if in_reals else point
-            center, converged = balls.newton(start, in_reals, bits)
+            center, converged = balls.newton(point, in_reals, bits)
             if not converged:
                 continue
             with working_precision(bits):

@@ -59,6 +59,7 @@ __all__ = [
     "ModularCount",
     "modular_count",
     "MODULAR_PRIMES",
+    "exact_points",
     "eliminant",
     "INSTALL_HINT",
 ]
@@ -828,6 +829,101 @@ def modular_count(
                              f"(dimension, count) {answers}: one of them is unlucky; nothing is concluded.", None, "")
     return ModularCount(primes=tuple(primes), dimension=answers[0][0], count_with_multiplicity=answers[0][1],
                         tool="singular", tool_version=_singular_version(singular), seconds=time.monotonic() - start)
+
+
+def exact_points(
+    polynomials: Sequence[Mapping[tuple[int, ...], Fraction]],
+    nvars: int,
+    *,
+    timeout: float = 60.0,
+    bits: int = 256,
+) -> list[list]:
+    """Every complex solution of a zero-dimensional system, from msolve's rational parametrization.
+
+    msolve (``-P 1``) returns an eliminating polynomial ``w(t)`` of a linear form
+    ``t = sum_i l_i x_i`` and ``x_i = -v_i(t) / (c_i w'(t))`` for the other variables. The roots of
+    the square-free part of ``w`` are isolated with certified complex balls (python-flint), and the
+    coordinates evaluated in ball arithmetic at ``bits`` of precision.
+
+    Parameters
+    ----------
+    polynomials : sequence of mapping
+        Sparse polynomials with rational coefficients.
+    nvars : int
+    timeout : float
+        Seconds allowed for msolve.
+    bits : int
+        Precision of the roots and coordinates.
+
+    Returns
+    -------
+    list of list of flint.acb
+        One list of ``nvars`` balls per distinct solution. msolve works modulo primes and lifts,
+        so the parametrization is correct with high probability; callers certify each point
+        against the exact system before trusting it.
+
+    Raises
+    ------
+    BackendUnavailable
+        If msolve is not installed.
+    BackendTimeout
+        If msolve does not finish in time.
+    BackendCrashed
+        If msolve fails, or the system is not zero-dimensional.
+    """
+    from flint import acb, fmpz_poly, fmpq_poly
+
+    msolve = _msolve_path()
+    if msolve is None:
+        raise BackendUnavailable("exact points: msolve is not installed. " + INSTALL_HINT)
+    checked = _validate(polynomials, nvars)
+    with tempfile.TemporaryDirectory(prefix="algmorse-points-") as directory:
+        try:
+            output, text = _call_msolve(msolve, ["-P", "1"], checked, nvars, directory, timeout)
+        except _StageTimeout:
+            raise BackendTimeout(f"exact points: msolve did not finish within {timeout:g} s.", timeout) from None
+    tail = "\n".join((output.stderr + "\n" + text).strip().splitlines()[-LOG_TAIL_LINES:])
+    try:
+        data = _parse_msolve(text)
+        if data == [-1]:
+            return []
+        _characteristic, _n, _degree, _names, form, (_one, (elimination, _den, parameters)) = data[1]
+        w = fmpz_poly([int(c) for c in elimination[1]])
+        forms = [int(c) for c in form]
+        params = [(fmpz_poly([int(c) for c in coefficients]), int(divisor))
+                  for (_deg, coefficients), divisor in parameters]
+    except (ValueError, TypeError, IndexError) as exc:
+        raise BackendCrashed(f"exact points: cannot read msolve's parametrization ({exc}).", output.returncode,
+                             tail) from None
+    # msolve parametrizes all n coordinates (when it added a variable for the linear form) or
+    # the first n - 1 (the last one then follows from the linear form t = sum_i l_i x_i)
+    if not (len(params) == nvars or (len(params) == nvars - 1 and len(forms) == nvars and forms[-1])):
+        raise BackendCrashed("exact points: unexpected shape of msolve's parametrization.", output.returncode, tail)
+    squarefree = w.gcd(w.derivative())
+    reduced = fmpq_poly(w) / fmpq_poly(squarefree) if squarefree.degree() > 0 else fmpq_poly(w)
+    derivative = w.derivative()
+    points = []
+    previous = _flint_precision(bits)
+    try:
+        for root, _multiplicity in fmpz_poly(reduced.numer()).complex_roots():
+            slope = derivative(root)
+            coordinates = [-v(root) / (c * slope) for v, c in params]
+            if len(coordinates) == nvars - 1:
+                rest = sum((forms[i] * coordinates[i] for i in range(nvars - 1)), acb(0))
+                coordinates.append((root - rest) / forms[-1])
+            points.append(coordinates)
+    finally:
+        _flint_precision(previous)
+    return points
+
+
+def _flint_precision(bits: int) -> int:
+    """Set python-flint's working precision; return the previous one."""
+    from flint import ctx
+
+    previous = ctx.prec
+    ctx.prec = bits
+    return previous
 
 
 def _check_with_singular(singular: str, msolve: str | None, polynomials: list[dict[tuple[int, ...], Fraction]],

@@ -33,7 +33,7 @@ from .core_locus import Stratum, core_locus
 from .decomposition import DecompositionOutcome, decompose
 from .certify import disjoint_boxes
 from .errors import BackendError, SpecError, VerificationFailed
-from .exact import ExactResult, ModularCount, available_exact_tools, exact_check, modular_count
+from .exact import ExactResult, ModularCount, available_exact_tools, exact_check, exact_points, modular_count
 from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .search import Progress, Search, derived_seeds
@@ -112,6 +112,8 @@ def analyze(
         target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
         root_counts = search.run(backend, seed, report, target=target, target_is_exact=False)
     root_counts.setdefault("total_degree", system.total_degree)
+    if modular is not None and modular.dimension == 0 and not no_points:
+        modular_note = _complete_modular(system, search, modular, options, report) or modular_note
     seconds.update(search.seconds)
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
@@ -217,6 +219,42 @@ def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult
     else:
         report(f"modular count: dimension {result.dimension} over F_p ({result.seconds:.2f} s)")
     return result, "ok"
+
+
+def _complete_modular(system: PolynomialSystem, search: Search, modular: ModularCount, options: SolveOptions,
+                      report: Progress) -> str | None:
+    """Close the gap between the modular count and the certified points, where possible.
+
+    When the runs found fewer points than the count over prime fields, msolve's rational
+    parametrization gives every solution to high precision (:func:`~algmorse.exact.exact_points`);
+    each is certified before it is added. When the certified points then account for the whole
+    count, refined endpoints that are not among them (samples of a near-curve, which double
+    precision cannot tell from a component) are not critical points unless both primes are
+    unlucky, and are dropped instead of being sent to the decomposition.
+
+    Returns a note for the catalog's ``provenance.modular.status``, or None.
+    """
+    target = modular.count_with_multiplicity
+    note = None
+    if len(search.found) < target and "msolve" in available_exact_tools():
+        started = time.perf_counter()
+        try:
+            solutions = exact_points(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout)
+        except BackendError as exc:
+            report(f"parametrization (msolve) failed: {exc}")
+            note = f"ok; parametrization failed: {exc}"
+        else:
+            added = sum(search.add_certified(point) for point in solutions)
+            note = (f"ok; msolve's parametrization gave {len(solutions)} points, {added} new certified "
+                    f"({time.perf_counter() - started:.2f} s)")
+            report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
+    if len(search.found) == target and all(p.certified is not None for p in search.found.points) \
+            and search.singular.points:
+        report(f"the certified points account for the modular count {target}: {len(search.singular)} doubtful "
+               "endpoint(s) are not critical points and are dropped")
+        note = (note or "ok") + f"; {len(search.singular)} doubtful endpoint(s) dropped (not among the counted points)"
+        search.singular.clear()
+    return note
 
 
 def _modular_record(modular: ModularCount | None, note: str) -> dict:

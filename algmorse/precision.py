@@ -112,13 +112,14 @@ class BallSystem:
         flat = [out[k, 0] for k in range(out.nrows())]
         return flat[0], flat[1:n + 1], [flat[n + 1 + i * n: n + 1 + (i + 1) * n] for i in range(n)]
 
-    def newton(self, start: np.ndarray, real: bool, bits: int, *, max_steps: int = 60) -> tuple[list, bool]:
+    def newton(self, start: Sequence, real: bool, bits: int, *, max_steps: int = 60) -> tuple[list, bool]:
         """Newton's method on the exact gradient at ``bits`` of precision.
 
         Parameters
         ----------
-        start : ndarray
-            Starting point (float or complex).
+        start : sequence
+            Starting point: floats, complex numbers, or ``acb`` balls (their midpoints are used,
+            so a start known to more than double precision keeps its digits).
         real : bool
             Iterate in real arithmetic (``start`` must then be real).
         bits : int
@@ -129,11 +130,13 @@ class BallSystem:
         point : list of arb or acb
             The last iterate, as exact midpoints (radius zero).
         converged : bool
-            Whether the step fell below ``2^-(bits - 16)`` times the point's size.
+            Whether the step fell below ``2^-(bits - 16)`` times the point's size, or stopped
+            contracting below ``2^-(bits / 2)`` of it (the noise floor of an ill-conditioned
+            point: the certificate then decides).
         """
         kind, mat = (arb, arb_mat) if real else (acb, acb_mat)
         with working_precision(bits):
-            point = [kind(float(v.real)) if real else acb(complex(v)) for v in start]
+            point = [_start_value(v, real) for v in start]
             previous = None
             for _ in range(max_steps):
                 _, gradient, hessian = self.evaluate(point)
@@ -141,17 +144,26 @@ class BallSystem:
                     step = mat(hessian).mid().solve(mat(self.n, 1, gradient).mid())
                 except (ZeroDivisionError, ValueError):
                     return point, False
-                point = [(p - step[k, 0]).mid() for k, p in enumerate(point)]
                 size = max(_magnitude(step[k, 0]) for k in range(self.n))
-                scale = max(1.0, max(_magnitude(p) for p in point))
-                if size <= 2.0 ** -(bits - 16) * scale:
-                    return point, True
-                if previous is not None and size > 2 * previous and previous < 1e-6 * scale:
-                    return point, False
                 if not np.isfinite(size):
                     return point, False
+                scale = max(1.0, max(_magnitude(p) for p in point))
+                if previous is not None and size > previous / 2 and previous < 2.0 ** -(bits // 2) * scale:
+                    # no longer contracting: the noise floor of an ill-conditioned point
+                    return point, True
+                point = [(p - step[k, 0]).mid() for k, p in enumerate(point)]
+                if size <= 2.0 ** -(bits - 16) * scale:
+                    return point, True
                 previous = size
             return point, False
+
+
+def _start_value(value, real: bool):
+    if isinstance(value, acb):
+        return value.real.mid() if real else value.mid()
+    if isinstance(value, arb):
+        return value.mid() if real else acb(value.mid())
+    return arb(float(value.real)) if real else acb(complex(value))
 
 
 def _magnitude(value) -> float:

@@ -186,6 +186,11 @@ class PointSet:
         tol = self._tolerances.dedup_atol + self._tolerances.dedup_rtol * max(1.0, float(np.max(np.abs(point))))
         return bool(np.any(np.max(np.abs(self._matrix - point), axis=1) <= tol))
 
+    def clear(self) -> None:
+        """Remove every point."""
+        self.points = []
+        self._matrix = None
+
     def add(self, refined: RefinedPoint) -> bool:
         """Add a point unless already present; return whether it was new."""
         if self.contains(refined.coordinates):

@@ -20,13 +20,14 @@ from .errors import CatalogError
 from .fileio import write_text_atomically
 from .network import NetworkProblem
 from .spec import parse_spec, problem_to_spec
+from .verdict import COMPLETENESS_LEVELS
 
 __all__ = ["ReluComponent", "PatternResult", "ReluMinimum", "ReluAnalysis", "RELU_SCHEMA", "write_relu_analysis",
            "load_relu_analysis", "weakest_completeness", "format_relu_table"]
 
 RELU_SCHEMA = "algmorse.relu/1"
 
-_COMPLETENESS_ORDER = ("exact-count", "bound-attained", "stable-runs", "not-established")
+_COMPLETENESS_ORDER = COMPLETENESS_LEVELS
 _LOSS_RTOL = 1e-8
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -153,6 +153,21 @@ class Search:
         is_real = proven_real is True or (proven_real is None and refined is not None and refined.is_real)
         coordinates = certified.center.real.astype(complex) if is_real else certified.center
         return RefinedPoint(coordinates, is_real, relative_residual(numeric, coordinates), certified)
+
+    def add_certified(self, start: Sequence) -> bool:
+        """Certify a point known to more than double precision (``acb`` balls) and add it if new.
+
+        Returns whether a new certified point was added; an uncertified one is never added.
+        """
+        started = time.perf_counter()
+        certified = certify_point(self.balls, start)
+        self.seconds["certify"] = self.seconds.get("certify", 0.0) + time.perf_counter() - started
+        if certified is None:
+            return False
+        is_real = certified.certificate.real is True
+        coordinates = certified.center.real.astype(complex) if is_real else certified.center
+        refined = RefinedPoint(coordinates, is_real, relative_residual(self.system.numeric, coordinates), certified)
+        return self.found.add(refined)
 
     def _proven_isolated(self, refined: RefinedPoint) -> bool:
         """Nondegenerate Hessian or closed local dual space (see :func:`classify_point`)."""

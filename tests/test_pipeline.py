@@ -25,7 +25,7 @@ def test_hand_derived_chain_classification_through_the_pipeline():
     problem = load_case("chain2_l2").spec.problem
     # one run with every point (slightly off, so refinement matters), plus a NaN endpoint
     backend = FakeBackend([_perturbed(CHAIN2) + [(float("nan"), 0)]], root_counts={"stable_mixed_volume": 5})
-    catalog = analyze(problem, options=SolveOptions(seed=3, decompose="never"), backend=backend)
+    catalog = analyze(problem, options=SolveOptions(seed=3, decompose="never", proof="none"), backend=backend)
     s = catalog.summary
     assert (s.isolated, s.real, s.minima, s.saddles, s.maxima, s.degenerate) == (5, 3, 2, 1, 0, 0)
     assert [p.loss.real for p in catalog.minima()] == pytest.approx([19 / 50, 19 / 50], rel=1e-12)
@@ -40,12 +40,14 @@ def test_hand_derived_chain_classification_through_the_pipeline():
     # a decomposition that finds no positive-dimensional component settles it
     # (together with a proven-complete point set: here the stable mixed volume is attained)
     proven = FakeBackend([_perturbed(CHAIN2)], root_counts={"stable_mixed_volume": 5})
-    decomposed = analyze(problem, options=SolveOptions(seed=3), backend=proven)
+    decomposed = analyze(problem, options=SolveOptions(seed=3, proof="none"), backend=proven)
     assert decomposed.verdict.morse is True and decomposed.verdict.complex_morse is True
     assert any(r.code == "zero-dimensional" and "decomposition" in r.message for r in decomposed.verdict.reasons)
     # ... but stable runs alone are evidence, not proof
-    unproven = analyze(problem, options=SolveOptions(seed=3), backend=FakeBackend([_perturbed(CHAIN2)]))
-    assert unproven.verdict.completeness == "stable-runs" and unproven.verdict.morse is None
+    unproven = analyze(problem, options=SolveOptions(seed=3, proof="none"), backend=FakeBackend([_perturbed(CHAIN2)]))
+    # (the points are certified, so the level is the certified lower bound, not a count)
+    assert unproven.verdict.completeness == "certified-lower-bound" and unproven.verdict.morse is None
+    assert "at least 5 critical points exist" in unproven.verdict.reasons[0].message
 
 
 def test_symmetry_and_conjugation_fill_in_missed_points():
@@ -64,7 +66,7 @@ def test_runs_repeat_until_stable_and_union_is_taken():
     s5 = math.sqrt(5)
     runs = [[(0.01,)], [(s5 + 0.01,)], [(0.0,)], [(0.0,)], [(0.0,)]]
     backend = FakeBackend(runs)
-    catalog = analyze(problem, options=SolveOptions(seed=5, stable_runs=2, max_runs=10), backend=backend)
+    catalog = analyze(problem, options=SolveOptions(seed=5, stable_runs=2, max_runs=10, proof="none"), backend=backend)
     # run 2 adds sqrt(5) and, by the flip symmetry, -sqrt(5); runs 3 and 4 add nothing -> stop
     assert [r.new_points for r in catalog.provenance.runs] == [1, 2, 0, 0]
     assert catalog.verdict.completeness == "bound-attained" or catalog.verdict.completeness == "stable-runs"
@@ -132,7 +134,7 @@ class _FailsEveryOtherRun(FakeBackend):
 def test_failed_runs_are_recorded_and_do_not_count_towards_stability():
     problem = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4 - 3*y^2 + x*y")
     backend = _FailsEveryOtherRun([[(1.2, 1.3)]])
-    catalog = analyze(problem, options=SolveOptions(seed=1, stable_runs=2, max_runs=8), backend=backend)
+    catalog = analyze(problem, options=SolveOptions(seed=1, stable_runs=2, max_runs=8, proof="none"), backend=backend)
     errors = [r.error for r in catalog.provenance.runs]
     assert errors[0] == errors[2] == errors[4] == "worker died with signal 11"
     assert errors[1] is None and errors[3] is None and errors[5] is None
