@@ -18,6 +18,7 @@ import platform
 import secrets
 import time
 from dataclasses import asdict, replace
+from fractions import Fraction
 
 import networkx
 import numpy as np
@@ -27,7 +28,7 @@ from . import __version__
 from .backends import get_backend
 from .backends.base import Backend
 from .catalog import Catalog, Provenance, Summary
-from .classify import classify_points
+from .classify import classify_points, classify_refined
 from .components import Component
 from .core_locus import Stratum, core_locus
 from .decomposition import DecompositionOutcome, decompose
@@ -38,7 +39,7 @@ from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
-from .verdict import ModularEvidence, Verdict, decide_completeness, decide_verdict
+from .verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
 
 __all__ = ["analyze"]
 
@@ -96,6 +97,7 @@ def analyze(
     system = build_system(problem)
     seconds["build"] = time.perf_counter() - started
     _check_variables_occur(problem, system)
+    _check_double_range(problem, system)
     backend = backend if backend is not None else get_backend(options.backend)
 
     exact = _exact(system, options, seconds, report)
@@ -112,12 +114,14 @@ def analyze(
         target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
         root_counts = search.run(backend, seed, report, target=target, target_is_exact=False)
     root_counts.setdefault("total_degree", system.total_degree)
+    doubtful = 0
     if modular is not None and modular.dimension == 0 and not no_points:
         modular_note = _complete_modular(system, search, modular, options, report) or modular_note
+        doubtful = _drop_doubtful(system, search, tolerances, report)
     seconds.update(search.seconds)
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
-                                             seconds, report)
+                                             modular, seconds, report)
     kept = search.found.points + outcome.unexplained + outcome.new_isolated
     if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
         kept += search.singular.points
@@ -132,7 +136,7 @@ def analyze(
     components, strata = _match_strata(system, ordered, strata)
     overlapping = _overlapping_boxes(kept)
     verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points,
-                       modular, overlapping)
+                       modular, overlapping, doubtful)
     catalog = Catalog(
         problem=problem,
         variables=system.variables,
@@ -178,6 +182,47 @@ def _check_variables_occur(problem: Problem, system: PolynomialSystem) -> None:
             "in that direction and no critical point is isolated.",
             "Remove those variables or add a regularizer that involves them.",
         )
+
+
+_DOUBLE_MIN, _DOUBLE_MAX = 2.2250738585072014e-308, 1.7976931348623157e308
+
+
+def _check_double_range(problem: Problem, system: PolynomialSystem) -> None:
+    """Refuse a gradient with a coefficient that double precision rounds to 0, a subnormal or inf.
+
+    The backend tracks paths in double precision and computes its root counts for the system it
+    parsed; a coefficient of 1e-320 would vanish there, and "bound attained" would then be a
+    statement about another system (the support changed).
+    """
+    for j, g in enumerate(system.gradient):
+        for _exps, c in g.items():
+            value = abs(Fraction(int(c.numerator), int(c.denominator)))
+            if not _DOUBLE_MIN <= value <= _DOUBLE_MAX:
+                field = _field_of_scale(problem)
+                raise SpecError(
+                    field,
+                    f"the gradient dL/d{system.variables[j]} has the coefficient {float(value):.3g} "
+                    f"(exactly {_short(value)}), outside double precision's normal range "
+                    f"[{_DOUBLE_MIN:.3g}, {_DOUBLE_MAX:.3g}]: the numerical backend would round it to "
+                    f"{'0 or a subnormal' if value < _DOUBLE_MIN else 'infinity'} and solve another system.",
+                    "Rescale the problem (e.g. a regularization strength or data closer to 1), or use "
+                    "algmorse.exact.exact_check for an exact answer.",
+                )
+
+
+def _field_of_scale(problem: Problem) -> str:
+    eps = problem.regularizer.eps
+    values = eps if isinstance(eps, tuple) else (eps,) if eps is not None else ()
+    if any(v and not 1e-300 <= abs(v) <= 1e300 for v in values):
+        return "regularizer.eps"
+    return "function.expression" if isinstance(problem, FunctionProblem) else "data"
+
+
+def _short(value: Fraction) -> str:
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) <= 128:
+        return str(value)
+    digits = [int(part.bit_length() * 0.30103) + 1 for part in (value.numerator, value.denominator)]
+    return f"a rational with about {digits[0]}-digit numerator and {digits[1]}-digit denominator"
 
 
 def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, report: Progress) -> ExactResult | None:
@@ -257,6 +302,25 @@ def _complete_modular(system: PolynomialSystem, search: Search, modular: Modular
     return note
 
 
+def _drop_doubtful(system: PolynomialSystem, search: Search, tolerances: Tolerances, report: Progress) -> int:
+    """With a finite critical set (modular dimension 0), keep only singular samples proven isolated.
+
+    A refined endpoint that is neither certified nor proven isolated (its local dual space does
+    not close) would be a point of a positive-dimensional component, which the modular count
+    excludes: it is a sample of a near-curve (an ill-conditioned neighbourhood of isolated
+    points), not a critical point to report. Returns how many were dropped.
+    """
+    kept = [p for p in search.singular.points if classify_refined(system.numeric, p, tolerances).isolated]
+    dropped = len(search.singular) - len(kept)
+    if dropped:
+        report(f"{dropped} doubtful endpoint(s) (neither certified nor proven isolated) dropped: the critical set "
+               "is finite by the modular count")
+        search.singular.clear()
+        for p in kept:
+            search.singular.add(p)
+    return dropped
+
+
 def _modular_record(modular: ModularCount | None, note: str) -> dict:
     if modular is None:
         return {"status": note}
@@ -269,9 +333,12 @@ def _overlapping_boxes(refined: list) -> int:
     return len({i for pair in pairs for i in pair})
 
 
-def _wants_decomposition(system, search: Search, options: SolveOptions, tolerances, root_counts, exact) -> bool:
+def _wants_decomposition(system, search: Search, options: SolveOptions, tolerances, root_counts, exact,
+                         modular) -> bool:
     if options.decompose == "never":
         return False
+    if options.decompose == "auto" and exact is None and modular is not None and modular.dimension == 0:
+        return False  # finite by the modular count: any "component" would be a near-curve artefact
     if options.decompose == "always" or (exact is not None and exact.dimension > 0):
         return True
     if search.singular.points:
@@ -284,12 +351,12 @@ def _wants_decomposition(system, search: Search, options: SolveOptions, toleranc
     return not finite and search.bound_attained and system.num_variables <= options.decompose_max_variables
 
 
-def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, seconds, report):
+def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, modular, seconds, report):
     """Run the decomposition stage when wanted; a failure is recorded, never fatal."""
     if not search.found.points and not search.singular.points and not (exact is not None and exact.dimension > 0) \
             and options.decompose != "always":
         return DecompositionOutcome(), "not run"
-    if not _wants_decomposition(system, search, options, tolerances, root_counts, exact):
+    if not _wants_decomposition(system, search, options, tolerances, root_counts, exact, modular):
         return DecompositionOutcome(), "not run"
     decomposition_seed = derived_seeds(seed ^ 0x5EED, 1)[0]
     try:
@@ -331,7 +398,7 @@ def _layer_of(name: str) -> int | None:
 
 
 def _verdict(points, components, root_counts, search, options, exact, outcome, note, no_points, modular,
-             overlapping) -> Verdict:
+             overlapping, doubtful) -> Verdict:
     failed = sum(r.error is not None for r in search.runs)
     exact_distinct = exact.count_without_multiplicity if exact is not None and exact.dimension == 0 else None
     if no_points:
@@ -353,8 +420,14 @@ def _verdict(points, components, root_counts, search, options, exact, outcome, n
         basis = None
     radical = exact is not None and exact.dimension == 0 and exact.count_with_multiplicity is not None \
         and exact.count_with_multiplicity == exact.count_without_multiplicity
-    return decide_verdict(points, components, completeness=completeness, completeness_reason=reason,
-                          zero_dimensional=basis, exact_radical=radical or no_points, modular=evidence)
+    verdict = decide_verdict(points, components, completeness=completeness, completeness_reason=reason,
+                             zero_dimensional=basis, exact_radical=radical or no_points, modular=evidence)
+    if doubtful:
+        verdict = replace(verdict, reasons=verdict.reasons + (Reason(
+            code="doubtful-endpoints", message=f"{doubtful} refined endpoint(s) were neither certified nor proven "
+            "isolated; since the critical set is finite (modular count) they are not points of a component, and "
+            "they are not reported as critical points."),))
+    return verdict
 
 
 def _exact_record(exact: ExactResult | None) -> dict | None:
