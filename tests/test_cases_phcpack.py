@@ -15,17 +15,34 @@ pytestmark = pytest.mark.phcpack
     pytest.param(name, marks=pytest.mark.slow) if load_case(name).slow else name for name in list_cases()
 ])
 def test_case_matches_expected(name):
+    """The default solve (no exact check): every count and verdict of the case, decided.
+
+    Zero-dimensional cases reach the modular count with every nonsingular point certified;
+    singular points are never certified and carry their multiplicity.
+    """
     case = load_case(name)
     catalog = analyze(case.spec.problem, options=SolveOptions(seed=1, stable_runs=2))
-    assert_matches_expected(catalog, case)
+    assert_matches_expected(catalog, case, allow_undetermined=False)
     assert catalog.summary.undetermined == 0
     if case.expected.get("complex_morse"):
         assert catalog.summary.degenerate == 0 and not catalog.components
         assert all(p.multiplicity == 1 for p in catalog.critical_points)
     else:  # every "not Morse" verdict comes with a witness the reader can follow
-        assert catalog.verdict.complex_morse is False
+        assert catalog.verdict.complex_morse is False and catalog.verdict.complex_morse_basis == "witness"
         assert any(r.code in ("positive-dimensional-component", "multiple-point") for r in catalog.verdict.reasons)
-    assert catalog.verdict.completeness in ("exact-count", "bound-attained", "stable-runs")
+    for p in catalog.critical_points:
+        assert p.certified == bool(p.nondegenerate)
+        if not p.certified:
+            assert p.multiplicity is not None and p.multiplicity > 1
+        elif p.is_real:
+            assert p.certificate.real is True and p.certificate.morse_index == p.morse_index
+            assert p.certificate.loss[0] <= p.loss.real <= p.certificate.loss[1]
+    zero_dimensional = case.expected.get("complex_morse") is True or case.expected.get("components") == []
+    if zero_dimensional:
+        assert catalog.verdict.completeness == "modular-count"
+        assert catalog.summary.certified == catalog.summary.isolated - catalog.summary.degenerate
+    else:
+        assert catalog.verdict.completeness != "not-established"
 
 
 @pytest.mark.exact

@@ -78,7 +78,7 @@ def test_runs_repeat_until_stable_and_union_is_taken():
 def test_run_limit_without_stability_is_not_established():
     problem = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4 - 3*y^2 + x*y")
     backend = FakeBackend([[]])  # a backend that never finds anything
-    catalog = analyze(problem, options=SolveOptions(seed=5, stable_runs=3, max_runs=2), backend=backend)
+    catalog = analyze(problem, options=SolveOptions(seed=5, stable_runs=3, max_runs=2, proof="none"), backend=backend)
     assert catalog.verdict.completeness == "not-established"
     assert catalog.verdict.morse is None
 
