@@ -175,11 +175,11 @@ def _certify_center(balls: BallSystem, center: list, bits: int) -> CertifiedPoin
     mat = arb_mat if real else acb_mat
     _, gradient, hessian = balls.evaluate(center)
     try:
-        step = mat(hessian).mid().solve(mat(balls.n, 1, gradient).mid())
+        inverse = mat(hessian).mid().inv().mid()
     except (ZeroDivisionError, ValueError):
         return None
-    size = max(float(abs(step[k, 0].mid()).mid()) if not real else abs(float(step[k, 0].mid()))
-               for k in range(balls.n))
+    step = inverse * mat(balls.n, 1, gradient)  # the Newton step, with the gradient's rounding
+    size = max(_upper_magnitude(step[k, 0]) for k in range(balls.n))
     scale = max(1.0, max(abs(complex(_as_complex(c))) for c in center))
     radius = max(4 * size, 2.0 ** -(bits - 12) * scale)
     for _ in range(_RADIUS_TRIES):
@@ -189,6 +189,11 @@ def _certify_center(balls: BallSystem, center: list, bits: int) -> CertifiedPoin
         if radius > 1e-2 * scale:
             break
     return None
+
+
+def _upper_magnitude(value) -> float:
+    """An upper bound of ``|value|`` for a ball (as a float)."""
+    return float(abs(value).upper())
 
 
 def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> CertifiedPoint:

@@ -7,7 +7,10 @@ Runs the backend's numerical irreducible decomposition and then
 * tests every refined endpoint that is not proven isolated (singular Hessian, open dual space)
   against every component: a member is a sample of that component, not an isolated point;
 * rejects reported components whose witness points refine to nondegenerate critical points
-  (junk from the cascade: a genuine component has a singular Hessian everywhere);
+  (junk from the cascade: a genuine component has a singular Hessian everywhere), and those
+  with a witness point that damped Newton in 256-bit ball arithmetic cannot bring onto the
+  critical set (a near-curve: double precision cannot tell it from a curve, higher precision
+  can; see :meth:`algmorse.precision.BallSystem.stalls_off_the_critical_set`);
 * validates the decomposition's dimension-0 output, which is known to contain junk: a
   candidate is kept only if Newton converges on it, it is on no component, and its local dual
   space closes (proof of isolation); otherwise it is dropped and counted.
@@ -29,7 +32,7 @@ from .options import Tolerances
 from .refine import PointSet, RefinedPoint, refine_point
 from .system import PolynomialSystem
 
-__all__ = ["DecompositionOutcome", "decompose"]
+__all__ = ["off_critical_set", "DecompositionOutcome", "decompose"]
 
 
 @dataclass(slots=True)
@@ -96,7 +99,7 @@ def decompose(
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC0]))
 
     unproven = list(range(len(singular.points)))
-    components, stray = _genuine_components(numeric, result.components, tolerances)
+    components, stray = _genuine_components(system, result.components, tolerances)
     outcome.dropped_components = len(result.components) - len(components)
     for index, witness in enumerate(components):
         candidates = real_point_candidates(numeric, witness, rng=rng)
@@ -126,9 +129,10 @@ def decompose(
 
 
 def _genuine_components(
-    numeric: NumericSystem, components: tuple[WitnessSet, ...], tolerances: Tolerances
+    system: PolynomialSystem, components: tuple[WitnessSet, ...], tolerances: Tolerances
 ) -> tuple[list[WitnessSet], list[tuple[complex, ...]]]:
     """Split reported components into genuine ones and the witness points of rejected ones."""
+    numeric = system.numeric
     genuine, stray = [], []
     for witness in components:
         isolated = False
@@ -137,11 +141,20 @@ def _genuine_components(
             if refined is not None and classify_refined(numeric, refined, tolerances).nondegenerate:
                 isolated = True
                 break
+            if off_critical_set(system, np.asarray(p, dtype=complex)):
+                isolated = True  # not a sample of a critical set: the component is an artefact
+                break
         if isolated:
             stray.extend(witness.points)
         else:
             genuine.append(witness)
     return genuine, stray
+
+
+def off_critical_set(system: PolynomialSystem, point: np.ndarray) -> bool:
+    """Whether higher precision shows ``point`` is not near the critical set (a near-curve sample)."""
+    scale = float(np.max(system.numeric.scales(np.asarray(point, dtype=complex))[0], initial=0.0))
+    return system.balls.stalls_off_the_critical_set(point, scale)
 
 
 def _distinct(points: list[RefinedPoint], tolerances: Tolerances) -> list[RefinedPoint]:

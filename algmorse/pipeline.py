@@ -31,12 +31,13 @@ from .catalog import Catalog, Provenance, Summary
 from .classify import classify_points, classify_refined
 from .components import Component
 from .core_locus import Stratum, core_locus
-from .decomposition import DecompositionOutcome, decompose
+from .decomposition import DecompositionOutcome, decompose, off_critical_set
 from .certify import disjoint_boxes
 from .errors import BackendError, SpecError, VerificationFailed
 from .exact import ExactResult, ModularCount, available_exact_tools, exact_check, exact_points, modular_count
 from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
+from .precision import PRECISIONS
 from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
 from .verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
@@ -122,9 +123,14 @@ def analyze(
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
                                              modular, seconds, report)
-    kept = search.found.points + outcome.unexplained + outcome.new_isolated
+    unproven = list(outcome.unexplained)
     if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
-        kept += search.singular.points
+        unproven += search.singular.points
+    off = [p for p in unproven if off_critical_set(system, p.coordinates)]
+    if off:
+        report(f"{len(off)} doubtful endpoint(s) are not near the critical set in 256-bit arithmetic: dropped")
+        doubtful += len(off)
+    kept = search.found.points + outcome.new_isolated + [p for p in unproven if not any(p is q for q in off)]
     started = time.perf_counter()
     points = classify_points(system, kept, tolerances)
     seconds["classify"] = time.perf_counter() - started
@@ -266,6 +272,10 @@ def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult
     return result, "ok"
 
 
+_PARAMETRIZATION_BITS = 1024
+"""Precision of the points from msolve's parametrization, and the last one tried to certify them."""
+
+
 def _complete_modular(system: PolynomialSystem, search: Search, modular: ModularCount, options: SolveOptions,
                       report: Progress) -> str | None:
     """Close the gap between the modular count and the certified points, where possible.
@@ -284,12 +294,13 @@ def _complete_modular(system: PolynomialSystem, search: Search, modular: Modular
     if len(search.found) < target and "msolve" in available_exact_tools():
         started = time.perf_counter()
         try:
-            solutions = exact_points(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout)
+            solutions = exact_points(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout,
+                                     bits=_PARAMETRIZATION_BITS)
         except BackendError as exc:
             report(f"parametrization (msolve) failed: {exc}")
             note = f"ok; parametrization failed: {exc}"
         else:
-            added = sum(search.add_certified(point) for point in solutions)
+            added = sum(search.add_certified(point, PRECISIONS + (_PARAMETRIZATION_BITS,)) for point in solutions)
             note = (f"ok; msolve's parametrization gave {len(solutions)} points, {added} new certified "
                     f"({time.perf_counter() - started:.2f} s)")
             report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
@@ -425,8 +436,8 @@ def _verdict(points, components, root_counts, search, options, exact, outcome, n
     if doubtful:
         verdict = replace(verdict, reasons=verdict.reasons + (Reason(
             code="doubtful-endpoints", message=f"{doubtful} refined endpoint(s) were neither certified nor proven "
-            "isolated; since the critical set is finite (modular count) they are not points of a component, and "
-            "they are not reported as critical points."),))
+            "isolated, and either the critical set is finite (modular count) or higher precision shows them off "
+            "the critical set: they are not reported as critical points."),))
     return verdict
 
 

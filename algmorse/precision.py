@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 from flint import acb, acb_mat, arb, arb_mat, ctx, fmpq
 
-from .system import PolynomialSystem
+if TYPE_CHECKING:
+    from .system import PolynomialSystem
 
 __all__ = ["BallSystem", "working_precision", "PRECISIONS"]
 
@@ -156,6 +157,52 @@ class BallSystem:
                     return point, True
                 previous = size
             return point, False
+
+
+    def stalls_off_the_critical_set(self, start: Sequence, scale: float, *, bits: int = 256,
+                                    steps: int = 300) -> bool:
+        """Whether damped minimum-norm Newton at ``bits`` fails to bring the gradient to zero.
+
+        A point of a positive-dimensional component of the critical set, or an isolated
+        critical point, is a limit of these steps: the gradient falls to the precision's noise
+        (linearly at worst). A sample of a *near*-curve (a neighbourhood where the gradient is
+        tiny but not zero, as double precision sees it) stalls at the gradient's size along the
+        curve. ``True`` means the gradient stopped decreasing (less than a factor 2 over 10 steps)
+        above ``2^-(bits / 2) * scale``: the point is not evidence of a critical set there.
+
+        Parameters
+        ----------
+        start : sequence
+            The double-precision point.
+        scale : float
+            The gradient's evaluation scale there (e.g. ``NumericSystem.scales``).
+        bits, steps : int
+            Precision and number of Levenberg-Marquardt steps (damping ``2^-(bits / 2)`` of the
+            Hessian's size, so the step is the minimum-norm one up to that).
+        """
+        limit = 2.0 ** -(bits // 2) * max(scale, 2.0 ** -(bits // 4))
+        with working_precision(bits):
+            point = [_start_value(v, False) for v in start]
+            history: list[float] = []
+            for _ in range(steps):
+                _, gradient, hessian = self.evaluate(point)
+                history.append(max(_magnitude(g) for g in gradient))
+                if history[-1] <= limit:
+                    return False
+                if len(history) > 10 and history[-1] > history[-11] / 2:
+                    return True
+                h = acb_mat(hessian).mid()
+                adjoint = h.conjugate().transpose()
+                size = max(_magnitude(x) for row in hessian for x in row) or 1.0
+                damping = acb_mat(self.n, self.n)
+                for i in range(self.n):
+                    damping[i, i] = acb((2.0 ** -(bits // 2) * size) ** 2)
+                try:
+                    step = (adjoint * h + damping).solve(adjoint * acb_mat(self.n, 1, gradient).mid())
+                except (ZeroDivisionError, ValueError):
+                    return True
+                point = [(p - step[k, 0]).mid() for k, p in enumerate(point)]
+            return False  # still decreasing: no evidence against it
 
 
 def _start_value(value, real: bool):

@@ -22,10 +22,10 @@ import numpy as np
 from .backends.base import Backend, RawSolve
 from .catalog import RunRecord
 from .certify import certify_point
+from .precision import PRECISIONS
 from .classify import classify_refined
 from .errors import BackendError
 from .options import SolveOptions, Tolerances
-from .precision import BallSystem
 from .refine import PointSet, RefinedPoint, refine_point, relative_residual
 from .system import PolynomialSystem
 from .verdict import BOUND_NAMES
@@ -56,7 +56,7 @@ class Search:
         self.stable = False
         self.bound_attained = False
         self.seconds = {"solve": 0.0, "refine": 0.0}
-        self.balls = BallSystem(system)
+        self.balls = system.balls
 
     def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None,
             target_is_exact: bool = True) -> dict[str, int]:
@@ -154,13 +154,13 @@ class Search:
         coordinates = certified.center.real.astype(complex) if is_real else certified.center
         return RefinedPoint(coordinates, is_real, relative_residual(numeric, coordinates), certified)
 
-    def add_certified(self, start: Sequence) -> bool:
+    def add_certified(self, start: Sequence, precisions: Sequence[int] = PRECISIONS) -> bool:
         """Certify a point known to more than double precision (``acb`` balls) and add it if new.
 
         Returns whether a new certified point was added; an uncertified one is never added.
         """
         started = time.perf_counter()
-        certified = certify_point(self.balls, start)
+        certified = certify_point(self.balls, start, precisions=precisions)
         self.seconds["certify"] = self.seconds.get("certify", 0.0) + time.perf_counter() - started
         if certified is None:
             return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sympy import QQ
 from sympy.polys.rings import PolyElement, PolyRing, ring
@@ -20,6 +21,9 @@ from .expr import parse_polynomial
 from .network import FunctionProblem, NetworkProblem, Problem, Regularizer
 from .numeric import NumericSystem
 from .symmetry import SignedPermutation, candidate_symmetries
+
+if TYPE_CHECKING:
+    from .precision import BallSystem
 
 __all__ = ["PolynomialSystem", "build_system", "split_loss"]
 
@@ -70,6 +74,13 @@ class PolynomialSystem:
             {exps: Fraction(int(c.numerator), int(c.denominator)) for exps, c in g.items()}
             for g in self.gradient
         ]
+
+    @cached_property
+    def balls(self) -> "BallSystem":
+        """Evaluator of loss, gradient and Hessian in ball arithmetic (built once)."""
+        from .precision import BallSystem
+
+        return BallSystem(self)
 
     @cached_property
     def numeric(self) -> NumericSystem:
