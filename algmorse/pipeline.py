@@ -118,7 +118,7 @@ def analyze(
     doubtful = 0
     if modular is not None and modular.dimension == 0 and not no_points:
         modular_note = _complete_modular(system, search, modular, options, report) or modular_note
-        doubtful = _drop_doubtful(system, search, tolerances, report)
+        doubtful = _drop_doubtful(system, search, modular, tolerances, report)
     seconds.update(search.seconds)
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
@@ -282,10 +282,7 @@ def _complete_modular(system: PolynomialSystem, search: Search, modular: Modular
 
     When the runs found fewer points than the count over prime fields, msolve's rational
     parametrization gives every solution to high precision (:func:`~algmorse.exact.exact_points`);
-    each is certified before it is added. When the certified points then account for the whole
-    count, refined endpoints that are not among them (samples of a near-curve, which double
-    precision cannot tell from a component) are not critical points unless both primes are
-    unlucky, and are dropped instead of being sent to the decomposition.
+    each is certified before it is added.
 
     Returns a note for the catalog's ``provenance.modular.status``, or None.
     """
@@ -304,24 +301,24 @@ def _complete_modular(system: PolynomialSystem, search: Search, modular: Modular
             note = (f"ok; msolve's parametrization gave {len(solutions)} points, {added} new certified "
                     f"({time.perf_counter() - started:.2f} s)")
             report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
-    if len(search.found) == target and all(p.certified is not None for p in search.found.points) \
-            and search.singular.points:
-        report(f"the certified points account for the modular count {target}: {len(search.singular)} doubtful "
-               "endpoint(s) are not critical points and are dropped")
-        note = (note or "ok") + f"; {len(search.singular)} doubtful endpoint(s) dropped (not among the counted points)"
-        search.singular.clear()
     return note
 
 
-def _drop_doubtful(system: PolynomialSystem, search: Search, tolerances: Tolerances, report: Progress) -> int:
+def _drop_doubtful(system: PolynomialSystem, search: Search, modular: ModularCount, tolerances: Tolerances,
+                   report: Progress) -> int:
     """With a finite critical set (modular dimension 0), keep only singular samples proven isolated.
 
     A refined endpoint that is neither certified nor proven isolated (its local dual space does
     not close) would be a point of a positive-dimensional component, which the modular count
     excludes: it is a sample of a near-curve (an ill-conditioned neighbourhood of isolated
-    points), not a critical point to report. Returns how many were dropped.
+    points), not a critical point to report. When the certified points account for the whole
+    count, no other point exists (unless both primes are unlucky) and every sample is dropped.
+    Returns how many were dropped.
     """
-    kept = [p for p in search.singular.points if classify_refined(system.numeric, p, tolerances).isolated]
+    complete = len(search.found) == modular.count_with_multiplicity \
+        and all(p.certified is not None for p in search.found.points)
+    kept = [] if complete else [p for p in search.singular.points
+                                if classify_refined(system.numeric, p, tolerances).isolated]
     dropped = len(search.singular) - len(kept)
     if dropped:
         report(f"{dropped} doubtful endpoint(s) (neither certified nor proven isolated) dropped: the critical set "
@@ -457,6 +454,34 @@ def _decomposition_record(outcome: DecompositionOutcome, note: str) -> dict:
             "seconds": round(outcome.seconds, 4)}
 
 
+def _component_mismatches(catalog: Catalog, exact: ExactResult) -> list[str]:
+    """Compare a positive-dimensional catalog with exact algebra: dimension, then, when Singular's
+    decomposition finished, the total degree in each dimension and the number of isolated points.
+
+    A prime over QQ may split over CC (``x^2 - 2 y^2``), so degrees are compared per dimension as
+    sums: a component split in two, a wrong degree, a missing or extra component, or a witness
+    point taken for an isolated point all change one of these sums.
+    """
+    problems = []
+    top = max((c.dimension for c in catalog.components), default=0)
+    if top != exact.dimension:
+        problems.append(f"largest component dimension found {top}, exact dimension {exact.dimension}")
+    if exact.components is None:
+        return problems
+    for dimension in sorted({d for d, _ in exact.components} | {c.dimension for c in catalog.components}, reverse=True):
+        if dimension == 0:
+            continue
+        found = sum(c.degree for c in catalog.components if c.dimension == dimension)
+        want = sum(g for d, g in exact.components if d == dimension)
+        if found != want:
+            problems.append(f"components of dimension {dimension} have total degree {found}, exact {want}")
+    isolated = sum(g for d, g in exact.components if d == 0)
+    if len(catalog.critical_points) != isolated:
+        problems.append(f"{len(catalog.critical_points)} isolated critical points found, exact {isolated} (isolated "
+                        "primes of the decomposition)")
+    return problems
+
+
 def _verify(catalog: Catalog, exact: ExactResult) -> None:
     """Raise :class:`VerificationFailed` when the catalog disagrees with exact algebra."""
     problems = []
@@ -474,9 +499,7 @@ def _verify(catalog: Catalog, exact: ExactResult) -> None:
         if catalog.components:
             problems.append(f"{len(catalog.components)} positive-dimensional component(s) found, exact dimension 0")
     elif exact.dimension > 0:
-        top = max((c.dimension for c in catalog.components), default=0)
-        if top != exact.dimension:
-            problems.append(f"largest component dimension found {top}, exact dimension {exact.dimension}")
+        problems += _component_mismatches(catalog, exact)
     if problems:
         raise VerificationFailed(
             "numerical result disagrees with exact algebra: " + "; ".join(problems)

@@ -45,12 +45,13 @@ def case_names(predicate: Callable[[Case], bool] | None = None, *, kind: str = "
 
 
 def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss_rtol: float = 1e-8,
-                            allow_undetermined: bool = True) -> None:
+                            allow_undetermined: bool = False) -> None:
     """Assert that ``catalog`` agrees with everything ``case`` expects.
 
-    Counts must match exactly; losses to ``loss_rtol``. A verdict of ``None`` (undetermined) is
-    accepted when ``allow_undetermined`` (the package may be unable to prove a true statement),
-    but a verdict contradicting the expectation never is. A :class:`ReluAnalysis` (relu cases) is
+    Counts must match exactly; losses to ``loss_rtol``. A verdict of ``None`` (undetermined) fails
+    like a wrong one, so that a regression from a proof to "undetermined" is caught; pass
+    ``allow_undetermined=True`` for a solve that cannot be expected to decide (e.g. with
+    ``proof="none"``). A verdict contradicting the expectation always fails. A :class:`ReluAnalysis` (relu cases) is
     checked against the relu keys (see :mod:`algmorse.polynomials`).
 
     Raises

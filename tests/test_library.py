@@ -26,3 +26,30 @@ def test_case_is_well_formed(name):
 def test_unknown_case_lists_the_available_ones():
     with pytest.raises(SpecError, match="chain2_l2"):
         load_case("no_such_case")
+
+
+def test_oracle_fails_on_wrong_counts_wrong_verdicts_and_undetermined_ones():
+    """The fixture oracle is a test that can fail: each kind of mismatch is reported."""
+    from dataclasses import replace
+
+    import pytest
+
+    from algmorse import SolveOptions, analyze
+    from algmorse.backends.fake import FakeBackend
+    from algmorse.testing import assert_matches_expected
+
+    case = load_case("quartic_double_well")
+    # x^4 - 2x^2 + y^2 by hand: minima (+-1, 0), saddle (0, 0)
+    catalog = analyze(case.spec.problem, options=SolveOptions(seed=1, proof="none"),
+                      backend=FakeBackend([[(1.0, 0.0), (-1.0, 0.0), (0.0, 0.0)]]))
+    assert_matches_expected(catalog, case)  # total degree 3 attained by 3 certified points: decided
+    undecided = replace(catalog, verdict=replace(catalog.verdict, complex_morse=None))
+    assert_matches_expected(undecided, case, allow_undetermined=True)
+    with pytest.raises(AssertionError, match="verdict.complex_morse: expected True, catalog says None"):
+        assert_matches_expected(undecided, case)
+    fewer = replace(catalog, summary=replace(catalog.summary, isolated=2, minima=1))
+    with pytest.raises(AssertionError, match="isolated: expected 3, catalog has 2"):
+        assert_matches_expected(fewer, case, allow_undetermined=True)
+    wrong = replace(catalog, verdict=replace(catalog.verdict, complex_morse=False))
+    with pytest.raises(AssertionError, match="verdict.complex_morse: expected True, catalog says False"):
+        assert_matches_expected(wrong, case, allow_undetermined=True)

@@ -211,3 +211,31 @@ def test_a_reported_component_through_regular_critical_points_is_rejected():
     catalog = analyze(problem, options=SolveOptions(seed=1, decompose="always"), backend=backend)
     assert catalog.components == () and catalog.provenance.decomposition["dropped_components"] == 1
     assert catalog.summary.isolated == 3 and catalog.verdict.complex_morse is not False
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_exact_check_compares_component_degrees_and_isolated_points():
+    """The hyperbola ab = 2 (degree 2) plus the origin (by hand, and Singular's minAssGTZ): a
+    catalog whose decomposition got a degree or an isolated point wrong must fail the check."""
+    from dataclasses import replace
+
+    import algmorse.pipeline
+    from algmorse.errors import VerificationFailed
+    from algmorse.exact import ExactResult
+
+    catalog = analyze(load_case("net111_lin_noreg_hyperbola").spec.problem,
+                      options=SolveOptions(seed=1, verify="exact"))
+    exact = ExactResult(**{**catalog.provenance.exact, "components": tuple(map(tuple,
+                           catalog.provenance.exact["components"])), "notes": ()})
+    assert sorted(exact.components) == [(0, 1), (1, 2)]
+    algmorse.pipeline._verify(catalog, exact)  # the true catalog passes
+    (curve,) = catalog.components
+    wrong_degree = replace(catalog, components=(replace(curve, degree=1),))
+    with pytest.raises(VerificationFailed, match="dimension 1 have total degree 1, exact 2"):
+        algmorse.pipeline._verify(wrong_degree, exact)
+    split = replace(catalog, components=(replace(curve, degree=1), replace(curve, degree=1)))
+    algmorse.pipeline._verify(split, exact)  # two lines of total degree 2: a split over CC is allowed
+    stray = replace(catalog, critical_points=catalog.critical_points * 2)
+    with pytest.raises(VerificationFailed, match="2 isolated critical points found, exact 1"):
+        algmorse.pipeline._verify(stray, exact)
