@@ -105,6 +105,32 @@ def test_sweep_and_bisection_bracket_the_closed_form_threshold():
     assert low < 1.0 <= high and high - low == pytest.approx(0.1 / 8)
 
 
+@pytest.mark.phcpack
+@pytest.mark.exact
+@pytest.mark.parametrize("depth", [2, 4])
+def test_collapse_threshold_at_depths_two_and_four(depth):
+    # L = 2: lam* = |m| = 2 by hand (the minimizer r^2 = m - lam vanishes at lam = m); L = 4: the
+    # closed form of the example's docstring. Just below lam* the global minimizer is not the
+    # origin; just above it, it is, with loss m^2/2 = 2.
+    threshold = seed004.collapse_threshold(depth, 2.0)
+    if depth == 2:
+        assert threshold == pytest.approx(2.0, rel=1e-14)
+    below, above = seed004.sweep(depth, Fraction(2), [0.95 * threshold, 1.05 * threshold], seed=1)
+    assert not below.collapsed and above.collapsed
+    assert below.minimum_loss < 2.0 and above.minimum_loss == pytest.approx(2.0, rel=1e-12)
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+@pytest.mark.parametrize("depth", [3, 4])
+def test_generalized_l2_chain_counts_follow_the_formula(depth):
+    # math.md (seed 004): 1 + (2L - 2) 2^(L-1) complex critical points for generalized L2 too, all
+    # nondegenerate (the exact check inside solve_chain raises on any disagreement with Singular)
+    catalog, row = seed004.solve_chain(depth, Fraction(2), Fraction(1, 5), seed=1, generalized=True)
+    assert row.found == row.exact == seed004.complex_count(depth) == (17, 49)[depth - 3]
+    assert row.degenerate == 0 and row.complex_morse is True
+
+
 # -- seed 004: matrix factorization ---------------------------------------------------------------
 
 @pytest.mark.phcpack
