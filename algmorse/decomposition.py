@@ -8,8 +8,8 @@ Runs the backend's numerical irreducible decomposition and then
   against every component: a member is a sample of that component, not an isolated point;
 * rejects reported components whose witness points refine to nondegenerate critical points
   (junk from the cascade: a genuine component has a singular Hessian everywhere), and those
-  with a witness point that damped Newton in 256-bit ball arithmetic cannot bring onto the
-  critical set (a near-curve: double precision cannot tell it from a curve, higher precision
+  with a witness point that damped Newton in 512-bit ball arithmetic cannot bring onto the
+  critical set (a near-curve: double precision cannot tell it from a curve, 512-bit arithmetic
   can; see :meth:`algmorse.precision.BallSystem.stalls_off_the_critical_set`);
 * validates the decomposition's dimension-0 output, which is known to contain junk: a
   candidate is kept only if Newton converges on it, it is on no component, and its local dual

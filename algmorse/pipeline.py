@@ -128,7 +128,7 @@ def analyze(
         unproven += search.singular.points
     off = [p for p in unproven if off_critical_set(system, p.coordinates)]
     if off:
-        report(f"{len(off)} doubtful endpoint(s) are not near the critical set in 256-bit arithmetic: dropped")
+        report(f"{len(off)} doubtful endpoint(s) are not near the critical set in 512-bit arithmetic: dropped")
         doubtful += len(off)
     kept = search.found.points + outcome.new_isolated + [p for p in unproven if not any(p is q for q in off)]
     started = time.perf_counter()

@@ -159,7 +159,7 @@ class BallSystem:
             return point, False
 
 
-    def stalls_off_the_critical_set(self, start: Sequence, scale: float, *, bits: int = 256,
+    def stalls_off_the_critical_set(self, start: Sequence, scale: float, *, bits: int = 512,
                                     steps: int = 300) -> bool:
         """Whether damped minimum-norm Newton at ``bits`` fails to bring the gradient to zero.
 
@@ -168,7 +168,14 @@ class BallSystem:
         (linearly at worst). A sample of a *near*-curve (a neighbourhood where the gradient is
         tiny but not zero, as double precision sees it) stalls at the gradient's size along the
         curve. ``True`` means the gradient stopped decreasing (less than a factor 2 over 10 steps)
-        above ``2^-(bits / 2) * scale``: the point is not evidence of a critical set there.
+        above ``2^-(bits / 4) * scale``: the point is not evidence of a critical set there.
+
+        The damping (``2^-(bits / 4)`` of the Hessian's size) keeps the steps finite on
+        components, where the Hessian is singular; Newton then still converges to the component
+        (quadratically on a reduced one, linearly on a non-reduced one or towards a multiple
+        point, down to a gradient far below the threshold). A near-curve whose gradient is below
+        the threshold (``2^-128``, about ``3e-39``, at 512 bits) is not detected: it is then
+        treated as a curve.
 
         Parameters
         ----------
@@ -177,10 +184,9 @@ class BallSystem:
         scale : float
             The gradient's evaluation scale there (e.g. ``NumericSystem.scales``).
         bits, steps : int
-            Precision and number of Levenberg-Marquardt steps (damping ``2^-(bits / 2)`` of the
-            Hessian's size, so the step is the minimum-norm one up to that).
+            Precision and largest number of Levenberg-Marquardt steps.
         """
-        limit = 2.0 ** -(bits // 2) * max(scale, 2.0 ** -(bits // 4))
+        limit = 2.0 ** -(bits // 4) * max(scale, 2.0 ** -(bits // 4))
         with working_precision(bits):
             point = [_start_value(v, False) for v in start]
             history: list[float] = []
@@ -196,11 +202,11 @@ class BallSystem:
                 size = max(_magnitude(x) for row in hessian for x in row) or 1.0
                 damping = acb_mat(self.n, self.n)
                 for i in range(self.n):
-                    damping[i, i] = acb((2.0 ** -(bits // 2) * size) ** 2)
+                    damping[i, i] = acb((2.0 ** -(bits // 4) * size) ** 2)
                 try:
-                    step = (adjoint * h + damping).solve(adjoint * acb_mat(self.n, 1, gradient).mid())
+                    step = (adjoint * h + damping).mid().solve((adjoint * acb_mat(self.n, 1, gradient).mid()).mid())
                 except (ZeroDivisionError, ValueError):
-                    return True
+                    return False  # no step: no evidence either way
                 point = [(p - step[k, 0]).mid() for k, p in enumerate(point)]
             return False  # still decreasing: no evidence against it
 

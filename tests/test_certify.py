@@ -77,3 +77,15 @@ def test_ill_conditioned_point_needs_and_gets_higher_precision():
     assert point is not None and point.certificate.precision > 64
     assert point.certificate.radius < 1e-11 and point.certificate.morse_index == 0
     assert abs(point.center[0] - (1 + 1e-10)) <= point.certificate.radius + 1e-16
+
+
+def test_higher_precision_tells_a_near_curve_from_a_curve_and_from_multiple_points():
+    # (xy - 1)^2 + (x^2 + y^2)/10^30: the hyperbola xy = 1 carries a gradient ~1e-30, not zero
+    near = build_system(FunctionProblem(("x", "y"), "(x*y - 1)^2 + (x^2 + y^2)/1000000000000000000000000000000"))
+    assert near.balls.stalls_off_the_critical_set((2.0, 0.5), 1.0)
+    assert not near.balls.stalls_off_the_critical_set((1.0, 1.0), 1.0)  # a critical point
+    # genuine critical sets: a reduced and a non-reduced hyperbola, multiple points of order 2 to 5
+    for expression, point in [("(x*y - 1)^2", (2.1, 0.5)), ("(x*y - 1)^3", (2.1, 0.5)), ("x^2*y^2", (1e-3, 2.0)),
+                              ("x^3 + y^2", (1e-5, 0.0)), ("x^6 + y^2", (1e-2, 1e-3))]:
+        system = build_system(FunctionProblem(("x", "y"), expression))
+        assert not system.balls.stalls_off_the_critical_set(point, 1.0), expression

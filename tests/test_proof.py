@@ -70,7 +70,7 @@ def test_near_curve_sample_is_neither_a_point_nor_a_component():
     assert catalog.summary.isolated == 5 and catalog.summary.certified == 5 and not catalog.components
     assert catalog.verdict.complex_morse is True and catalog.verdict.completeness == "modular-count"
     assert any(r.code == "doubtful-endpoints" for r in catalog.verdict.reasons)
-    # without the count: the sample is shown off the critical set in 256-bit arithmetic, so it is no
+    # without the count: the sample is shown off the critical set in 512-bit arithmetic, so it is no
     # witness (before, it was reported as a degenerate point and the verdict was a false "false")
     bare = analyze(problem, options=SolveOptions(seed=1, max_runs=3, proof="none"), backend=backend)
     assert bare.summary.degenerate == 0 and bare.verdict.morse is None and bare.verdict.complex_morse is None

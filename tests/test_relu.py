@@ -361,6 +361,16 @@ def test_seed002_width_two(l2, dimension):
     assert analysis.global_minimum == pytest.approx(float(seed002.exact_minimum(l2=l2)), abs=1e-9)
 
 
+@pytest.mark.slow
+@pytest.mark.phcpack
+@pytest.mark.parametrize(("l2", "dimension"), [(False, 4), (True, 1)])
+def test_seed002_width_three(l2, dimension):
+    """The seed's formulas 2m - 2 (no regularizer) and m - 2 (L2) at m = 3 (about 30 s together)."""
+    analysis, computed, nullity = seed002.minimum_dimension(3, l2=l2)
+    assert computed == nullity == dimension
+    assert analysis.global_minimum == pytest.approx(float(seed002.exact_minimum(l2=l2)), abs=1e-9)
+
+
 def test_seed003_pattern_counts():
     assert all(counted == formula for _, _, counted, formula in seed003.pattern_counts())
 
