@@ -141,9 +141,8 @@ def _genuine_components(
             if refined is not None and classify_refined(numeric, refined, tolerances).nondegenerate:
                 isolated = True
                 break
-            if off_critical_set(system, np.asarray(p, dtype=complex)):
-                isolated = True  # not a sample of a critical set: the component is an artefact
-                break
+        if not isolated and witness.points and off_critical_set(system, np.asarray(witness.points[0], dtype=complex)):
+            isolated = True  # not a sample of a critical set: the component is an artefact
         if isolated:
             stray.extend(witness.points)
         else:

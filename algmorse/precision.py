@@ -113,7 +113,7 @@ class BallSystem:
         flat = [out[k, 0] for k in range(out.nrows())]
         return flat[0], flat[1:n + 1], [flat[n + 1 + i * n: n + 1 + (i + 1) * n] for i in range(n)]
 
-    def newton(self, start: Sequence, real: bool, bits: int, *, max_steps: int = 60) -> tuple[list, bool]:
+    def newton(self, start: Sequence, real: bool, bits: int, *, max_steps: int = 20) -> tuple[list, bool]:
         """Newton's method on the exact gradient at ``bits`` of precision.
 
         Parameters
