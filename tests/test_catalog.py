@@ -107,3 +107,32 @@ def test_printing_summarises(catalog):
     assert "minima 2, saddles 1, maxima 0" in text
     assert repr(catalog).startswith("<Catalog: 5 isolated")
     assert "<table>" in catalog._repr_html_()
+
+
+def test_round_trip_keeps_certificates_bases_and_null_multiplicities(catalog, tmp_path):
+    from dataclasses import replace
+
+    assert catalog.summary.certified == 5 and all(p.certificate is not None for p in catalog.critical_points)
+    assert catalog.verdict.morse_basis is not None
+    reloaded = load_catalog(write_catalog(catalog, tmp_path / "c.json"))
+    assert [p.certificate for p in reloaded.critical_points] == [p.certificate for p in catalog.critical_points]
+    assert (reloaded.verdict.morse_basis, reloaded.provenance.modular) == (catalog.verdict.morse_basis,
+                                                                         catalog.provenance.modular)
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert set(data["critical_points"][0]["certificate"]) == {"method", "radius", "real", "morse_index", "loss",
+                                                              "precision"}
+    # a point whose dual space did not close: multiplicity and isolation unknown, no certificate
+    open_point = replace(catalog.critical_points[0], multiplicity=None, isolated=None, nondegenerate=None,
+                         morse_index=None, certificate=None)
+    odd = replace(catalog, critical_points=(open_point,) + catalog.critical_points[1:])
+    again = Catalog.from_dict(json.loads(dumps(odd)))
+    assert again == odd and again.critical_points[0].multiplicity is None and not again.critical_points[0].certified
+
+
+@pytest.mark.phcpack
+def test_round_trip_of_components_core_locus_and_exact_record(tmp_path):
+    """chain3_mult: components and core-locus strata; with the exact record of --verify exact."""
+    solved = analyze(load_case("chain3_mult").spec.problem, options=SolveOptions(seed=1, verify="exact"))
+    assert solved.components and solved.core_locus and solved.provenance.exact is not None
+    assert any(s.components for s in solved.core_locus)
+    assert load_catalog(write_catalog(solved, tmp_path / "m.json")) == solved
