@@ -60,6 +60,7 @@ __all__ = [
     "modular_count",
     "MODULAR_PRIMES",
     "exact_points",
+    "rational_count",
     "eliminant",
     "INSTALL_HINT",
 ]
@@ -750,6 +751,9 @@ class ModularCount:
         ``"singular"``.
     tool_version : str
     seconds : float
+    rational_count : int or None
+        The count with multiplicity over QQ, when the caller also ran :func:`rational_count` and
+        it finished (and agreed); ``None`` otherwise.
     """
 
     primes: tuple[int, ...]
@@ -758,6 +762,7 @@ class ModularCount:
     tool: str
     tool_version: str
     seconds: float
+    rational_count: int | None = None
 
 
 def modular_count(
@@ -829,6 +834,50 @@ def modular_count(
                              f"(dimension, count) {answers}: one of them is unlucky; nothing is concluded.", None, "")
     return ModularCount(primes=tuple(primes), dimension=answers[0][0], count_with_multiplicity=answers[0][1],
                         tool="singular", tool_version=_singular_version(singular), seconds=time.monotonic() - start)
+
+
+def rational_count(
+    polynomials: Sequence[Mapping[tuple[int, ...], Fraction]],
+    nvars: int,
+    *,
+    timeout: float = 5.0,
+) -> tuple[int, int | None, float]:
+    """Dimension and count with multiplicity over QQ (Singular ``std``, ``dim``, ``vdim``), time-boxed.
+
+    The cheap first stage of :func:`exact_check`, for use where it may or may not finish: small
+    systems take a fraction of a second, some 6-unknown ones more than 500 s.
+
+    Returns
+    -------
+    dimension : int
+    count_with_multiplicity : int or None
+        ``vdim`` when the dimension is 0 (0 when -1), else None.
+    seconds : float
+
+    Raises
+    ------
+    BackendUnavailable
+        If Singular is not installed.
+    BackendTimeout
+        If it did not finish within ``timeout``.
+    BackendCrashed
+        If Singular fails.
+    """
+    checked = _validate(polynomials, nvars)
+    singular = _singular_path()
+    if singular is None:
+        raise BackendUnavailable("rational count: Singular is not installed. " + INSTALL_HINT)
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="algmorse-rational-") as directory:
+        try:
+            values = _run_singular(singular, _singular_script(checked, nvars, _STAGE1), directory, timeout,
+                                   "std/dim/vdim over QQ")
+        except _StageTimeout:
+            raise BackendTimeout(f"rational count: Singular's std over QQ did not finish within {timeout:g} s.",
+                                 timeout) from None
+    dimension = _int_value(values, "DIM", "std/dim/vdim")
+    count = 0 if dimension == -1 else _int_value(values, "VDIM", "std/dim/vdim") if dimension == 0 else None
+    return dimension, count, time.monotonic() - start
 
 
 def exact_points(

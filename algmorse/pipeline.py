@@ -34,7 +34,8 @@ from .core_locus import Stratum, core_locus
 from .decomposition import DecompositionOutcome, decompose, off_critical_set
 from .certify import disjoint_boxes
 from .errors import BackendError, SpecError, VerificationFailed
-from .exact import ExactResult, ModularCount, available_exact_tools, exact_check, exact_points, modular_count
+from .exact import (ExactResult, ModularCount, available_exact_tools, exact_check, exact_points, modular_count,
+                    rational_count)
 from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .precision import PRECISIONS
@@ -246,6 +247,10 @@ def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, repor
     return result
 
 
+_RATIONAL_SECONDS = 5.0
+"""Time box of the count over QQ tried after a finite modular count (at most proof_timeout / 4)."""
+
+
 def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult | None, seconds: dict,
              report: Progress) -> tuple[ModularCount | None, str]:
     """The count over prime fields (``options.proof == "auto"``), or why there is none."""
@@ -263,13 +268,30 @@ def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult
         seconds["count"] = time.perf_counter() - started
         report(f"modular count failed: {exc}")
         return None, f"failed: {exc}"
-    seconds["count"] = time.perf_counter() - started
     if result.dimension == 0:
         report(f"modular count: dimension 0, {result.count_with_multiplicity} critical points with multiplicity "
                f"over F_p for p = {', '.join(map(str, result.primes))} ({result.seconds:.2f} s)")
     else:
         report(f"modular count: dimension {result.dimension} over F_p ({result.seconds:.2f} s)")
-    return result, "ok"
+    note = "ok"
+    if result.dimension == 0:
+        box = min(_RATIONAL_SECONDS, options.proof_timeout / 4)
+        try:
+            dimension, count, spent = rational_count(system.sparse_gradient(), system.num_variables, timeout=box)
+        except BackendError as exc:
+            note = f"ok; over QQ: {exc}"
+        else:
+            if (dimension, count) != (result.dimension, result.count_with_multiplicity):
+                note = (f"ok; over QQ: dimension {dimension}, count {count}, unlike the prime fields: the primes "
+                        "were unlucky, the modular count is not used")
+                report(f"count over QQ ({dimension}, {count}) disagrees with the modular count: not used")
+                seconds["count"] = time.perf_counter() - started
+                return None, note
+            result = replace(result, rational_count=count)
+            note = f"ok; over QQ too ({spent:.2f} s)"
+            report(f"count over QQ: {count} with multiplicity ({spent:.2f} s)")
+    seconds["count"] = time.perf_counter() - started
+    return result, note
 
 
 _PARAMETRIZATION_BITS = 1024
@@ -412,7 +434,7 @@ def _verdict(points, components, root_counts, search, options, exact, outcome, n
     if no_points:
         exact_distinct = 0
     evidence = None if modular is None else ModularEvidence(modular.primes, modular.dimension,
-                                                            modular.count_with_multiplicity)
+                                                            modular.count_with_multiplicity, modular.rational_count)
     completeness, reason = decide_completeness(points, root_counts, search.stable, options.stable_runs, failed,
                                                exact_distinct, evidence, overlapping)
     certified = sum(1 for p in points if p.certified) - overlapping
@@ -420,6 +442,8 @@ def _verdict(points, components, root_counts, search, options, exact, outcome, n
         basis = "exact"
     elif no_points or (certified == len(points) == root_counts.get("total_degree")):
         basis = "total-degree"
+    elif modular is not None and modular.rational_count is not None:
+        basis = "exact"  # Singular's std over QQ finished: dimension 0 over QQ
     elif modular is not None and modular.dimension <= 0:
         basis = "modular"
     elif note == "ok" and not components:

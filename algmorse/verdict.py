@@ -24,7 +24,8 @@ names what backs it (``morse_basis``, ``complex_morse_basis``).
 ``completeness`` says how the found isolated set was shown complete, strongest first:
 
 * ``"exact-count"``: the number of distinct points equals the exact count over QQ
-  (Singular/msolve). A proof.
+  (Singular/msolve), or certified distinct points are as many as the count with multiplicity
+  over QQ (Singular ``std``/``vdim``, tried within a short time box by default). A proof.
 * ``"modular-count"``: the points found, counted with multiplicity (1 for a certified point),
   add up to the number of solutions over two large prime fields, which equals the count over QQ
   unless both primes are unlucky. Correct with overwhelming probability, said as such.
@@ -116,11 +117,16 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class ModularEvidence:
-    """A count over prime fields, as the verdict uses it (see :func:`algmorse.exact.modular_count`)."""
+    """A count over prime fields, as the verdict uses it (see :func:`algmorse.exact.modular_count`).
+
+    ``rational_count`` is the count with multiplicity over QQ when Singular's ``std`` over QQ
+    finished within its time box (:func:`algmorse.exact.rational_count`), else ``None``.
+    """
 
     primes: tuple[int, ...]
     dimension: int
     count_with_multiplicity: int | None
+    rational_count: int | None = None
 
 
 def decide_completeness(
@@ -170,6 +176,13 @@ def _completeness(
         )
     certified = sum(1 for p in points if p.certified) - overlapping
     all_certified = certified == len(points)
+    if modular is not None and modular.rational_count is not None and all_certified \
+            and certified == modular.rational_count:
+        return "exact-count", Reason(
+            code="completeness",
+            message=f"{certified} certified distinct points = the number of complex critical points over QQ counted "
+            "with multiplicity (Singular std/vdim): none is missing and each has multiplicity 1.",
+        )
     multiplicities = [1 if p.certified else p.multiplicity for p in points]
     if modular is not None and modular.dimension <= 0 and None not in multiplicities \
             and overlapping == 0 and sum(multiplicities) == modular.count_with_multiplicity:
