@@ -104,6 +104,7 @@ def analyze(
 
     exact = _exact(system, options, seconds, report)
     modular, modular_note = _modular(system, options, exact, seconds, report)
+    notes: list[str] = []  # what the parametrization stage did, once
     search = Search(system, tolerances, options)
     no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
     if no_points:
@@ -114,11 +115,14 @@ def analyze(
         root_counts = search.run(backend, seed, report, target=target)
     else:
         target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
-        root_counts = search.run(backend, seed, report, target=target, target_is_exact=False)
+        fill = (lambda: _complete_modular(system, search, modular, options, report, notes)) if target else None
+        root_counts = search.run(backend, seed, report, target=target, target_is_exact=False, fill=fill)
     root_counts.setdefault("total_degree", system.total_degree)
     doubtful = 0
     if modular is not None and modular.dimension == 0 and not no_points:
-        modular_note = _complete_modular(system, search, modular, options, report) or modular_note
+        if not notes:  # the runs never paused short of the count
+            _complete_modular(system, search, modular, options, report, notes)
+        modular_note = "; ".join([modular_note] + notes)
         doubtful = _drop_doubtful(system, search, modular, tolerances, report)
     seconds.update(search.seconds)
 
@@ -299,31 +303,33 @@ _PARAMETRIZATION_BITS = 1024
 
 
 def _complete_modular(system: PolynomialSystem, search: Search, modular: ModularCount, options: SolveOptions,
-                      report: Progress) -> str | None:
+                      report: Progress, notes: list[str]) -> None:
     """Close the gap between the modular count and the certified points, where possible.
 
     When the runs found fewer points than the count over prime fields, msolve's rational
     parametrization gives every solution to high precision (:func:`~algmorse.exact.exact_points`);
-    each is certified before it is added.
-
-    Returns a note for the catalog's ``provenance.modular.status``, or None.
+    each is certified before it is added. Appends what it did to ``notes`` (for the catalog's
+    ``provenance.modular.status``); runs at most once per solve.
     """
     target = modular.count_with_multiplicity
-    note = None
-    if len(search.found) < target and "msolve" in available_exact_tools():
+    if len(search.found) >= target:
+        return
+    if "msolve" not in available_exact_tools():
+        note = "parametrization skipped: msolve is not installed"
+    else:
         started = time.perf_counter()
         try:
             solutions = exact_points(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout,
                                      bits=_PARAMETRIZATION_BITS)
         except BackendError as exc:
             report(f"parametrization (msolve) failed: {exc}")
-            note = f"ok; parametrization failed: {exc}"
+            note = f"parametrization failed: {exc}"
         else:
             added = sum(search.add_certified(point, PRECISIONS + (_PARAMETRIZATION_BITS,)) for point in solutions)
-            note = (f"ok; msolve's parametrization gave {len(solutions)} points, {added} new certified "
+            note = (f"msolve's parametrization gave {len(solutions)} points, {added} new certified "
                     f"({time.perf_counter() - started:.2f} s)")
             report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
-    return note
+    notes.append(note)
 
 
 def _drop_doubtful(system: PolynomialSystem, search: Search, modular: ModularCount, tolerances: Tolerances,

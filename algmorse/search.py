@@ -59,8 +59,12 @@ class Search:
         self.balls = system.balls
 
     def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None,
-            target_is_exact: bool = True) -> dict[str, int]:
+            target_is_exact: bool = True, fill: Callable[[], None] | None = None) -> dict[str, int]:
         """Run the backend until the stopping rule holds; return the root counts.
+
+        ``fill`` is called once, after the first run that adds nothing while ``target`` is not
+        reached (a cheaper way to the missing points, e.g. msolve's parametrization); the target
+        is then checked again.
 
         With a ``target`` (the exact number of distinct critical points), runs go on until it is
         reached, whatever the stability rule says (up to ``max_runs``). A target that is not exact
@@ -97,6 +101,9 @@ class Search:
                     report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
                            f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
                     quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
+                    if fill is not None and quiet_runs and target is not None and len(self.found) < target:
+                        fill()
+                        fill = None
                     if target is not None and len(self.found) >= target:
                         self.stable = True
                         report(f"the {'exact' if target_is_exact else 'modular'} count {target} is reached")

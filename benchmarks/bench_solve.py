@@ -416,6 +416,16 @@ def format_row(case: BenchCase, nvars: int, ours: AlgmorseResult, base: Baseline
     return f"{case.name:<27}{nvars:3d}{_count(case.exact):>7} | {left} | {right} | {missed:>6}"
 
 
+def format_proof_share(results: list[AlgmorseResult]) -> str:
+    """One line: the seconds of counts, precision and certification against all algmorse seconds."""
+    done = [r for r in results if r.error is None]
+    total = sum(r.seconds for r in done)
+    proof = sum(r.proof_seconds for r in done)
+    share = 100 * proof / total if total > 0 else 0.0
+    return (f"counts, higher precision and certification: {proof:.2f} s of {total:.2f} s of algmorse "
+            f"({share:.0f}%) over the {len(done)} problems solved")
+
+
 LEGEND = """\
 Columns:
   problem       fixture case name (algmorse.library), the shipped example, or an extra problem
@@ -494,11 +504,14 @@ def main(argv: list[str] | None = None) -> int:
     if cases:
         print(_HEADER)
         print("-" * len(_HEADER.splitlines()[1]))
+        results = []
         for case in cases:
             polynomials, nvars = gradient_strings(case.problem, args.seed)
             base = run_baseline(polynomials, nvars, args.seed, args.timeout)
             ours = run_algmorse(case, args.seed, args.analyze_timeout)
+            results.append(ours)
             print(format_row(case, nvars, ours, base), flush=True)
+        print(format_proof_share(results))
         print()
     if builds:
         print(f"{'build benchmark':<27}{'n':>3}{'data':>6}{'grad terms':>12}{'build_system s':>16}{'.numeric s':>12}")
