@@ -38,7 +38,6 @@ import time
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from algmorse import analyze
 from algmorse.backends.phcpack import format_system, locate_phcpy, select_interpreter, variable_names
@@ -131,20 +130,14 @@ class BuildTiming:
     gradient_terms: int
 
 
-def _spec_case(name: str, table: dict[str, Any], exact: int | None, slow: bool) -> BenchCase:
-    """A benchmark case from an inline spec table (default solve options)."""
-    spec = parse_spec(table, source=f"<benchmark {name}>")
-    return BenchCase(name, spec.problem, exact, spec.solve, slow)
-
-
 def all_cases() -> list[BenchCase]:
     """Every solve problem: the fixture library, the shipped example, two slow extras.
 
     Returns
     -------
     list of BenchCase
-        In table order. ``slow`` marks the cases run only with ``--full`` (library cases
-        flagged ``slow``, the depth-5 chain and the [2, 2, 1] network).
+        In table order. ``slow`` marks the cases run only with ``--full`` (the library cases
+        flagged ``slow``).
     """
     cases = []
     for name in list_cases():
@@ -152,12 +145,6 @@ def all_cases() -> list[BenchCase]:
         cases.append(BenchCase(name, case.spec.problem, case.expected.get("isolated"), case.spec.solve, case.slow))
     example = load_spec(EXAMPLE)
     cases.append(BenchCase("example_net121_genl2", example.problem, 61, example.solve))
-    cases.append(_spec_case("chain5_l2", {
-        "network": {"widths": [1] * 6, "activation": "t", "bias": False},
-        "data": {"x": [[1]], "y": [[2]]},
-        "loss": {"scale": "1/2"},
-        "regularizer": {"kind": "l2", "eps": "1/10"},
-    }, exact=129, slow=True))
     return cases
 
 
@@ -455,9 +442,11 @@ Notes:
     non-converged endpoints, or points of a curve or surface of critical points (algmorse lists
     those as catalog components, not counted in "found"). Junk and misses can cancel in
     "missed": compare the real columns too.
-  * algmorse repeats the blackbox with fresh seeds until 2 consecutive runs add nothing (or a proven
-    root-count bound is reached), Newton-refines every endpoint against the exact gradient, and may
-    run a decomposition stage for positive-dimensional sets; that is where its extra seconds go.
+  * algmorse counts the critical points over prime fields and over QQ (time-boxed), repeats the
+    blackbox with fresh seeds until the count is reached (or 2 consecutive runs add nothing, or a
+    proven root-count bound is attained), Newton-refines and certifies every endpoint against the
+    exact gradient (in higher precision where needed), fills a gap with msolve's parametrization,
+    and may run a decomposition stage for positive-dimensional sets.
 """
 
 
