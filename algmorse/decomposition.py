@@ -27,7 +27,6 @@ from .backends.base import Backend, Decomposition, WitnessSet
 from .classify import classify_refined
 from .components import Component, describe_component, real_point_candidates
 from .multiplicity import local_structure
-from .numeric import NumericSystem
 from .options import Tolerances
 from .refine import PointSet, RefinedPoint, refine_point
 from .system import PolynomialSystem
