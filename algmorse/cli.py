@@ -4,7 +4,10 @@
 prints a short summary and writes the catalog; ``algmorse show CATALOG.json`` prints a saved
 catalog as a table; the other subcommands are listed by ``algmorse --help`` and live in
 :mod:`algmorse.commands`, one module each. Errors in the input (or a failed backend) print one
-message to stderr and exit with status 2; no traceback, nothing half-written.
+message to stderr and exit with status 2; no traceback, nothing half-written. An interrupt
+(SIGINT, status 130) or SIGTERM (status 143) ends the run within seconds: running workers are
+killed and temporary folders removed; workers also die with the process if it is killed outright
+(SIGKILL), see :mod:`algmorse.processes`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import sys
 from typing import Sequence
 
-from . import __version__
+from . import __version__, processes
 from .commands import COMMANDS
 from .errors import AlgmorseError
 
@@ -42,13 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        with processes.interrupt_on_sigterm():
+            return args.run(args)
     except AlgmorseError as exc:
         print(f"algmorse: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `algmorse show c.json | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except processes.Terminated:
+        print("algmorse: terminated (SIGTERM); worker processes and temporary folders removed", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("algmorse: interrupted", file=sys.stderr)
+        print("algmorse: interrupted; worker processes and temporary folders removed", file=sys.stderr)
         return 130

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -52,7 +51,7 @@ from sympy import Poly, QQ, Symbol, factor_list
 from sympy import __version__ as sympy_version
 from sympy.polys.polyerrors import PolynomialError
 
-from . import exact
+from . import exact, processes
 from .errors import BackendCrashed, BackendTimeout, BackendUnavailable, SpecError
 from .network import NetworkProblem, Problem
 from .system import split_loss
@@ -327,7 +326,7 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
     common = dict(variables=problem.variables, unknown=unknown, regularizer=_describe(problem), seed=used_seed,
                   tool_versions={"singular": exact._singular_version(path), "sympy": sympy_version})
 
-    with tempfile.TemporaryDirectory(prefix="algmorse-discriminant-") as directory:
+    with processes.temporary_directory("discriminant") as directory:
         def stage(name: str, body: str, what: str) -> dict[str, list[str]]:
             begun = time.perf_counter()
             try:

@@ -41,15 +41,14 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from . import processes
 from .errors import BackendCrashed, BackendTimeout, BackendUnavailable
 
 __all__ = [
@@ -217,14 +216,8 @@ def _run(command: list[str], cwd: str, timeout: float) -> _Output:
     if timeout <= 0:
         raise _StageTimeout
     try:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        process = processes.start(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
     except OSError as exc:
         raise BackendUnavailable(f"exact check: cannot start {command[0]!r}: {exc}. " + INSTALL_HINT) from exc
     try:
@@ -232,11 +225,9 @@ def _run(command: list[str], cwd: str, timeout: float) -> _Output:
     except subprocess.TimeoutExpired:
         raise _StageTimeout from None
     finally:
-        if process.returncode is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        killed = process.returncode is None
+        processes.finish(process)
+        if killed:
             process.communicate()
     return _Output(process.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
 
@@ -631,7 +622,7 @@ print("{_MARK}SIZE " + string(size(e)));
 if (size(e) == 1) {{
 {_print_univariate("e[1]", nvars + 1)}
 }}"""
-    with tempfile.TemporaryDirectory(prefix="algmorse-exact-") as directory:
+    with processes.temporary_directory("exact") as directory:
         try:
             values = _run_singular(path, _singular_script(checked, nvars, body, extra_variable="T"), directory,
                                    timeout, "elimination")
@@ -718,7 +709,7 @@ def exact_check(
         raise BackendUnavailable("exact check: neither Singular nor msolve is installed. " + INSTALL_HINT)
     start = time.monotonic()
     deadline = start + timeout
-    with tempfile.TemporaryDirectory(prefix="algmorse-exact-") as directory:
+    with processes.temporary_directory("exact") as directory:
         if singular is not None:
             fields = _check_with_singular(singular, msolve, checked, nvars, directory, deadline, timeout)
         else:
@@ -814,7 +805,7 @@ def modular_count(
         raise BackendUnavailable("modular count: Singular is not installed. " + INSTALL_HINT)
     start = time.monotonic()
     answers = []
-    with tempfile.TemporaryDirectory(prefix="algmorse-modular-") as directory:
+    with processes.temporary_directory("modular") as directory:
         for prime in primes:
             body = f'print("{_MARK}CHAR " + string(char(r)));\n' + _STAGE1
             script = _singular_script(checked, nvars, body, characteristic=prime)
@@ -868,7 +859,7 @@ def rational_count(
     if singular is None:
         raise BackendUnavailable("rational count: Singular is not installed. " + INSTALL_HINT)
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="algmorse-rational-") as directory:
+    with processes.temporary_directory("rational") as directory:
         try:
             values = _run_singular(singular, _singular_script(checked, nvars, _STAGE1), directory, timeout,
                                    "std/dim/vdim over QQ")
@@ -926,7 +917,7 @@ def exact_points(
     if msolve is None:
         raise BackendUnavailable("exact points: msolve is not installed. " + INSTALL_HINT)
     checked = _validate(polynomials, nvars)
-    with tempfile.TemporaryDirectory(prefix="algmorse-points-") as directory:
+    with processes.temporary_directory("points") as directory:
         try:
             output, text = _call_msolve(msolve, ["-P", "1"], checked, nvars, directory, timeout)
         except _StageTimeout:

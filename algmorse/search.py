@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from . import processes
 from .backends.base import Backend, RawSolve
 from .catalog import RunRecord
 from .certify import certify_point
@@ -72,49 +73,59 @@ class Search:
         the runs when reached, and otherwise after twice ``stable_runs`` runs in a row that add
         nothing.
         """
+        jobs = max(1, self.options.jobs)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            try:
+                return self._run_batches(pool, jobs, backend, derived_seeds(seed, self.options.max_runs), report,
+                                         target, target_is_exact, fill)
+            except BaseException:  # an interrupt: end the running workers, so the pool can shut down
+                processes.kill_all()
+                raise
+
+    def _run_batches(self, pool: ThreadPoolExecutor, jobs: int, backend: Backend, run_seeds: list[int],
+                     report: Progress, target: int | None, target_is_exact: bool,
+                     fill: Callable[[], None] | None) -> dict[str, int]:
+        """The runs, ``jobs`` at a time, merged in order, until the stopping rule holds."""
         options = self.options
-        run_seeds = derived_seeds(seed, options.max_runs)
         polynomials = self.system.sparse_gradient()
         root_counts: dict[str, int] = {}
         quiet_runs = 0
         last_error: BackendError | None = None
-        jobs = max(1, options.jobs)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for start in range(0, options.max_runs, jobs):
-                batch = run_seeds[start:start + jobs]
-                started = time.perf_counter()
-                futures = [pool.submit(_solve_once, backend, polynomials, len(self.system.variables), s, options.timeout) for s in batch]
-                outcomes = [f.result() for f in futures]
-                self.seconds["solve"] += time.perf_counter() - started
-                for run_seed, outcome in zip(batch, outcomes):
-                    if isinstance(outcome, BackendError):
-                        last_error = outcome
-                        self.runs.append(RunRecord(seed=run_seed, endpoints=0, new_points=0, dropped_nonfinite=0,
-                                                   paths_tracked=None, seconds=0.0, error=str(outcome)))
-                        report(f"run {len(self.runs)}: failed: {outcome}")
-                        continue
-                    root_counts = root_counts or dict(outcome.root_counts)
-                    new = self._merge(outcome)
-                    self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
-                                               dropped_nonfinite=outcome.dropped_nonfinite,
-                                               paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
-                    report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
-                           f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
-                    quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
-                    if fill is not None and quiet_runs and target is not None and len(self.found) < target:
-                        fill()
-                        fill = None
-                    if target is not None and len(self.found) >= target:
+        for start in range(0, options.max_runs, jobs):
+            batch = run_seeds[start:start + jobs]
+            started = time.perf_counter()
+            futures = [pool.submit(_solve_once, backend, polynomials, len(self.system.variables), s, options.timeout) for s in batch]
+            outcomes = [f.result() for f in futures]
+            self.seconds["solve"] += time.perf_counter() - started
+            for run_seed, outcome in zip(batch, outcomes):
+                if isinstance(outcome, BackendError):
+                    last_error = outcome
+                    self.runs.append(RunRecord(seed=run_seed, endpoints=0, new_points=0, dropped_nonfinite=0,
+                                               paths_tracked=None, seconds=0.0, error=str(outcome)))
+                    report(f"run {len(self.runs)}: failed: {outcome}")
+                    continue
+                root_counts = root_counts or dict(outcome.root_counts)
+                new = self._merge(outcome)
+                self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
+                                           dropped_nonfinite=outcome.dropped_nonfinite,
+                                           paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
+                report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
+                       f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
+                quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
+                if fill is not None and quiet_runs and target is not None and len(self.found) < target:
+                    fill()
+                    fill = None
+                if target is not None and len(self.found) >= target:
+                    self.stable = True
+                    report(f"the {'exact' if target_is_exact else 'modular'} count {target} is reached")
+                elif target is None or not target_is_exact:
+                    if quiet_runs >= options.stable_runs * (1 if target is None else 2):
                         self.stable = True
-                        report(f"the {'exact' if target_is_exact else 'modular'} count {target} is reached")
-                    elif target is None or not target_is_exact:
-                        if quiet_runs >= options.stable_runs * (1 if target is None else 2):
-                            self.stable = True
-                        elif self._bound_attained(root_counts):
-                            self.stable = self.bound_attained = True
-                            report("a root-count bound is attained: no further run can add a point")
-                    if self.stable:
-                        return root_counts
+                    elif self._bound_attained(root_counts):
+                        self.stable = self.bound_attained = True
+                        report("a root-count bound is attained: no further run can add a point")
+                if self.stable:
+                    return root_counts
         if not any(r.error is None for r in self.runs) and last_error is not None:
             raise last_error
         return root_counts

@@ -29,7 +29,6 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -42,6 +41,7 @@ from algmorse.backends.base import (
     SparsePolynomial,
     WitnessSet,
 )
+from algmorse import processes
 from algmorse.errors import BackendCrashed, BackendError, BackendTimeout, BackendUnavailable
 
 __all__ = [
@@ -317,17 +317,10 @@ def _log_tail(log_path: Path) -> str:
     return "\n".join(lines[-LOG_TAIL_LINES:])
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the worker's whole process group (it leads its own session) and reap it."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
-
-
 def _run(command: list[str], env: dict[str, str], log_path: Path, timeout: float) -> int:
     """Run `command` with output to `log_path`; return its exit status.
+
+    The worker runs in its own session and dies with its parent (:mod:`algmorse.processes`).
 
     Raises
     ------
@@ -338,14 +331,7 @@ def _run(command: list[str], env: dict[str, str], log_path: Path, timeout: float
     """
     with open(log_path, "ab") as log:
         try:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                env=env,
-                start_new_session=True,
-            )
+            process = processes.start(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env)
         except OSError as exc:
             raise BackendUnavailable(
                 f"PHCpack backend: cannot start the worker {command[0]!r}: {exc}. " + INSTALL_HINT
@@ -359,8 +345,7 @@ def _run(command: list[str], env: dict[str, str], log_path: Path, timeout: float
             timeout,
         ) from None
     finally:
-        if process.returncode is None:
-            _kill_group(process)
+        processes.finish(process)
 
 
 class _MalformedAnswer(ValueError):
@@ -804,7 +789,7 @@ class PhcpackBackend:
         Returns ``parse(answer)`` without its ``"version"`` entry, which is remembered for
         :meth:`version`, and the log tail.
         """
-        with tempfile.TemporaryDirectory(prefix="algmorse-phcpack-") as directory:
+        with processes.temporary_directory("phcpack") as directory:
             scratch = Path(directory)
             command, env = self._launch(scratch)
             request_path, answer_path, log_path = (

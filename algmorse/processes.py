@@ -1,0 +1,148 @@
+"""Child processes that never outlive the run.
+
+Every external program algmorse starts (the PHCpack worker, Singular, msolve) goes through
+:func:`start`, which
+
+* runs it in its own session (so that its whole process group can be killed at once);
+* asks the kernel to kill it if its parent dies, whatever kills the parent, SIGKILL included
+  (``PR_SET_PDEATHSIG`` through util-linux's ``setpriv --pdeathsig KILL``, present on every
+  Debian system; without it this protection is skipped and the others remain);
+* registers it, so that :func:`kill_all` can end every live child when the run is interrupted
+  (Ctrl-C, ``kill -INT``, or SIGTERM turned into an interrupt by :func:`interrupt_on_sigterm`).
+
+Callers wait for the process and call :func:`finish` (which kills the group if it is still
+running, reaps it and unregisters it), usually in a ``finally`` block.
+
+Temporary folders come from :func:`temporary_directory`: their names carry the owning process's
+id, so the folders of a process that was killed outright (SIGKILL, where no cleanup can run) are
+removed by the next algmorse process that makes one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+__all__ = ["start", "finish", "kill_all", "interrupt_on_sigterm", "Terminated", "temporary_directory"]
+
+_LIVE: dict[int, subprocess.Popen] = {}
+_LOCK = threading.Lock()
+_SWEPT = False
+_OWNED = re.compile(r"^algmorse-(\d+)-")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, delivered as an interrupt so that ``finally`` blocks run (exit status 143)."""
+
+
+def _guarded(command: Sequence[str]) -> list[str]:
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--", *command] if setpriv else list(command)
+
+
+def start(command: Sequence[str], **popen: Any) -> subprocess.Popen:
+    """Start ``command`` in its own session, killed if its parent dies, and registered.
+
+    Parameters
+    ----------
+    command : sequence of str
+    **popen
+        Passed to :class:`subprocess.Popen` (``start_new_session`` is always set).
+
+    Raises
+    ------
+    OSError
+        If it cannot be started (``FileNotFoundError`` if ``command[0]`` is not an executable).
+    """
+    if shutil.which(command[0]) is None:
+        raise FileNotFoundError(f"no executable {command[0]!r}")
+    process = subprocess.Popen(_guarded(command), start_new_session=True, **popen)
+    with _LOCK:
+        _LIVE[process.pid] = process
+    return process
+
+
+def finish(process: subprocess.Popen) -> None:
+    """Kill ``process``'s group if it still runs, reap it, and unregister it."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait()
+    with _LOCK:
+        _LIVE.pop(process.pid, None)
+
+
+def kill_all() -> None:
+    """Kill the group of every registered child that still runs (the threads waiting on them
+    then return at once)."""
+    with _LOCK:
+        live = list(_LIVE.values())
+    for process in live:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@contextlib.contextmanager
+def interrupt_on_sigterm() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` in the main thread.
+
+    Outside the main thread (where handlers cannot be installed) it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def temporary_directory(kind: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder named ``algmorse-<pid>-<kind>-...``, removed when its block ends.
+
+    The first call in a process also removes the folders of algmorse processes that no longer
+    exist (killed before they could clean up).
+    """
+    global _SWEPT
+    if not _SWEPT:
+        _SWEPT = True
+        _sweep_stale(Path(tempfile.gettempdir()))
+    return tempfile.TemporaryDirectory(prefix=f"algmorse-{os.getpid()}-{kind}-")
+
+
+def _sweep_stale(directory: Path) -> None:
+    for entry in directory.glob("algmorse-*-*"):
+        match = _OWNED.match(entry.name)
+        if match is None or not entry.is_dir() or entry.stat().st_uid != os.getuid():
+            continue
+        if not _alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+

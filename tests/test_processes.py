@@ -1,0 +1,102 @@
+"""Killed is not crashed: whatever ends a solve, no worker outlives it and no folder is left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from algmorse import processes
+
+SLOW_SPEC = Path(__file__).parents[1] / "polynomials" / "net221_sq_l2_2pts.toml"  # a backend run takes ~1 min
+
+
+def _worker_folders(directory: Path, pid: int) -> list[Path]:
+    return sorted(directory.glob(f"algmorse-{pid}-phcpack-*"))
+
+
+def _processes_using(folder: Path) -> list[str]:
+    """Command lines of live processes that mention ``folder`` (the worker is given files in it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(folder) in cmdline:
+                found.append(cmdline)
+    return found
+
+
+def _start_solve(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    """Start a long solve with its own temporary folder; return once its PHCpack worker runs."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "OPENBLAS_NUM_THREADS": "1"}
+    solve = subprocess.Popen([sys.executable, "-m", "algmorse", "solve", str(SLOW_SPEC), "-o", str(tmp_path / "c.json"),
+                              "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not _worker_folders(scratch, solve.pid):
+        assert solve.poll() is None and time.monotonic() < deadline, "the solve did not start a worker"
+        time.sleep(0.1)
+    (folder,) = _worker_folders(scratch, solve.pid)
+    while not _processes_using(folder):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    return solve, folder
+
+
+@pytest.mark.phcpack
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupt_or_termination_of_the_solve_process_alone_ends_it_cleanly(tmp_path, signum, status):
+    solve, folder = _start_solve(tmp_path)
+    sent = time.monotonic()
+    solve.send_signal(signum)  # to the solve's process only, not its group (as schedulers do)
+    assert solve.wait(timeout=10) == status
+    assert time.monotonic() - sent < 5
+    assert b"Traceback" not in solve.stderr.read()
+    assert not folder.exists() and not _processes_using(folder)
+    assert not (tmp_path / "c.json").exists()
+
+
+@pytest.mark.phcpack
+def test_workers_die_with_a_killed_solve_and_its_folder_goes_at_the_next_start(tmp_path):
+    solve, folder = _start_solve(tmp_path)
+    solve.kill()
+    solve.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _processes_using(folder):  # the kernel's parent-death signal ends the worker
+        assert time.monotonic() < deadline, "the worker outlived its killed parent"
+        time.sleep(0.1)
+    assert folder.exists()  # nothing can clean up after SIGKILL ...
+    subprocess.run([sys.executable, "-c", "from algmorse import processes\n"
+                    "with processes.temporary_directory('probe'): pass"],
+                   env={**os.environ, "TMPDIR": str(folder.parent)}, check=True)
+    assert not folder.exists()  # ... but the next algmorse process does
+
+
+def test_stale_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(processes, "_SWEPT", False)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"algmorse-{dead.pid}-phcpack-abc"
+    live = tmp_path / f"algmorse-{os.getpid()}-exact-def"
+    other = tmp_path / "algmorse-notapid"
+    for folder in (stale, live, other):
+        folder.mkdir()
+    with processes.temporary_directory("probe") as made:
+        assert Path(made).name.startswith(f"algmorse-{os.getpid()}-probe-")
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_a_missing_program_is_an_error_at_start():
+    with pytest.raises(FileNotFoundError):
+        processes.start(["/nonexistent/algmorse-test-program"])
