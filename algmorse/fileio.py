@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-__all__ = ["write_atomically", "write_text_atomically"]
+__all__ = ["write_atomically", "write_text_atomically", "check_writable"]
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None], *,
@@ -23,7 +23,9 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
     write : callable
         Writes the content to the binary file handle it receives.
     error : exception class
-        Raised (with the path and reason) when the temporary file cannot be created.
+        Raised (with the path and reason) when the file cannot be written (folder missing or
+        not writable, the path a folder, disk full, ...); other exceptions from ``write`` pass
+        through.
 
     Returns
     -------
@@ -43,10 +45,36 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise error(f"cannot write {target}: {exc.strerror or exc}.") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def check_writable(path: str | os.PathLike, *, inputs: tuple[str | os.PathLike, ...] = ()) -> str | None:
+    """Why ``path`` cannot take an output file, or ``None`` if it can (checked before long work).
+
+    Refused: an empty path, a folder, a missing or unwritable parent folder, an existing file
+    that cannot be replaced, and any of ``inputs`` (the output would overwrite its own input).
+    """
+    text = os.fspath(path)
+    if not text.strip():
+        return "the path is empty; give a file name such as catalog.json"
+    target = Path(text)
+    if target.is_dir():
+        return f"{target} is a folder; give a file name inside it, such as {target / 'catalog.json'}"
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        return f"the folder {parent} does not exist; create it first"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"the folder {parent} is not writable"
+    for source in inputs:
+        if Path(source).exists() and target.exists() and os.path.samefile(source, target):
+            return f"{target} is the input file {source}; writing there would overwrite it"
+    return None
 
 
 def write_text_atomically(path: str | os.PathLike, text: str, *, error: type[Exception] = OSError) -> Path:

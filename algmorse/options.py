@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SolveOptions", "Tolerances"]
+from .errors import SpecError
+
+__all__ = ["SolveOptions", "Tolerances", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS"]
+
+MAX_SECONDS = 1e6
+"""Largest time limit accepted (about 11.6 days): every limit must be finite to be enforced."""
+MAX_RUNS = 10_000
+"""Largest run count accepted (``max_runs``, ``stable_runs``)."""
+MAX_JOBS = 256
+"""Largest number of parallel worker processes."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +73,42 @@ class SolveOptions:
     exact_timeout: float = 300.0
     proof: Literal["auto", "none"] = "auto"
     proof_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        """Check every value's kind and range (the spec's ``[solve]`` table gets the same checks).
+
+        Raises
+        ------
+        SpecError
+            Naming the field (``solve.<name>``) and the accepted range.
+        """
+        if self.seed is not None:
+            _check_int("seed", self.seed, 0, 2**63 - 1)
+        if not isinstance(self.backend, str) or not self.backend.strip():
+            raise SpecError("solve.backend", f'expected a backend name such as "phcpack", got {self.backend!r}.')
+        _check_int("jobs", self.jobs, 1, MAX_JOBS)
+        _check_int("stable_runs", self.stable_runs, 1, MAX_RUNS)
+        _check_int("max_runs", self.max_runs, 1, MAX_RUNS)
+        _check_int("decompose_max_variables", self.decompose_max_variables, 1, 10_000)
+        for name in ("timeout", "exact_timeout", "proof_timeout"):
+            _check_seconds(name, getattr(self, name))
+        for name, allowed in (("decompose", ("auto", "always", "never")), ("verify", ("none", "exact")),
+                              ("proof", ("auto", "none"))):
+            if getattr(self, name) not in allowed:
+                raise SpecError(f"solve.{name}", f"expected one of {', '.join(map(repr, allowed))}, "
+                                f"got {getattr(self, name)!r}.")
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SpecError(f"solve.{name}", f"expected an integer from {low} to {high}, got {value!r}.")
+
+
+def _check_seconds(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise SpecError(f"solve.{name}", f"expected a finite number of seconds in (0, {MAX_SECONDS:g}], got "
+                        f"{value!r}.", "A limit must be finite to be enforced.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

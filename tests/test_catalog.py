@@ -73,8 +73,14 @@ def test_failed_write_leaves_nothing_behind(catalog, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(CatalogError, match="cannot write .*disk full"):  # a clean message, not an OSError
         write_catalog(catalog, target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writing_onto_a_folder_is_a_clear_error(catalog, tmp_path):
+    with pytest.raises(CatalogError, match="cannot write"):
+        write_catalog(catalog, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 

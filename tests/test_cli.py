@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import algmorse.commands.solve
 import algmorse.pipeline
 from algmorse.backends.phcpack import PhcpackBackend
 from algmorse.cli import main
@@ -129,3 +130,46 @@ def test_show_rejects_a_non_catalog(tmp_path, capsys):
     path.write_text('{"schema": "something/else"}')
     assert main(["show", str(path)]) == 2
     assert "unsupported catalog schema" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("output, message", [
+    ("", "the path is empty"),
+    (".", "is a folder"),
+    ("missing/c.json", "does not exist"),
+    ("spec.toml", "is the input file"),
+])
+def test_bad_output_is_refused_before_solving(tmp_path, monkeypatch, capsys, output, message):
+    """Checked before the solve, so no finished work is lost and the spec is never overwritten."""
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(CHAIN2)
+    solved = []
+    monkeypatch.setattr(algmorse.commands.solve, "analyze", lambda *a, **k: solved.append(1))
+    assert main(["solve", "spec.toml", "-o", output]) == 2
+    err = capsys.readouterr().err
+    assert "`-o/--output`" in err and message in err and "Traceback" not in err
+    assert not solved and spec.read_text() == CHAIN2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.toml"]
+
+
+@pytest.mark.parametrize("flags", [["--timeout", "inf"], ["--timeout", "nan"], ["--max-runs", "1000000000000"],
+                                   ["--jobs", "0"], ["--jobs", "1000"], ["--proof-timeout", "-1"]])
+def test_option_values_are_range_checked(tmp_path, capsys, flags):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(CHAIN2)
+    with pytest.raises(SystemExit) as exit_info:  # argparse's own error, or ours from SolveOptions
+        raise SystemExit(main(["solve", str(spec), "-o", str(tmp_path / "c.json"), *flags]))
+    assert exit_info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err and not (tmp_path / "c.json").exists()
+
+
+def test_python_options_get_the_same_checks():
+    from algmorse import SolveOptions
+    from algmorse.errors import SpecError
+
+    for kwargs, field in [({"jobs": 0}, "solve.jobs"), ({"timeout": float("inf")}, "solve.timeout"),
+                          ({"max_runs": 10**12}, "solve.max_runs"), ({"proof": "always"}, "solve.proof"),
+                          ({"stable_runs": True}, "solve.stable_runs")]:
+        with pytest.raises(SpecError) as error:
+            SolveOptions(**kwargs)
+        assert error.value.field == field

@@ -11,6 +11,8 @@ import sys
 from dataclasses import replace
 
 from ..catalog import write_catalog
+from ..errors import SpecError
+from ..fileio import check_writable
 from ..network import NetworkProblem
 from ..pipeline import analyze
 from ..relu import analyze_relu
@@ -44,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Solve, print the summary, write the catalog."""
     spec = load_spec(args.spec)
+    reason = check_writable(args.output, inputs=(args.spec,))
+    if reason is not None:  # before the solve: a late failure would lose the finished work
+        raise SpecError("-o/--output", reason + ".")
     overrides = {
         name: value
         for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout),
