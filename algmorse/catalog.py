@@ -21,11 +21,12 @@ from .certify import Certificate
 from .classify import CriticalPoint
 from .components import Component
 from .core_locus import Stratum
+from .fields import Fields, parse_json
 from .fileio import write_text_atomically
 from .errors import AlgmorseError, CatalogError
 from .network import Problem
 from .spec import parse_spec, problem_to_spec
-from .verdict import Reason, Verdict
+from .verdict import COMPLETENESS_LEVELS, Reason, Verdict
 
 __all__ = ["Catalog", "Summary", "Provenance", "RunRecord", "SCHEMA", "load_catalog", "write_catalog"]
 
@@ -188,30 +189,31 @@ class Catalog:
         schema = data.get("schema")
         if schema != SCHEMA:
             raise CatalogError(f"{source}: unsupported catalog schema {schema!r}; this version of algmorse reads {SCHEMA!r}.")
+        top = Fields(data, "", source)
         with reading_fields(source, "algmorse catalog"):
-            problem = parse_spec(data["problem"], source=f"{source}:problem").problem
-            verdict = data["verdict"]
-            return cls(
-                problem=problem,
-                variables=tuple(data["variables"]),
-                critical_points=tuple(point_from_dict(p) for p in data["critical_points"]),
-                components=tuple(_component_from_dict(c) for c in data["components"]),
-                core_locus=tuple(
-                    Stratum(**{**s, "zero_matrices": tuple(s["zero_matrices"]), "components": tuple(s["components"])})
-                    for s in data["core_locus"]
-                ),
-                summary=Summary(**data["summary"]),
-                verdict=Verdict(
-                    morse=verdict["morse"],
-                    complex_morse=verdict["complex_morse"],
-                    completeness=verdict["completeness"],
-                    morse_basis=verdict.get("morse_basis"),
-                    complex_morse_basis=verdict.get("complex_morse_basis"),
-                    reasons=tuple(Reason(code=r["code"], message=r["message"], points=tuple(r["points"]),
-                                         components=tuple(r["components"])) for r in verdict["reasons"]),
-                ),
-                provenance=_provenance_from_dict(data["provenance"]),
-            )
+            problem = parse_spec(top.obj("problem").data, source=f"{source}:problem").problem
+        variables = tuple(top.items("variables", length=len(problem.variables)))
+        if variables != problem.variables:
+            top.fail("variables", f"expected {list(problem.variables)}, the problem's parameters in order")
+        n = len(variables)
+        points = tuple(_point_from_fields(f, n) for f in top.objects("critical_points"))
+        components = tuple(_component_from_fields(f, n) for f in top.objects("components"))
+        strata = tuple(_stratum_from_fields(f, len(components)) for f in top.objects("core_locus"))
+        summary = Summary.of(points, components)
+        stored = top.obj("summary")
+        for name in Summary.__slots__:
+            if stored.integer(name, 0, optional=name == "certified") not in (getattr(summary, name), None):
+                stored.fail(name, f"says {stored.data[name]}, but the catalog holds {getattr(summary, name)}")
+        return cls(
+            problem=problem,
+            variables=variables,
+            critical_points=points,
+            components=components,
+            core_locus=strata,
+            summary=summary,
+            verdict=_verdict_from_fields(top.obj("verdict"), len(points), len(components)),
+            provenance=_provenance_from_fields(top.obj("provenance")),
+        )
 
     # -- display ---------------------------------------------------------------------------
     def __str__(self) -> str:
@@ -360,31 +362,48 @@ def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
     }
 
 
-def point_from_dict(d: dict[str, Any]) -> CriticalPoint:
+def point_from_dict(d: dict[str, Any], nvars: int | None = None, *, source: str = "<catalog>",
+                    path: str = "point") -> CriticalPoint:
+    """Rebuild a point from :func:`point_to_dict` output, checking every field.
+
+    Raises
+    ------
+    CatalogError
+        Naming the first malformed field (``nvars``, when given, fixes the number of coordinates).
+    """
+    fields = Fields(d, path, source)
+    if nvars is None:
+        nvars = len(fields.items("coordinates"))
+    return _point_from_fields(fields, nvars)
+
+
+def _point_from_fields(f: Fields, n: int) -> CriticalPoint:
+    certificate = f.obj("certificate", optional=True)
     return CriticalPoint(
-        coordinates=tuple(_unpair(c) for c in d["coordinates"]),
-        is_real=bool(d["is_real"]),
-        loss=_unpair(d["loss"]),
-        hessian_eigenvalues=tuple(_unpair(e) for e in d["hessian_eigenvalues"]),
-        hessian_rank=int(d["hessian_rank"]),
-        hessian_min_singular_value=float(d["hessian_min_singular_value"]),
-        hessian_noise_level=float(d["hessian_noise_level"]),
-        nondegenerate=d["nondegenerate"],
-        morse_index=d["morse_index"],
-        multiplicity=d["multiplicity"],
-        isolated=d["isolated"],
-        residual=float(d["residual"]),
-        orbit=int(d["orbit"]),
-        certificate=_certificate_from_dict(d.get("certificate")),
+        coordinates=f.complex_pairs("coordinates", n),
+        is_real=f.boolean("is_real"),
+        loss=f.complex_pair("loss"),
+        hessian_eigenvalues=f.complex_pairs("hessian_eigenvalues", n),
+        hessian_rank=f.integer("hessian_rank", 0, n),
+        hessian_min_singular_value=f.number("hessian_min_singular_value", low=0.0),
+        hessian_noise_level=f.number("hessian_noise_level", low=0.0),
+        nondegenerate=f.boolean("nondegenerate", optional=True),
+        morse_index=f.integer("morse_index", 0, n, optional=True),
+        multiplicity=f.integer("multiplicity", 1, optional=True),
+        isolated=f.boolean("isolated", optional=True),
+        residual=f.number("residual", low=0.0),
+        orbit=f.integer("orbit", 0),
+        certificate=None if certificate is None else _certificate_from_fields(certificate, n),
     )
 
 
-def _certificate_from_dict(d: dict[str, Any] | None) -> Certificate | None:
-    if d is None:
-        return None
-    low, high = d["loss"]
-    return Certificate(method=str(d["method"]), radius=float(d["radius"]), real=d["real"],
-                       morse_index=d["morse_index"], loss=(float(low), float(high)), precision=int(d["precision"]))
+def _certificate_from_fields(f: Fields, n: int) -> Certificate:
+    low, high = f.numbers("loss", 2)
+    if low > high:
+        f.fail("loss", f"expected low <= high, got [{low}, {high}]")
+    return Certificate(method=f.text("method", choices=("krawczyk",)), radius=f.number("radius", low=0.0),
+                       real=f.boolean("real", optional=True), morse_index=f.integer("morse_index", 0, n, optional=True),
+                       loss=(low, high), precision=f.integer("precision", 1, 1 << 20))
 
 
 def _component_to_dict(c: Component) -> dict[str, Any]:
@@ -402,19 +421,36 @@ def _component_to_dict(c: Component) -> dict[str, Any]:
     }
 
 
-def _component_from_dict(d: dict[str, Any]) -> Component:
+def _component_from_fields(f: Fields, n: int) -> Component:
     return Component(
-        dimension=int(d["dimension"]),
-        degree=int(d["degree"]),
-        witness_points=tuple(tuple(_unpair(z) for z in p) for p in d["witness_points"]),
-        real_points=tuple(tuple(float(x) for x in p) for p in d["real_points"]),
-        loss=None if d["loss"] is None else _unpair(d["loss"]),
-        hessian_rank=d["hessian_rank"],
-        kind=d["kind"],
-        description=d["description"],
-        stratum=None if d["stratum"] is None else tuple(d["stratum"]),
-        trace_error=d["trace_error"],
+        dimension=f.integer("dimension", 1, n),
+        degree=f.integer("degree", 1),
+        witness_points=f.pair_rows("witness_points", n),
+        real_points=f.number_rows("real_points", n),
+        loss=f.complex_pair("loss", optional=True),
+        hessian_rank=f.integer("hessian_rank", 0, n, optional=True),
+        kind=f.text("kind"),
+        description=f.text("description"),
+        stratum=f.integers("stratum", 1, optional=True),
+        trace_error=f.number("trace_error", optional=True),
     )
+
+
+def _stratum_from_fields(f: Fields, components: int) -> Stratum:
+    return Stratum(zero_matrices=f.integers("zero_matrices", 1), dimension=f.integer("dimension", 0),
+                   vanishing_order=f.integer("vanishing_order", 0), critical=f.boolean("critical"),
+                   critical_for_every_eps=f.boolean("critical_for_every_eps"),
+                   hessian_vanishes=f.boolean("hessian_vanishes"),
+                   components=f.integers("components", 0, components - 1))
+
+
+def _verdict_from_fields(f: Fields, points: int, components: int) -> Verdict:
+    reasons = tuple(Reason(code=r.text("code"), message=r.text("message"), points=r.integers("points", 0, points - 1),
+                           components=r.integers("components", 0, components - 1)) for r in f.objects("reasons"))
+    return Verdict(morse=f.boolean("morse", optional=True), complex_morse=f.boolean("complex_morse", optional=True),
+                   completeness=f.text("completeness", choices=COMPLETENESS_LEVELS),
+                   morse_basis=f.text("morse_basis", optional=True),
+                   complex_morse_basis=f.text("complex_morse_basis", optional=True), reasons=reasons)
 
 
 def _record_to_dict(record: Any) -> dict[str, Any]:
@@ -428,11 +464,33 @@ def _provenance_to_dict(p: Provenance) -> dict[str, Any]:
     return data
 
 
-def _provenance_from_dict(d: dict[str, Any]) -> Provenance:
-    fields = dict(d)
-    fields["runs"] = tuple(RunRecord(**r) for r in d["runs"])
-    fields["symmetries"] = tuple(d.get("symmetries", ()))
-    return Provenance(**fields)
+def _provenance_from_fields(f: Fields) -> Provenance:
+    runs = tuple(RunRecord(seed=r.integer("seed", 0), endpoints=r.integer("endpoints", 0),
+                           new_points=r.integer("new_points", 0), dropped_nonfinite=r.integer("dropped_nonfinite", 0),
+                           paths_tracked=r.integer("paths_tracked", 0, optional=True),
+                           seconds=r.number("seconds", low=0.0), error=r.text("error", optional=True))
+                 for r in f.objects("runs"))
+    versions, counts, seconds = f.obj("library_versions"), f.obj("root_counts"), f.obj("seconds")
+    return Provenance(
+        algmorse_version=f.text("algmorse_version"), backend=f.text("backend"),
+        backend_version=f.text("backend_version"), python_version=f.text("python_version"),
+        library_versions={k: versions.text(k) for k in versions.data},
+        seed=f.integer("seed", 0), root_counts={k: counts.integer(k, 0) for k in counts.data},
+        paths_tracked=f.integer("paths_tracked", 0), runs=runs,
+        seconds={k: seconds.number(k, low=0.0) for k in seconds.data},
+        options=_json_object(f, "options"),
+        symmetries=f.texts("symmetries"),
+        exact=_json_object(f, "exact", optional=True), decomposition=_json_object(f, "decomposition", optional=True),
+        modular=_json_object(f, "modular", optional=True),
+    )
+
+
+def _json_object(f: Fields, key: str, *, optional: bool = False) -> dict | None:
+    value = f.obj(key, optional=optional)
+    if value is None:
+        return None
+    f.json_safe(key)
+    return value.data
 
 
 def dumps(catalog: Catalog) -> str:
@@ -461,11 +519,7 @@ def load_catalog(path: str | os.PathLike) -> Catalog:
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogError(f"{source}: cannot read ({exc.strerror}).") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogError(f"{source}: not JSON (line {exc.lineno}: {exc.msg}).") from None
-    return Catalog.from_dict(data, source=source)
+    return Catalog.from_dict(parse_json(raw, source), source=source)

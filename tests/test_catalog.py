@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+from pathlib import Path
 
 import pytest
 
 from algmorse import SolveOptions, analyze
 from algmorse.backends.fake import FakeBackend
-from algmorse.catalog import Catalog, dumps, load_catalog, write_catalog
+from algmorse.catalog import Catalog, Summary, dumps, load_catalog, write_catalog
 from algmorse.errors import CatalogError
 from algmorse.library import load_case
 from algmorse.network import FunctionProblem
@@ -92,7 +94,7 @@ def test_write_into_missing_directory_is_a_clear_error(catalog, tmp_path):
 @pytest.mark.parametrize("content,message", [
     ("not json", "not JSON"),
     ('{"schema": "algmorse.catalog/9"}', "unsupported catalog schema"),
-    ('{"schema": "algmorse.catalog/1"}', "missing field"),
+    ('{"schema": "algmorse.catalog/1"}', "field `problem`: missing"),
     ("[1, 2]", "JSON object"),
 ])
 def test_bad_catalog_files(tmp_path, content, message):
@@ -130,7 +132,8 @@ def test_round_trip_keeps_certificates_bases_and_null_multiplicities(catalog, tm
     # a point whose dual space did not close: multiplicity and isolation unknown, no certificate
     open_point = replace(catalog.critical_points[0], multiplicity=None, isolated=None, nondegenerate=None,
                          morse_index=None, certificate=None)
-    odd = replace(catalog, critical_points=(open_point,) + catalog.critical_points[1:])
+    points = (open_point,) + catalog.critical_points[1:]
+    odd = replace(catalog, critical_points=points, summary=Summary.of(points, catalog.components))
     again = Catalog.from_dict(json.loads(dumps(odd)))
     assert again == odd and again.critical_points[0].multiplicity is None and not again.critical_points[0].certified
 
@@ -142,3 +145,71 @@ def test_round_trip_of_components_core_locus_and_exact_record(tmp_path):
     assert solved.components and solved.core_locus and solved.provenance.exact is not None
     assert any(s.components for s in solved.core_locus)
     assert load_catalog(write_catalog(solved, tmp_path / "m.json")) == solved
+
+
+# -- hostile catalogs (issue 9): each is a CatalogError naming the field, never another exception --
+
+def _mutated(catalog, tmp_path, change) -> Path:
+    data = json.loads(dumps(catalog))
+    change(data)
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _set(path, value):
+    def change(data):
+        *keys, last = path
+        target = data
+        for key in keys:
+            target = target[key]
+        target[last] = value
+    return change
+
+
+@pytest.mark.parametrize("change, field", [
+    (_set(["summary", "isolated"], "lots"), "summary.isolated"),
+    (_set(["summary", "isolated"], 4), "summary.isolated"),
+    (_set(["provenance", "root_counts"], [1, 2]), "provenance.root_counts"),
+    (_set(["critical_points", 0, "coordinates"], [[0.0, 0.0]]), "critical_points[0].coordinates"),
+    (_set(["critical_points", 1, "coordinates", 0], [True, 0.0]), "critical_points[1].coordinates[0][0]"),
+    (_set(["critical_points", 0, "hessian_eigenvalues", 1], ["x", 0.0]),
+     "critical_points[0].hessian_eigenvalues[1][0]"),
+    (_set(["critical_points", 2, "morse_index"], "1"), "critical_points[2].morse_index"),
+    (_set(["critical_points", 2, "morse_index"], 7), "critical_points[2].morse_index"),
+    (_set(["critical_points", 0, "certificate", "radius"], -1.0), "critical_points[0].certificate.radius"),
+    (_set(["verdict", "completeness"], "proven"), "verdict.completeness"),
+    (_set(["verdict", "reasons", 0, "points"], [99]), "verdict.reasons[0].points[0]"),
+    (_set(["provenance", "seconds", "solve"], "fast"), "provenance.seconds.solve"),
+    (_set(["variables"], ["a", "b"]), "variables"),
+])
+def test_malformed_fields_are_named(catalog, tmp_path, change, field):
+    path = _mutated(catalog, tmp_path, change)
+    with pytest.raises(CatalogError, match=re.escape(f"field `{field}`")):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("ünïcode".encode("latin-1"), "not UTF-8"),
+    ('{"schema": "algmorse.catalog/1"}'.encode("utf-16"), "not UTF-8"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested more than"),
+    (b'{"schema": "algmorse.catalog/1", "x": ' + b"7" * 5000 + b"}", "5000 digits"),
+    (b'{"schema": "algmorse.catalog/1", "x": NaN}', "NaN is not a number"),
+    (b'{"schema": "algmorse.catalog/1", "x": -Infinity}', "Infinity is not a number"),
+])
+def test_hostile_files_are_catalog_errors(tmp_path, raw, message):
+    path = tmp_path / "hostile.json"
+    path.write_bytes(raw)
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(path)
+
+
+def test_show_and_plot_exit_2_on_a_hostile_catalog(catalog, tmp_path, capsys):
+    from algmorse.cli import main
+
+    path = _mutated(catalog, tmp_path, _set(["critical_points", 0, "coordinates"], [[0.0, 0.0]]))
+    for command in (["show", str(path)], ["plot", str(path), "--out", str(tmp_path / "fig")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "critical_points[0].coordinates" in err and "Traceback" not in err
+    assert not (tmp_path / "fig").exists() or not any((tmp_path / "fig").iterdir())
