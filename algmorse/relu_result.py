@@ -17,6 +17,7 @@ from .arrangement import Region
 from .catalog import point_from_dict, point_to_dict, reading_fields
 from .classify import CriticalPoint
 from .errors import CatalogError
+from .fields import parse_json
 from .fileio import write_text_atomically
 from .network import NetworkProblem
 from .spec import parse_spec, problem_to_spec
@@ -324,8 +325,8 @@ def file_schema(path: str | os.PathLike) -> object:
     Tells a relu analysis (:data:`RELU_SCHEMA`) from a catalog before loading either.
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = parse_json(Path(path).read_bytes(), str(path))
+    except (OSError, CatalogError):
         return None
     return data.get("schema") if isinstance(data, dict) else None
 
@@ -340,9 +341,7 @@ def load_relu_analysis(path: str | os.PathLike) -> ReluAnalysis:
     """
     source = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogError(f"{source}: cannot read ({exc.strerror}).") from None
-    except json.JSONDecodeError as exc:
-        raise CatalogError(f"{source}: not JSON (line {exc.lineno}: {exc.msg}).") from None
-    return ReluAnalysis.from_dict(data, source=source)
+    return ReluAnalysis.from_dict(parse_json(raw, source), source=source)
