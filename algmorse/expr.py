@@ -488,6 +488,8 @@ class _Parser:
         self.work += len(left) * len(right)
         if self.work > MAX_WORK:
             self.fail_at(node, f"expanding needs more than {MAX_WORK} term products")
+        if _bits(left) + _bits(right) > 2 * MAX_COEFFICIENT_BITS:
+            self.fail_at(node, f"a coefficient would exceed {MAX_COEFFICIENT_BITS} bits")
         if len(left) > len(right):
             left, right = right, left
         result: Polynomial = {}
@@ -511,6 +513,8 @@ class _Parser:
             )
         if divisor == 0:
             self.fail_at(node, f"division by zero: {_quote(self.segment(divisor_node))} is 0")
+        if _bits(left) + _bits({self.one: divisor}) > 2 * MAX_COEFFICIENT_BITS:
+            self.fail_at(node, f"a coefficient would exceed {MAX_COEFFICIENT_BITS} bits")
         return {e: c / divisor for e, c in left.items()}
 
     def power(self, node: ast.BinOp, depth: int) -> Polynomial:
@@ -544,6 +548,11 @@ class _Parser:
         for _ in range(exponent - 1):
             result = self.multiply(result, base, node)
         return result
+
+
+def _bits(polynomial: Polynomial) -> int:
+    """The largest numerator-plus-denominator bit size of the coefficients (0 when empty)."""
+    return max((c.numerator.bit_length() + c.denominator.bit_length() for c in polynomial.values()), default=0)
 
 
 def parse_polynomial(text: str, variables: Sequence[str], *, field: str) -> Polynomial:

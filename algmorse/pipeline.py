@@ -212,7 +212,7 @@ def _check_double_range(problem: Problem, system: PolynomialSystem) -> None:
                 field = _field_of_scale(problem)
                 raise SpecError(
                     field,
-                    f"the gradient dL/d{system.variables[j]} has the coefficient {float(value):.3g} "
+                    f"the gradient dL/d{system.variables[j]} has the coefficient {_magnitude(value)} "
                     f"(exactly {_short(value)}), outside double precision's normal range "
                     f"[{_DOUBLE_MIN:.3g}, {_DOUBLE_MAX:.3g}]: the numerical backend would round it to "
                     f"{'0 or a subnormal' if value < _DOUBLE_MIN else 'infinity'} and solve another system.",
@@ -227,6 +227,19 @@ def _field_of_scale(problem: Problem) -> str:
     if any(v and not 1e-300 <= abs(v) <= 1e300 for v in values):
         return "regularizer.eps"
     return "function.expression" if isinstance(problem, FunctionProblem) else "data"
+
+
+def _magnitude(value: Fraction) -> str:
+    """``value`` as ``"2e-320"``-like text, for any size (no float overflow, no huge int strings)."""
+    if value == 0:
+        return "0"
+    if value.numerator.bit_length() < 1000 and value.denominator.bit_length() < 1000:
+        try:
+            return f"{float(value):.3g}"
+        except OverflowError:
+            pass
+    exponent = (value.numerator.bit_length() - value.denominator.bit_length()) * 0.30103
+    return f"about 1e{exponent:+.0f}"
 
 
 def _short(value: Fraction) -> str:

@@ -578,8 +578,9 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
                         "Save the file as UTF-8.") from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = f"not valid TOML: {error}."
+    except ValueError as error:  # TOMLDecodeError, and e.g. an integer of more than 4300 digits
+        reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else str(error).split(";")[0]
+        message = f"not valid TOML: {reason}."
         match = re.search(r"at line (\d+)", str(error))
         lines = text.splitlines()
         if match and 1 <= int(match.group(1)) <= len(lines):

@@ -25,7 +25,10 @@ from .symmetry import SignedPermutation, candidate_symmetries
 if TYPE_CHECKING:
     from .precision import BallSystem
 
-__all__ = ["PolynomialSystem", "build_system", "split_loss"]
+__all__ = ["PolynomialSystem", "build_system", "split_loss", "MAX_SYSTEM_VARIABLES"]
+
+MAX_SYSTEM_VARIABLES = 200
+"""Largest number of unknowns :func:`build_system` accepts."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +132,13 @@ def build_system(problem: Problem) -> PolynomialSystem:
     point); nothing is expanded twice. Cost is dominated by squaring the output polynomials.
     """
     variables = problem.variables
+    if len(variables) > MAX_SYSTEM_VARIABLES:
+        raise SpecError("network.widths" if isinstance(problem, NetworkProblem) else "function.variables",
+                        f"the loss has {len(variables)} parameters; algmorse builds and solves critical-point systems "
+                        f"of at most {MAX_SYSTEM_VARIABLES} (the Hessian alone has {len(variables) ** 2} entries, and "
+                        "homotopy continuation is out of reach long before).",
+                        "Use a smaller network (the critical points of one with 6 to 15 parameters take seconds "
+                        "to minutes).")
     data_term, shape = split_loss(problem)
     poly_ring, gens = data_term.ring, data_term.ring.gens
     loss = data_term + _qq(_strength(problem.regularizer)) * shape

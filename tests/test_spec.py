@@ -411,3 +411,64 @@ def test_source_is_named_in_messages():
 def test_top_level_must_be_a_table():
     with pytest.raises(SpecError, match="table of tables"):
         parse_spec([1, 2])  # type: ignore[arg-type]
+
+
+# -- hostile specs (issue 9): a clean SpecError naming the field, quickly, never another exception --
+
+_HOSTILE_BASE = """
+[network]
+widths = {widths}
+activation = "{activation}"
+bias = false
+[data]
+x = [[{x}]]
+y = [[2]]
+[regularizer]
+{regularizer}
+"""
+
+
+def _hostile(tmp_path, widths="[1, 1, 1]", activation="t", x="1", regularizer='kind = "l2"\neps = "1/10"'):
+    path = tmp_path / "hostile.toml"
+    path.write_text(_HOSTILE_BASE.format(widths=widths, activation=activation, x=x, regularizer=regularizer))
+    return path
+
+
+def test_integer_too_long_for_python_is_a_toml_error(tmp_path):
+    path = _hostile(tmp_path, x="1" + "0" * 5000)
+    with pytest.raises(SpecError, match="not valid TOML: Exceeds the limit") as error:
+        load_spec(path)
+    assert error.value.field == str(path)
+
+
+def test_product_of_huge_constants_fails_fast(tmp_path):
+    import time
+
+    expression = "*".join(["(1e1000)^3"] * 1500) + " * w1_1_1^2"
+    path = _hostile(tmp_path, regularizer=f'kind = "polynomial"\nexpression = "{expression}"')
+    started = time.perf_counter()
+    with pytest.raises(SpecError, match="would exceed 10000 bits") as error:
+        load_spec(path)
+    assert error.value.field == "regularizer.expression" and time.perf_counter() - started < 10
+
+
+def test_huge_data_is_refused_before_the_backend_with_its_size(tmp_path):
+    from algmorse import SolveOptions, analyze
+    from algmorse.backends.fake import FakeBackend
+
+    problem = load_spec(_hostile(tmp_path, activation="t^3", x='"1e1000"')).problem
+    with pytest.raises(SpecError, match=r"about 1e\+6000") as error:
+        analyze(problem, options=SolveOptions(seed=1), backend=FakeBackend([[]]))
+    assert error.value.field == "data"
+
+
+def test_too_many_parameters_for_a_system_is_refused_at_build(tmp_path):
+    import time
+
+    from algmorse.system import build_system
+
+    problem = load_spec(_hostile(tmp_path, widths="[1, 1000, 1]")).problem
+    started = time.perf_counter()
+    with pytest.raises(SpecError, match="2000 parameters") as error:
+        build_system(problem)
+    assert error.value.field == "network.widths" and time.perf_counter() - started < 5
