@@ -31,6 +31,7 @@ import ast
 import bisect
 import io
 import keyword
+import numbers
 import re
 import tokenize
 from dataclasses import dataclass
@@ -191,9 +192,11 @@ def parse_rational(value: object, *, field: str) -> Fraction:
 
     Parameters
     ----------
-    value : int, float, str or Fraction
-        An integer; a string such as ``"3"``, ``"-1/10"``, ``"0.25"`` or ``"1e-2"``; or a float
-        (as TOML produces), read through its shortest ``repr`` so that ``0.1`` is ``1/10``.
+    value : int, float, str, Fraction, or a numpy or sympy number
+        An integer (also numpy's and sympy's); a rational (Fraction, sympy Rational); a string
+        such as ``"3"``, ``"-1/10"``, ``"0.25"`` or ``"1e-2"``; or a float (as TOML produces, also
+        numpy's), read through its shortest ``repr`` so that ``0.1`` is ``1/10``; a sympy Float is
+        read through its printed digits.
     field : str
         Dotted name of the spec field, used in error messages.
 
@@ -214,11 +217,18 @@ def parse_rational(value: object, *, field: str) -> Fraction:
     >>> parse_rational("-1/10", field="regularizer.eps"), parse_rational("1e-2", field="x")
     (Fraction(-1, 10), Fraction(1, 100))
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
         raise SpecError(field, f"expected a rational number, got the boolean {str(value).lower()}.")
     if isinstance(value, (int, Fraction)):
         return Fraction(value)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):  # numpy and sympy integers
+        return Fraction(int(value))
+    if isinstance(value, numbers.Rational) or type(value).__name__ == "fmpq":  # sympy Rational, flint fmpq
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, numbers.Real) and hasattr(value, "_mpf_"):  # sympy Float: its printed digits
+        return parse_rational(str(value), field=field)
+    if isinstance(value, numbers.Real):  # float, numpy floats: the shortest repr, so 0.1 is 1/10
+        value = float(value)
         if not isfinite(value):
             raise SpecError(field, f"expected a finite rational number, got {value}.")
         return Fraction(repr(value))

@@ -18,9 +18,11 @@ piecewise linear: its networks are analysed one activation pattern at a time by
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Literal, Union
+from typing import Iterator, Literal, Union
 
 import numpy as np
 
@@ -272,6 +274,10 @@ class NetworkProblem:
     scale: Fraction = Fraction(1, 2)
     regularizer: Regularizer = field(default_factory=Regularizer)
 
+    def __post_init__(self) -> None:
+        """Check everything as a spec file is checked (see :func:`algmorse.spec.validated_problem`)."""
+        _validate(self)
+
     @property
     def variables(self) -> tuple[str, ...]:
         """Parameter names in canonical order."""
@@ -296,5 +302,32 @@ class FunctionProblem:
     expression: str
     regularizer: Regularizer = field(default_factory=Regularizer)
 
+    def __post_init__(self) -> None:
+        """Check everything as a spec file is checked; a sympy expression is accepted."""
+        _validate(self)
+
 
 Problem = Union[NetworkProblem, FunctionProblem]
+
+_TRUSTED: ContextVar[bool] = ContextVar("algmorse_trusted_construction", default=False)
+
+
+@contextmanager
+def trusted_construction() -> Iterator[None]:
+    """Within the block, problems are built from values the spec parser has already checked."""
+    token = _TRUSTED.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
+
+
+def _validate(problem: NetworkProblem | FunctionProblem) -> None:
+    """Replace the problem's fields by their checked, canonical form (unless already checked)."""
+    if _TRUSTED.get():
+        return
+    from .spec import validated_problem  # the spec parser builds these classes: imported late
+
+    checked = validated_problem(problem)
+    for name in problem.__slots__:
+        object.__setattr__(problem, name, getattr(checked, name))

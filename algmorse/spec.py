@@ -41,6 +41,8 @@ with the regularizers ``none``, ``l2`` and ``generalized-l2``.
 
 from __future__ import annotations
 
+import numbers
+import operator
 import os
 import re
 import tomllib
@@ -53,6 +55,7 @@ from typing import Any
 from algmorse.errors import SpecError, UnsupportedActivation
 from algmorse.expr import is_variable_name, parse_polynomial, parse_rational
 from algmorse.network import (
+    trusted_construction,
     REGULARIZER_KINDS,
     Activation,
     Dataset,
@@ -489,6 +492,84 @@ def _parse(data: object) -> Spec:
     return Spec(problem, _parse_solve(tables["solve"]))
 
 
+def validated_problem(problem: Problem) -> Problem:
+    """Check a problem built in Python exactly as a spec file is checked; return it canonical.
+
+    The objects are turned back into the spec's table form (numbers as they were given: ints,
+    Fractions, floats, numpy or sympy numbers, decimal strings; an activation or expression as
+    text, coefficients or a sympy expression) and parsed by the spec parser, so the messages and
+    field names are the same as for a file.
+
+    Raises
+    ------
+    SpecError
+        Naming the offending field.
+    """
+    regularizer = problem.regularizer
+    if not isinstance(regularizer, Regularizer):
+        raise SpecError("regularizer", f"expected an algmorse.Regularizer, got {_describe(regularizer)}.")
+    raw: dict[str, Any] = {"regularizer": _raw_regularizer(regularizer)}
+    if isinstance(problem, FunctionProblem):
+        variables = problem.variables
+        raw["function"] = {
+            "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
+            "expression": _raw_expression(problem.expression),
+        }
+    else:
+        network, data = problem.network, problem.data
+        if not isinstance(network, Network):
+            raise SpecError("network", f"expected an algmorse.Network, got {_describe(network)}.")
+        if not isinstance(data, Dataset):
+            raise SpecError("data", f"expected an algmorse.Dataset, got {_describe(data)}.")
+        raw["network"] = {"widths": _raw_list(network.widths), "activation": _raw_activation(network.activation),
+                          "bias": network.bias}
+        raw["data"] = {"x": _raw_rows(data.x), "y": _raw_rows(data.y)}
+        raw["loss"] = {"scale": problem.scale}
+    with trusted_construction():
+        return _parse(raw).problem
+
+
+def _raw_list(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return [operator.index(v) if isinstance(v, numbers.Integral) and not isinstance(v, bool) else v
+                for v in list(value)]
+    return value
+
+
+def _raw_rows(rows: Any) -> Any:
+    if isinstance(rows, (list, tuple)) or type(rows).__name__ == "ndarray":
+        return [list(r) if isinstance(r, (list, tuple)) or type(r).__name__ == "ndarray" else r for r in list(rows)]
+    return rows
+
+
+def _raw_activation(activation: Any) -> Any:
+    if isinstance(activation, ReLU):
+        return "relu"
+    if isinstance(activation, Activation):
+        return activation.text if activation.text else list(activation.coefficients)
+    if isinstance(activation, (list, tuple)):
+        return list(activation)
+    return _raw_expression(activation)
+
+
+def _raw_expression(expression: Any) -> Any:
+    """A sympy expression as text in the spec grammar (``**`` powers, exact rationals)."""
+    if type(expression).__module__.startswith("sympy"):
+        return str(expression)
+    return expression
+
+
+def _raw_regularizer(regularizer: Regularizer) -> dict[str, Any]:
+    raw: dict[str, Any] = {"kind": regularizer.kind}
+    if regularizer.eps is not None:
+        raw["eps"] = _raw_list(regularizer.eps)
+    elif regularizer.kind == "polynomial":
+        raw["eps"] = 1
+    if regularizer.expression is not None:
+        raw["expression"] = _raw_expression(regularizer.expression)
+    return raw
+
+
 def parse_spec(data: Mapping[str, Any], *, source: str = _DEFAULT_SOURCE) -> Spec:
     """Validate a spec given as a dict (e.g. from ``tomllib``) and build the problem.
 
@@ -537,7 +618,8 @@ def parse_spec(data: Mapping[str, Any], *, source: str = _DEFAULT_SOURCE) -> Spe
     algmorse.errors.SpecError: `regularizer.eps`: kind = 'l2' takes one rational number > 0, ...
     """
     try:
-        return _parse(data)
+        with trusted_construction():
+            return _parse(data)
     except SpecError as error:
         if source == _DEFAULT_SOURCE:
             raise

@@ -154,8 +154,15 @@ def symmetry_table(seed: int) -> list[tuple[str, str, str]]:
 
 
 def chain2(eps: Fraction) -> FunctionProblem:
-    """``(a b - 2)^2 + eps (a^2 + b^2)``: the depth-2 scalar chain of seed 004, seen by seed 000."""
-    return FunctionProblem(variables=("a", "b"), expression="(a*b - 2)^2", regularizer=Regularizer("l2", eps))
+    """``(a b - 2)^2 + eps (a^2 + b^2)``: the depth-2 scalar chain of seed 004, seen by seed 000.
+
+    Regularizer strengths are positive; a strength <= 0 (seed 000's question of which eps make
+    ``h + eps R`` Morse covers every real eps) is written into the expression instead.
+    """
+    if eps > 0:
+        return FunctionProblem(variables=("a", "b"), expression="(a*b - 2)^2", regularizer=Regularizer("l2", eps))
+    return FunctionProblem(variables=("a", "b"),
+                           expression=f"(a*b - 2)^2 + ({eps.numerator}/{eps.denominator})*(a^2 + b^2)")
 
 
 DISCRIMINANT_CASES: tuple[tuple[str, object], ...] = (

@@ -472,3 +472,49 @@ def test_too_many_parameters_for_a_system_is_refused_at_build(tmp_path):
     with pytest.raises(SpecError, match="2000 parameters") as error:
         build_system(problem)
     assert error.value.field == "network.widths" and time.perf_counter() - started < 5
+
+
+# -- the Python constructors take the spec's checks (issue 9) ---------------------------------
+
+def test_python_problems_are_checked_like_spec_files():
+    import numpy as np
+
+    from algmorse.network import Activation
+
+    linear = Activation.from_coefficients([0, 1])
+    with pytest.raises(SpecError, match="expected a row of 1 value") as error:
+        NetworkProblem(Network((1, 2, 1), linear), Dataset(x=[[1, 2]], y=[[1]]))
+    assert error.value.field == "data.x[0]"
+    with pytest.raises(SpecError) as error:
+        NetworkProblem(Network((1, 1, 1), linear), Dataset(x=[[1]], y=[[2]]), regularizer=Regularizer("L2", 1))
+    assert error.value.field == "regularizer.kind"
+    with pytest.raises(SpecError) as error:
+        NetworkProblem(Network((1, 1, 1), linear), Dataset(x=[[1]], y=[[2], [3]]))
+    assert error.value.field == "data.y"
+
+
+def test_python_numbers_are_read_exactly_whatever_their_type():
+    import numpy as np
+    import sympy
+
+    from algmorse.network import Activation
+
+    problem = NetworkProblem(Network((1, 1, 1), "t + t^2"),
+                             Dataset(x=np.linspace(0, 1, 3).reshape(3, 1), y=[[0.1], [sympy.Rational(1, 3)], ["2/7"]]),
+                             np.float64(0.5), Regularizer("l2", 0.1))
+    assert problem.data.x == ((Fraction(0),), (Fraction(1, 2),), (Fraction(1),))
+    assert problem.data.y == ((Fraction(1, 10),), (Fraction(1, 3),), (Fraction(2, 7),))
+    assert problem.scale == Fraction(1, 2) and problem.regularizer.eps == Fraction(1, 10)
+    assert problem.network.activation == Activation(coefficients=(Fraction(0), Fraction(1), Fraction(1)), text="t + t^2")
+
+
+def test_sympy_expression_gives_the_same_system_as_its_text():
+    import sympy
+
+    from algmorse.system import build_system
+
+    x, y = sympy.symbols("x y")
+    from_sympy = FunctionProblem((x, y), x**4 - 2 * x**2 + y**2 + sympy.Rational(1, 3) * x * y)
+    from_text = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^2 + x*y/3")
+    assert from_sympy.variables == ("x", "y")
+    assert build_system(from_sympy).loss == build_system(from_text).loss

@@ -94,7 +94,7 @@ def test_parameter_order_is_weights_row_major_then_bias():
 
 def test_chain_total_degree_and_gradient_by_hand():
     # L = 1/2 (ab - 2)^2 + 1/10 (a^2 + b^2): dL/da = a b^2 - 2 b + a/5, degree 3 each -> TD 9.
-    problem = _problem((1, 1, 1), [0, 1], False, Regularizer("l2", Fraction(1, 10)), npoints=0)
+    problem = _problem((1, 1, 1), [0, 1], False, Regularizer("l2", Fraction(1, 10)), npoints=1)
     problem = NetworkProblem(problem.network, Dataset(((Fraction(1),),), ((Fraction(2),),)), Fraction(1, 2), problem.regularizer)
     system = build_system(problem)
     a, b = system.ring.gens
