@@ -163,6 +163,15 @@ def test_option_values_are_range_checked(tmp_path, capsys, flags):
     assert "Traceback" not in capsys.readouterr().err and not (tmp_path / "c.json").exists()
 
 
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "1e400"])
+def test_discriminant_timeout_is_range_checked(tmp_path, capsys, value):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(CHAIN2)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["discriminant", str(spec), "--timeout", value])
+    assert exit_info.value.code == 2 and "Traceback" not in capsys.readouterr().err
+
+
 def test_python_options_get_the_same_checks():
     from algmorse import SolveOptions
     from algmorse.errors import SpecError
