@@ -332,12 +332,6 @@ def _pair(z: complex) -> list[float]:
     return [float(z.real), float(z.imag)]
 
 
-def _unpair(pair: list[float]) -> complex:
-    if not (isinstance(pair, list) and len(pair) == 2):
-        raise ValueError(f"expected an [re, im] pair, got {pair!r}")
-    return complex(float(pair[0]), float(pair[1]))
-
-
 def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
     return {
         "coordinates": [_pair(c) for c in p.coordinates],

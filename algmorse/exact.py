@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from . import processes
+from .precision import working_precision
 from .errors import BackendCrashed, BackendTimeout, BackendUnavailable
 
 __all__ = [
@@ -807,19 +808,8 @@ def modular_count(
     answers = []
     with processes.temporary_directory("modular") as directory:
         for prime in primes:
-            body = f'print("{_MARK}CHAR " + string(char(r)));\n' + _STAGE1
-            script = _singular_script(checked, nvars, body, characteristic=prime)
-            try:
-                values = _run_singular(singular, script, directory, start + timeout - time.monotonic(),
-                                       f"std/dim/vdim over F_{prime}")
-            except _StageTimeout:
-                raise BackendTimeout(f"modular count: Singular's std over F_{prime} did not finish within the "
-                                     f"{timeout:g} s limit.", timeout) from None
-            if _int_value(values, "CHAR", "std/dim/vdim") != prime:
-                raise BackendCrashed(f"modular count: Singular did not take {prime} as its characteristic.", None, "")
-            dimension = _int_value(values, "DIM", "std/dim/vdim")
-            count = 0 if dimension == -1 else _int_value(values, "VDIM", "std/dim/vdim") if dimension == 0 else None
-            answers.append((dimension, count))
+            answers.append(_count(singular, checked, nvars, prime, directory, start + timeout - time.monotonic(),
+                                  f"modular count: Singular's std over F_{prime}"))
     if len(set(answers)) != 1:
         raise BackendCrashed("modular count: the primes " + ", ".join(map(str, primes)) + " disagree "
                              f"(dimension, count) {answers}: one of them is unlucky; nothing is concluded.", None, "")
@@ -860,15 +850,29 @@ def rational_count(
         raise BackendUnavailable("rational count: Singular is not installed. " + INSTALL_HINT)
     start = time.monotonic()
     with processes.temporary_directory("rational") as directory:
-        try:
-            values = _run_singular(singular, _singular_script(checked, nvars, _STAGE1), directory, timeout,
-                                   "std/dim/vdim over QQ")
-        except _StageTimeout:
-            raise BackendTimeout(f"rational count: Singular's std over QQ did not finish within {timeout:g} s.",
-                                 timeout) from None
+        dimension, count = _count(singular, checked, nvars, 0, directory, timeout,
+                                  "rational count: Singular's std over QQ")
+    return dimension, count, time.monotonic() - start
+
+
+def _count(singular: str, polynomials: list[dict[tuple[int, ...], Fraction]], nvars: int, characteristic: int,
+           directory: str, timeout: float, what: str) -> tuple[int, int | None]:
+    """Singular's ``std``/``dim``/``vdim`` in the given characteristic (read back and checked).
+
+    Returns ``(dimension, count with multiplicity)``, the count ``None`` unless the dimension is
+    0 or -1. Raises :class:`BackendTimeout` naming ``what`` when out of time.
+    """
+    body = f'print("{_MARK}CHAR " + string(char(r)));\n' + _STAGE1
+    script = _singular_script(polynomials, nvars, body, characteristic=characteristic)
+    try:
+        values = _run_singular(singular, script, directory, timeout, "std/dim/vdim")
+    except _StageTimeout:
+        raise BackendTimeout(f"{what} did not finish within {timeout:g} s.", timeout) from None
+    if _int_value(values, "CHAR", "std/dim/vdim") != characteristic:
+        raise BackendCrashed(f"{what}: Singular did not take {characteristic} as its characteristic.", None, "")
     dimension = _int_value(values, "DIM", "std/dim/vdim")
     count = 0 if dimension == -1 else _int_value(values, "VDIM", "std/dim/vdim") if dimension == 0 else None
-    return dimension, count, time.monotonic() - start
+    return dimension, count
 
 
 def exact_points(
@@ -881,7 +885,8 @@ def exact_points(
     """Every complex solution of a zero-dimensional system, from msolve's rational parametrization.
 
     msolve (``-P 1``) returns an eliminating polynomial ``w(t)`` of a linear form
-    ``t = sum_i l_i x_i`` and ``x_i = -v_i(t) / (c_i w'(t))`` for the other variables. The roots of
+    ``t = sum_i l_i x_i``, a denominator ``d(t)`` (``w'`` when ``w`` is square-free) and
+    ``x_i = -v_i(t) / (c_i d(t))`` for the other variables. The roots of
     the square-free part of ``w`` are isolated with certified complex balls (python-flint), and the
     coordinates evaluated in ball arithmetic at ``bits`` of precision.
 
@@ -927,8 +932,9 @@ def exact_points(
         data = _parse_msolve(text)
         if data == [-1]:
             return []
-        _characteristic, _n, _degree, _names, form, (_one, (elimination, _den, parameters)) = data[1]
+        _characteristic, _n, _degree, _names, form, (_one, (elimination, denominator, parameters)) = data[1]
         w = fmpz_poly([int(c) for c in elimination[1]])
+        slope_poly = fmpz_poly([int(c) for c in denominator[1]])
         forms = [int(c) for c in form]
         params = [(fmpz_poly([int(c) for c in coefficients]), int(divisor))
                   for (_deg, coefficients), divisor in parameters]
@@ -941,29 +947,16 @@ def exact_points(
         raise BackendCrashed("exact points: unexpected shape of msolve's parametrization.", output.returncode, tail)
     squarefree = w.gcd(w.derivative())
     reduced = fmpq_poly(w) / fmpq_poly(squarefree) if squarefree.degree() > 0 else fmpq_poly(w)
-    derivative = w.derivative()
     points = []
-    previous = _flint_precision(bits)
-    try:
+    with working_precision(bits):
         for root, _multiplicity in fmpz_poly(reduced.numer()).complex_roots():
-            slope = derivative(root)
+            slope = slope_poly(root)
             coordinates = [-v(root) / (c * slope) for v, c in params]
             if len(coordinates) == nvars - 1:
                 rest = sum((forms[i] * coordinates[i] for i in range(nvars - 1)), acb(0))
                 coordinates.append((root - rest) / forms[-1])
             points.append(coordinates)
-    finally:
-        _flint_precision(previous)
     return points
-
-
-def _flint_precision(bits: int) -> int:
-    """Set python-flint's working precision; return the previous one."""
-    from flint import ctx
-
-    previous = ctx.prec
-    ctx.prec = bits
-    return previous
 
 
 def _check_with_singular(singular: str, msolve: str | None, polynomials: list[dict[tuple[int, ...], Fraction]],

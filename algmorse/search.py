@@ -22,7 +22,7 @@ import numpy as np
 from . import processes
 from .backends.base import Backend, RawSolve
 from .catalog import RunRecord
-from .certify import certify_point
+from .certify import CertifiedPoint, certify_point
 from .precision import PRECISIONS
 from .classify import classify_refined
 from .errors import BackendError
@@ -159,33 +159,35 @@ class Search:
         converges; an uncertified refined point otherwise, or a certified one whose coordinates
         are the certified center.
         """
-        numeric = self.system.numeric
-        refined = refine_point(numeric, start, self.tolerances)
+        refined = refine_point(self.system.numeric, start, self.tolerances)
         guess = refined.coordinates if refined is not None else start
-        started = time.perf_counter()
-        certified = certify_point(self.balls, guess, real=refined.is_real if refined is not None else None)
-        self.seconds["certify"] = self.seconds.get("certify", 0.0) + time.perf_counter() - started
-        if certified is None:
-            return refined
-        proven_real = certified.certificate.real
-        is_real = proven_real is True or (proven_real is None and refined is not None and refined.is_real)
-        coordinates = certified.center.real.astype(complex) if is_real else certified.center
-        return RefinedPoint(coordinates, is_real, relative_residual(numeric, coordinates), certified)
+        real = refined.is_real if refined is not None else None
+        certified = self._certify(guess, real=real)
+        return refined if certified is None else self._certified_point(certified, bool(real))
 
     def add_certified(self, start: Sequence, precisions: Sequence[int] = PRECISIONS) -> bool:
         """Certify a point known to more than double precision (``acb`` balls) and add it if new.
 
         Returns whether a new certified point was added; an uncertified one is never added.
         """
+        certified = self._certify(start, precisions=precisions)
+        return certified is not None and self.found.add(self._certified_point(certified, False))
+
+    def _certify(self, start: Sequence, **kwargs) -> CertifiedPoint | None:
+        """:func:`certify_point`, timed into ``seconds["certify"]``."""
         started = time.perf_counter()
-        certified = certify_point(self.balls, start, precisions=precisions)
-        self.seconds["certify"] = self.seconds.get("certify", 0.0) + time.perf_counter() - started
-        if certified is None:
-            return False
-        is_real = certified.certificate.real is True
+        try:
+            return certify_point(self.balls, start, **kwargs)
+        finally:
+            self.seconds["certify"] = self.seconds.get("certify", 0.0) + time.perf_counter() - started
+
+    def _certified_point(self, certified: CertifiedPoint, numerically_real: bool) -> RefinedPoint:
+        """The refined point of a certificate: real when proven real (or numerically real and not
+        proven otherwise), at the certified center."""
+        proven_real = certified.certificate.real
+        is_real = proven_real is True or (proven_real is None and numerically_real)
         coordinates = certified.center.real.astype(complex) if is_real else certified.center
-        refined = RefinedPoint(coordinates, is_real, relative_residual(self.system.numeric, coordinates), certified)
-        return self.found.add(refined)
+        return RefinedPoint(coordinates, is_real, relative_residual(self.system.numeric, coordinates), certified)
 
     def _proven_isolated(self, refined: RefinedPoint) -> bool:
         """Nondegenerate Hessian or closed local dual space (see :func:`classify_point`)."""
