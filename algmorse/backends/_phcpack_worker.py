@@ -38,6 +38,16 @@ same fields as ``"solve"`` plus ``"topdim"`` (optional, default ``nvars - 1``)::
 
     answer: {"ok": true, "members": [true, false, ...], "phcpack_version": "2.4.86"}
 
+``"track"``, parameter homotopies: every start point through a sequence of legs, each the
+homotopy ``gamma (1 - t)^2 start + t^2 target``; same fields as ``"solve"`` but
+``"polynomials"``, plus::
+
+    {"task": "track", "legs": [{"start": [...], "target": [...], "gamma": [re, im]}, ...],
+     "points": [point, ...]}
+
+    answer: {"ok": true, "endpoints": [{"coordinates": point, "err", "rco", "res", "m"} or null, ...],
+             "phcpack_version": "2.4.86"}                 # one entry per start point, in order
+
 Any failure gives ``{"ok": false, "error": "..."}`` with exit status 1. Answers are written
 atomically (temporary file + ``os.replace``).
 
@@ -568,7 +578,37 @@ def _membership(request: dict) -> dict:
     return {"ok": True, "members": members, "phcpack_version": _phcpack_version(phc)}
 
 
-_TASKS = {"solve": _solve, "decompose": _decompose, "membership": _membership}
+def _track(request: dict) -> dict:
+    """Track each start point through a sequence of homotopies (``"legs"``), in order.
+
+    A leg is ``{"start": [...], "target": [...], "gamma": [re, im]}``: the homotopy
+    ``gamma (1 - t)^2 start + t^2 target`` of ``phcpy.trackers.track``. Points whose path failed
+    (a non-finite coordinate) leave the later legs; their endpoint is ``null``.
+    """
+    from phcpy import phcpy2c3 as phc
+    from phcpy.trackers import track
+
+    phc.py2c_set_seed(request["seed"])
+    names = request["variables"]
+    current: list[list[list[float]] | None] = list(request["points"])
+    last: list[dict | None] = [None] * len(current)
+    for leg in request["legs"]:
+        alive = [index for index, point in enumerate(current) if point is not None]
+        if not alive:
+            break
+        starts = [solution_string(names, current[index]) for index in alive]
+        ends = track(leg["target"], leg["start"], starts, gamma=complex(*leg["gamma"]))
+        if len(ends) != len(alive):
+            raise RuntimeError(f"the tracker returned {len(ends)} endpoints for {len(alive)} paths")
+        for index, text in zip(alive, ends):
+            solution = parse_solution(text, names)
+            last[index] = solution
+            current[index] = None if solution is None else solution["coordinates"]
+    return {"ok": True, "endpoints": [current[i] and last[i] for i in range(len(current))],
+            "phcpack_version": _phcpack_version(phc)}
+
+
+_TASKS = {"solve": _solve, "decompose": _decompose, "membership": _membership, "track": _track}
 
 
 def _write_answer(path: str, answer: dict) -> None:

@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping, Protocol, Sequence
 
-__all__ = ["SparsePolynomial", "Endpoint", "RawSolve", "WitnessSet", "Decomposition", "Backend"]
+__all__ = ["SparsePolynomial", "ComplexPolynomial", "Endpoint", "RawSolve", "Leg", "TrackedPaths", "WitnessSet",
+           "Decomposition", "Backend"]
 
 SparsePolynomial = Mapping[tuple[int, ...], Fraction]
 """A polynomial as ``{exponents: coefficient}``; ``exponents[i]`` is the power of variable i."""
+
+ComplexPolynomial = Mapping[tuple[int, ...], "Fraction | complex"]
+"""A sparse polynomial whose coefficients may be complex floats (a member of a parameter family
+at complex parameter values)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +75,38 @@ class RawSolve:
     seed: int = 0
     seconds: float = 0.0
     dropped_nonfinite: int = 0
+    log_tail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One homotopy ``gamma (1 - t)^2 start + t^2 target`` from ``t = 0`` to ``t = 1``.
+
+    When both systems belong to a family in which the parameters enter linearly, every point of
+    this homotopy is (up to a nonzero factor) a member of the family: a parameter homotopy along a
+    complex path whose shape ``gamma`` chooses.
+    """
+
+    start: Sequence[ComplexPolynomial]
+    target: Sequence[ComplexPolynomial]
+    gamma: complex
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedPaths:
+    """The outcome of tracking given start points through a sequence of :class:`Leg` s.
+
+    Attributes
+    ----------
+    endpoints : tuple of (Endpoint or None)
+        One per start point, in order; ``None`` where the path failed or diverged.
+    seconds : float
+        Wall-clock time, worker start-up included.
+    log_tail : str
+    """
+
+    endpoints: tuple[Endpoint | None, ...]
+    seconds: float
     log_tail: str = ""
 
 
@@ -179,4 +216,10 @@ class Backend(Protocol):
         self, witness: WitnessSet, points: Sequence[Sequence[complex]], *, seed: int, timeout: float
     ) -> tuple[bool, ...]:
         """Which ``points`` lie on the component ``witness`` represents."""
+        ...
+
+    def track(
+        self, legs: Sequence[Leg], points: Sequence[Sequence[complex]], nvars: int, *, seed: int, timeout: float
+    ) -> TrackedPaths:
+        """Track ``points`` (solutions of the first leg's start system) through ``legs`` in turn."""
         ...

@@ -35,10 +35,13 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from algmorse.backends.base import (
+    ComplexPolynomial,
     Decomposition,
     Endpoint,
+    Leg,
     RawSolve,
     SparsePolynomial,
+    TrackedPaths,
     WitnessSet,
 )
 from algmorse import processes
@@ -83,18 +86,21 @@ def variable_names(nvars: int) -> list[str]:
     return [f"x{index}" for index in range(1, nvars + 1)]
 
 
-def _format_coefficient(coefficient: Fraction, equation: int) -> str:
-    """Write a nonzero coefficient as a signed 17-digit decimal float, e.g. ``+2.5E-01``."""
+def _format_coefficient(coefficient: Fraction | complex, equation: int) -> str:
+    """Write a nonzero coefficient as a signed 17-digit decimal float, e.g. ``+2.5E-01``, or a
+    complex one as ``+(+2.5E-01-1.0E+00*i)``."""
     try:
-        value = float(coefficient)
+        value = complex(coefficient)
     except OverflowError:
-        value = math.inf
-    if value == 0.0 or not math.isfinite(value):
+        value = complex(math.inf)
+    if value == 0 or not math.isfinite(abs(value)):
         raise BackendError(
             f"equation {equation}: coefficient {coefficient} is not representable as a nonzero "
             "double; rescale the system before solving it with PHCpack."
         )
-    return f"{value:+.16E}"
+    if value.imag == 0:
+        return f"{value.real:+.16E}"
+    return f"+({value.real:+.16E}{value.imag:+.16E}*i)"
 
 
 def _format_monomial(exponents: tuple[int, ...], names: Sequence[str]) -> str:
@@ -118,8 +124,8 @@ def _check_exponents(exponents: tuple[int, ...], nvars: int, equation: int) -> N
 
 
 def _nonzero_terms(
-    polynomial: SparsePolynomial, nvars: int, equation: int
-) -> list[tuple[tuple[int, ...], Fraction]]:
+    polynomial: ComplexPolynomial, nvars: int, equation: int
+) -> list[tuple[tuple[int, ...], Fraction | complex]]:
     """Return the nonzero terms of `polynomial`, sorted, after checking their exponents."""
     terms = []
     for exponents, coefficient in polynomial.items():
@@ -161,13 +167,13 @@ def _check_all_variables_occur(terms: list[list[tuple[tuple[int, ...], Fraction]
         )
 
 
-def format_system(polynomials: Sequence[SparsePolynomial], nvars: int) -> list[str]:
+def format_system(polynomials: Sequence[ComplexPolynomial], nvars: int) -> list[str]:
     """Write a square sparse system as PHCpack input strings.
 
     Parameters
     ----------
-    polynomials : sequence of SparsePolynomial
-        One ``{exponents: coefficient}`` mapping per equation.
+    polynomials : sequence of SparsePolynomial or ComplexPolynomial
+        One ``{exponents: coefficient}`` mapping per equation (rational or complex coefficients).
     nvars : int
         Number of variables; must equal ``len(polynomials)``.
 
@@ -449,6 +455,17 @@ def _parse_membership(answer: dict[str, Any], npoints: int) -> dict[str, Any]:
     if len(members) != npoints or not all(isinstance(member, bool) for member in members):
         raise ValueError(f"expected {npoints} boolean verdicts, got {members!r}")
     return {"members": tuple(members), "version": str(answer["phcpack_version"])}
+
+
+def _parse_track(answer: dict[str, Any], nvars: int, npoints: int) -> dict[str, Any]:
+    """Extract the TrackedPaths fields (and ``version``) of a successful track answer."""
+    records = answer["endpoints"]
+    if len(records) != npoints:
+        raise ValueError(f"{len(records)} endpoints for {npoints} start points")
+    return {
+        "endpoints": tuple(None if record is None else _endpoint(record, nvars) for record in records),
+        "version": str(answer["phcpack_version"]),
+    }
 
 
 def _crash_message(returncode: int, worker_error: str | None, log_tail: str) -> str:
@@ -764,6 +781,68 @@ class PhcpackBackend:
             request, timeout, lambda answer: _parse_membership(answer, len(test_points))
         )
         return fields["members"]
+
+    def track(
+        self,
+        legs: Sequence[Leg],
+        points: Sequence[Sequence[complex]],
+        nvars: int,
+        *,
+        seed: int,
+        timeout: float,
+    ) -> TrackedPaths:
+        """Track start points through a sequence of homotopies in one child process.
+
+        Parameters
+        ----------
+        legs : sequence of Leg
+            Homotopies ``gamma (1 - t)^2 start + t^2 target``, applied in turn; each leg's start
+            system is the previous leg's target. The systems are square in ``nvars`` variables
+            (rational or complex coefficients).
+        points : sequence of sequence of complex
+            Solutions of ``legs[0].start``, ``nvars`` coordinates each.
+        nvars : int
+        seed : int
+            PHCpack's random seed, in ``0..2**31-1``.
+        timeout : float
+            Seconds before the worker is killed.
+
+        Returns
+        -------
+        TrackedPaths
+            One endpoint per start point (``None`` where a path failed).
+
+        Raises
+        ------
+        BackendError
+            If a system or the seed would crash PHCpack, or a point has the wrong length.
+        BackendUnavailable, BackendCrashed, BackendTimeout
+            As for :meth:`solve`.
+        """
+        _check_seed(seed)
+        if not legs:
+            raise BackendError("track: give at least one leg.")
+        if any(len(point) != nvars for point in points):
+            raise BackendError(f"track: every start point needs {nvars} coordinates.")
+        formatted = {}
+        for leg in legs:
+            for system in (leg.start, leg.target):
+                if id(system) not in formatted:
+                    formatted[id(system)] = format_system(system, nvars)
+            if not (leg.gamma != 0 and math.isfinite(abs(leg.gamma))):
+                raise BackendError(f"track: gamma must be a finite nonzero complex number, got {leg.gamma!r}.")
+        request = {
+            "task": "track",
+            "nvars": nvars,
+            "variables": variable_names(nvars),
+            "seed": seed,
+            "legs": [{"start": formatted[id(leg.start)], "target": formatted[id(leg.target)],
+                      "gamma": [leg.gamma.real, leg.gamma.imag]} for leg in legs],
+            "points": [_point_pairs(point, nvars) for point in points],
+        }
+        start = time.perf_counter()
+        fields, log_tail = self._run_worker(request, timeout, lambda answer: _parse_track(answer, nvars, len(points)))
+        return TrackedPaths(seconds=time.perf_counter() - start, log_tail=log_tail, **fields)
 
     def _launch(self, scratch: Path) -> tuple[list[str], dict[str, str]]:
         """Return the worker command (without file arguments) and its environment."""

@@ -1,0 +1,370 @@
+"""Monodromy solve: every critical point at generic parameters, one stratum at a time.
+
+For each support stratum (:mod:`algmorse.strata`) the family ``grad L + c * w`` has a start pair
+for free (:mod:`algmorse.family`). Loops in the complex parameter space (``c -> c1 -> c``, each
+leg a parameter homotopy with its own random ``gamma``) move the known solutions to other
+solutions of the same member; new ones are added until the stratum's count is reached. The
+count is Singular's over two prime fields, at random rational parameters, of the solutions with
+no zero coordinate (``z * prod(w) = 1`` added). Without it, the loops stop after
+``quiet_loops`` loops in a row that add nothing (evidence, not proof). A stratum the loops do
+not complete falls back to PHCpack's blackbox solver at random rational parameters.
+
+Only one point per orbit of the loss's sign flips is tracked; the orbit is closed by applying
+the flips, which commute with every homotopy of the family.
+
+:func:`track_to_target` then takes the points of every stratum to the member ``c = 0`` (the
+user's loss, or any target system with the same strata) with one parameter homotopy.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import processes
+from .backends.base import Backend, Endpoint, Leg
+from .errors import AlgmorseError, BackendError
+from .exact import available_exact_tools, modular_count
+from .family import StratumFamily
+from .strata import SupportStratum
+
+__all__ = ["StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count"]
+
+Progress = Callable[[str], None]
+
+MAX_LOOPS = 200
+"""Loops per stratum before the blackbox fallback, whatever the count says."""
+_SAME = 1e-6
+
+
+@dataclass(slots=True)
+class StratumRecord:
+    """How one stratum's generic solutions were found (stored in the catalog's provenance).
+
+    Attributes
+    ----------
+    label : str
+        Which hidden units are deleted (see :class:`~algmorse.strata.SupportStratum`).
+    free : int
+        Number of free coordinates.
+    expected : int or None
+        Modular count of the solutions with no zero coordinate at random parameters (None: not
+        computed).
+    found : int
+        Distinct solutions found at the stratum's generic parameters.
+    method : str
+        ``"monodromy"``, ``"blackbox"`` (fallback), ``"origin"`` (the single point 0) or
+        ``"empty"`` (the count is 0).
+    loops, paths : int
+        Monodromy loops run and paths tracked (fallback paths included).
+    complete : bool
+        ``found == expected``.
+    seconds : float
+    """
+
+    label: str
+    free: int
+    expected: int | None
+    found: int = 0
+    method: str = "monodromy"
+    loops: int = 0
+    paths: int = 0
+    complete: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class GenericSolution:
+    """Every stratum's solutions at its generic parameters.
+
+    Attributes
+    ----------
+    families : list of StratumFamily
+    parameters : list of ndarray
+        The generic parameters ``c`` of each stratum.
+    points : list of ndarray
+        Per stratum, one row per tracked point (one per sign-flip orbit), in free coordinates.
+    records : list of StratumRecord
+    """
+
+    families: list[StratumFamily]
+    parameters: list[np.ndarray]
+    points: list[np.ndarray]
+    records: list[StratumRecord] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Total number of generic solutions found (orbits closed)."""
+        return sum(r.found for r in self.records)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every stratum reached its modular count."""
+        return all(r.complete for r in self.records)
+
+    @property
+    def paths(self) -> int:
+        return sum(r.paths for r in self.records)
+
+
+def torus_count(family: StratumFamily, rng: np.random.Generator, timeout: float) -> int | None:
+    """Modular count of a stratum's solutions with no zero coordinate, at random rational
+    parameters (None when Singular is missing, fails, or says the set is not finite)."""
+    if "singular" not in available_exact_tools():
+        return None
+    size = family.size
+    shifted = [{e + (0,): c for e, c in p.items()} for p in family.base]
+    for j, polynomial in enumerate(shifted):
+        linear = tuple(1 if k == j else 0 for k in range(size)) + (0,)
+        value = Fraction(int(rng.integers(1, 2**20)), int(rng.integers(1, 2**10))) * (1 if rng.random() < .5 else -1)
+        polynomial[linear] = polynomial.get(linear, Fraction(0)) + value
+    shifted.append({(1,) * (size + 1): Fraction(1), (0,) * (size + 1): Fraction(-1)})
+    try:
+        count = modular_count(shifted, size + 1, timeout=timeout)
+    except AlgmorseError:
+        return None
+    return count.count_with_multiplicity if count.dimension <= 0 else None
+
+
+def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: int, jobs: int = 1,
+                  quiet_loops: int = 3, timeout: float = 600.0, count_timeout: float = 60.0,
+                  report: Progress = lambda _line: None) -> GenericSolution:
+    """Find every stratum's solutions at generic parameters by monodromy (blackbox fallback).
+
+    Parameters
+    ----------
+    families : sequence of StratumFamily
+        One per stratum (see :func:`algmorse.strata.support_strata`).
+    backend : Backend
+        Must implement ``track`` (and ``solve`` for the fallback).
+    seed : int
+        Fixes the start pairs, loops, gammas and backend seeds.
+    jobs : int
+        Worker processes tracking paths at once.
+    quiet_loops : int
+        Without a count, loops in a row that add nothing before a stratum is taken as complete.
+    timeout : float
+        Seconds allowed to each backend call.
+    count_timeout : float
+        Seconds allowed to each stratum's modular count.
+    report : callable
+        Receives one line per stratum.
+
+    Returns
+    -------
+    GenericSolution
+    """
+    rng = np.random.default_rng(seed)
+    solution = GenericSolution([], [], [])
+    for family in families:
+        started = time.perf_counter()
+        record = StratumRecord(family.stratum.label, family.size, None)
+        if family.size == 0:
+            record.expected, record.found, record.method, record.complete = 1, 1, "origin", True
+            parameters, points = np.zeros(0, dtype=complex), np.zeros((1, 0), dtype=complex)
+        else:
+            record.expected = torus_count(family, rng, count_timeout)
+            if record.expected == 0:
+                record.method, record.complete = "empty", True
+                parameters, points = np.zeros(family.size, dtype=complex), np.zeros((0, family.size), dtype=complex)
+            else:
+                parameters, points = _monodromy(family, backend, rng, record, jobs, quiet_loops, timeout)
+                if not record.complete and record.expected is not None:
+                    parameters, points = _blackbox(family, backend, rng, record, timeout)
+        record.seconds = round(time.perf_counter() - started, 4)
+        report(f"stratum {record.label}: {record.found} of "
+               f"{'?' if record.expected is None else record.expected} points by {record.method} "
+               f"({record.loops} loops, {record.paths} paths, {record.seconds:.2f} s)")
+        solution.families.append(family)
+        solution.parameters.append(parameters)
+        solution.points.append(points)
+        solution.records.append(record)
+    return solution
+
+
+class _Orbits:
+    """Known solutions (orbits closed) and one representative per orbit."""
+
+    def __init__(self, family: StratumFamily) -> None:
+        self.family = family
+        self.members = np.zeros((0, family.size), dtype=complex)
+        self.representatives: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def add(self, point: np.ndarray) -> bool:
+        if self._known(point):
+            return False
+        images = self.family.orbit(point)
+        unique = [images[0]]
+        for image in images[1:]:
+            if not any(np.linalg.norm(image - u) <= _SAME * (1 + np.linalg.norm(u)) for u in unique):
+                unique.append(image)
+        self.members = np.vstack([self.members, np.array(unique)])
+        self.representatives.append(point)
+        return True
+
+    def _known(self, point: np.ndarray) -> bool:
+        if not len(self.members):
+            return False
+        distances = np.linalg.norm(self.members - point, axis=1)
+        return bool(np.min(distances) <= _SAME * (1 + np.linalg.norm(point)))
+
+
+def _random_complex(rng: np.random.Generator, size: int) -> np.ndarray:
+    return (rng.normal(size=size) + 1j * rng.normal(size=size)) / np.sqrt(2)
+
+
+def _gamma(rng: np.random.Generator) -> complex:
+    return complex(np.exp(2j * np.pi * rng.random()))
+
+
+def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator, record: StratumRecord,
+               jobs: int, quiet_loops: int, timeout: float) -> tuple[np.ndarray, np.ndarray]:
+    point, parameters = family.start_pair(rng)
+    orbits = _Orbits(family)
+    orbits.add(point)
+    base = family.member(parameters)
+    scale = float(np.mean(np.abs(parameters)))
+    quiet = 0
+    while record.loops < MAX_LOOPS:
+        if record.expected is not None and len(orbits) >= record.expected:
+            break
+        if record.expected is None and quiet >= quiet_loops:
+            break
+        c1 = scale * _random_complex(rng, family.size)
+        legs = [Leg(base, family.member(c1), _gamma(rng)), Leg(family.member(c1), base, _gamma(rng))]
+        representatives = list(orbits.representatives)
+        endpoints = track_in_parallel(backend, legs, representatives, family.size, rng, jobs, timeout)
+        record.loops += 1
+        record.paths += 2 * len(representatives)
+        new = 0
+        for endpoint in endpoints:
+            if endpoint is None:
+                continue
+            refined = family.newton(np.array(endpoint.coordinates, dtype=complex), parameters)
+            if refined is not None and orbits.add(refined):
+                new += 1
+        quiet = 0 if new else quiet + 1
+        if record.expected is not None and quiet >= 4 * quiet_loops:
+            break  # the loops are stuck: let the fallback decide
+    record.found = len(orbits)
+    record.complete = record.expected is not None and record.found == record.expected
+    if record.expected is None:
+        record.complete = False
+    return parameters, np.array(orbits.representatives)
+
+
+def _blackbox(family: StratumFamily, backend: Backend, rng: np.random.Generator, record: StratumRecord,
+              timeout: float) -> tuple[np.ndarray, np.ndarray]:
+    """The fallback: PHCpack's blackbox at random rational parameters, until the count is reached
+    (at most three runs); keeps every solution with no zero coordinate."""
+    values = [Fraction(int(rng.integers(1, 2**12)), int(rng.integers(1, 2**6))) * (1 if rng.random() < .5 else -1)
+              for _ in range(family.size)]
+    member = [{e: Fraction(c) if not isinstance(c, complex) else c for e, c in p.items()}
+              for p in family.member([0] * family.size)]
+    for j, polynomial in enumerate(member):
+        linear = tuple(1 if k == j else 0 for k in range(family.size))
+        polynomial[linear] = Fraction(family.base[j].get(linear, 0)) + values[j]
+        if polynomial[linear] == 0:
+            del polynomial[linear]
+    parameters = np.array([complex(v) for v in values])
+    orbits = _Orbits(family)
+    for _ in range(3):
+        try:
+            raw = backend.solve(member, family.size, seed=int(rng.integers(1, 2**31 - 2)), timeout=timeout)
+        except BackendError:
+            continue
+        record.paths += raw.paths_tracked or len(raw.endpoints)
+        for endpoint in raw.endpoints:
+            refined = family.newton(np.array(endpoint.coordinates, dtype=complex), parameters)
+            if refined is not None:
+                orbits.add(refined)
+        if len(orbits) >= record.expected:
+            break
+    record.method = "blackbox"
+    record.found = len(orbits)
+    record.complete = record.found == record.expected
+    return parameters, np.array(orbits.representatives).reshape(-1, family.size)
+
+
+def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np.ndarray], nvars: int,
+                      rng: np.random.Generator, jobs: int, timeout: float) -> list[Endpoint | None]:
+    """Track ``points`` through ``legs``, split over ``jobs`` worker processes, in order.
+
+    A failed worker (crash or timeout) gives ``None`` endpoints for its share.
+    """
+    if not points:
+        return []
+    chunks = [list(points[i::jobs]) for i in range(min(jobs, len(points)))]
+    seeds = [int(s) for s in rng.integers(1, 2**31 - 2, size=len(chunks))]
+
+    def run(chunk: list[np.ndarray], chunk_seed: int) -> list[Endpoint | None]:
+        try:
+            return list(backend.track(legs, [tuple(p) for p in chunk], nvars, seed=chunk_seed, timeout=timeout).endpoints)
+        except BackendError:
+            return [None] * len(chunk)
+
+    if len(chunks) == 1:
+        results = [run(chunks[0], seeds[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            try:
+                results = list(pool.map(run, chunks, seeds))
+            except BaseException:
+                processes.kill_all()
+                raise
+    endpoints: list[Endpoint | None] = [None] * len(points)
+    for offset, result in enumerate(results):
+        endpoints[offset::len(chunks)] = result
+    return endpoints
+
+
+def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, jobs: int = 1,
+                    timeout: float = 600.0, targets: Sequence[Sequence] | None = None) -> tuple[list[np.ndarray], int, int]:
+    """Take every stratum's generic points to the target member ``c = 0`` (one parameter homotopy).
+
+    Parameters
+    ----------
+    solution : GenericSolution
+    backend : Backend
+    seed : int
+    jobs : int
+    timeout : float
+    targets : sequence, optional
+        Per stratum, the target system in free coordinates; default each family's ``target``.
+
+    Returns
+    -------
+    endpoints : list of ndarray
+        Full-length finite endpoints (zeros outside each stratum's support), unrefined.
+    paths : int
+        Paths tracked.
+    failed : int
+        Paths that failed or diverged (points escaping to infinity, typically).
+    """
+    rng = np.random.default_rng(seed)
+    endpoints: list[np.ndarray] = []
+    paths = failed = 0
+    for index, (family, parameters, points) in enumerate(zip(solution.families, solution.parameters, solution.points)):
+        if family.size == 0:
+            endpoints.extend(family.lift(p) for p in points)
+            continue
+        if not len(points):
+            continue
+        target = family.target if targets is None else targets[index]
+        leg = Leg(family.member(parameters), target, _gamma(rng))
+        try:
+            ends = track_in_parallel(backend, [leg], list(points), family.size, rng, jobs, timeout)
+        except BackendError:  # the target system itself cannot be sent (e.g. a variable is missing)
+            ends = [None] * len(points)
+        paths += len(points)
+        failed += sum(e is None for e in ends)
+        endpoints.extend(family.lift(np.array(e.coordinates, dtype=complex)) for e in ends if e is not None)
+    return endpoints, paths, failed
