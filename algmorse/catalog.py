@@ -98,6 +98,7 @@ class Provenance:
     exact: dict[str, Any] | None = None
     decomposition: dict[str, Any] | None = None
     modular: dict[str, Any] | None = None
+    monodromy: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -476,6 +477,7 @@ def _provenance_from_fields(f: Fields) -> Provenance:
         symmetries=f.texts("symmetries"),
         exact=_json_object(f, "exact", optional=True), decomposition=_json_object(f, "decomposition", optional=True),
         modular=_json_object(f, "modular", optional=True),
+        monodromy=_json_object(f, "monodromy", optional=True),
     )
 
 

@@ -67,10 +67,15 @@ class StratumFamily:
         self.support = np.array(stratum.support, dtype=int)
         self.size = len(stratum.support)
         self.base = [restrict(system.gradient[j], stratum.support) for j in stratum.support]
-        target = system if target is None else target
-        self.target: list[SparsePolynomial] = [restrict(target.gradient[j], stratum.support)
+        self.target_system = system if target is None else target
+        self.target: list[SparsePolynomial] = [restrict(self.target_system.gradient[j], stratum.support)
                                                for j in stratum.support]
         self.signs = _sign_group(system, stratum)
+
+    def with_target(self, target: PolynomialSystem) -> "StratumFamily":
+        """The same family and stratum, ending at ``target`` (which must have the same strata and
+        sign flips, e.g. the loss at another regularization strength)."""
+        return StratumFamily(self.system, self.stratum, target)
 
     def member(self, c: Sequence[complex]) -> list[ComplexPolynomial]:
         """The system at parameters ``c`` (one per free coordinate), with complex coefficients."""
@@ -99,6 +104,66 @@ class StratumFamily:
         point = (rng.normal(size=self.size) + 1j * rng.normal(size=self.size)) / np.sqrt(2)
         gradient = self.system.numeric.gradient(self.lift(point))[self.support]
         return point, -gradient / point
+
+    def target_residual_and_jacobian(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The target system and its Jacobian in the free coordinates."""
+        gradient, hessian = self.target_system.numeric.gradient_and_hessian(self.lift(point))
+        return gradient[self.support], hessian[np.ix_(self.support, self.support)]
+
+    def polish_at_target(self, point: np.ndarray) -> np.ndarray:
+        """A few Newton steps on the target system (the point as it is where they do not help)."""
+        x = np.asarray(point, dtype=complex)
+        for _ in range(4):
+            value, jacobian = self.target_residual_and_jacobian(x)
+            try:
+                step = np.linalg.lstsq(jacobian, value, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                break
+            if not np.all(np.isfinite(step)):
+                break
+            x = x - step
+        return x if np.all(np.isfinite(x)) else np.asarray(point, dtype=complex)
+
+    def finish_path(self, point: np.ndarray, t: float, c: np.ndarray, gamma: complex) -> np.ndarray | None:
+        """Continue ``H(x, s) = gamma (1 - s)^2 F(x; c) + s^2 G(x)`` (``G`` the target) from
+        ``(point, t)`` to ``s = 1``; None if it fails.
+
+        PHCpack's double-precision tracker stops short of ``s = 1`` on paths to badly scaled
+        solutions (norms of 50 to 100 with condition numbers near 1e8, met on deep linear
+        networks): its corrector asks for more accuracy than such a Jacobian allows. This finishes
+        them in numpy by natural-parameter continuation: Newton from the last point at ``s + h``,
+        accepted when it converges to a relative 1e-8 and moves the point by less than 5 %.
+        """
+        x, s = np.asarray(point, dtype=complex), float(t)
+        h = 1e-5
+        while s < 1:
+            step = min(h, 1 - s)
+            moved = self._homotopy_step(x, s + step, c, gamma)
+            if moved is None:
+                h /= 2
+                if h < 1e-15:
+                    return None
+                continue
+            x, s, h = moved, s + step, min(1.5 * h, 0.01)
+        return x
+
+    def _homotopy_step(self, x: np.ndarray, s: float, c: np.ndarray, gamma: complex) -> np.ndarray | None:
+        """Newton on ``H(., s)`` from ``x`` (None: no convergence, or too far a move)."""
+        a, b = gamma * (1 - s) ** 2, s ** 2
+        y = x
+        for _ in range(8):
+            f, jf = self.residual_and_jacobian(y, c)
+            g, jg = self.target_residual_and_jacobian(y)
+            try:
+                correction = np.linalg.solve(a * jf + b * jg, a * f + b * g)
+            except np.linalg.LinAlgError:
+                return None
+            y = y - correction
+            if not np.all(np.isfinite(y)):
+                return None
+            if np.linalg.norm(correction) <= 1e-8 * (1 + np.linalg.norm(y)):
+                return y if np.linalg.norm(y - x) <= 0.05 * (1 + np.linalg.norm(x)) else None
+        return None
 
     def newton(self, point: np.ndarray, c: np.ndarray) -> np.ndarray | None:
         """Newton's method on ``F(.; c)`` from ``point``; None unless it converges to a solution

@@ -33,7 +33,7 @@ from .exact import available_exact_tools, modular_count
 from .family import StratumFamily
 from .strata import SupportStratum
 
-__all__ = ["StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count"]
+__all__ = ["StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count", "TargetEndpoints"]
 
 Progress = Callable[[str], None]
 
@@ -133,7 +133,7 @@ def torus_count(family: StratumFamily, rng: np.random.Generator, timeout: float)
 
 def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: int, jobs: int = 1,
                   quiet_loops: int = 3, timeout: float = 600.0, count_timeout: float = 60.0,
-                  report: Progress = lambda _line: None) -> GenericSolution:
+                  counts: bool = True, report: Progress = lambda _line: None) -> GenericSolution:
     """Find every stratum's solutions at generic parameters by monodromy (blackbox fallback).
 
     Parameters
@@ -152,6 +152,9 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         Seconds allowed to each backend call.
     count_timeout : float
         Seconds allowed to each stratum's modular count.
+    counts : bool
+        Whether to compute the strata's modular counts (the stopping rule); without them the
+        loops stop after ``quiet_loops`` quiet loops and no stratum is complete.
     report : callable
         Receives one line per stratum.
 
@@ -168,7 +171,7 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
             record.expected, record.found, record.method, record.complete = 1, 1, "origin", True
             parameters, points = np.zeros(0, dtype=complex), np.zeros((1, 0), dtype=complex)
         else:
-            record.expected = torus_count(family, rng, count_timeout)
+            record.expected = torus_count(family, rng, count_timeout) if counts else None
             if record.expected == 0:
                 record.method, record.complete = "empty", True
                 parameters, points = np.zeros(family.size, dtype=complex), np.zeros((0, family.size), dtype=complex)
@@ -326,9 +329,46 @@ def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np
     return endpoints
 
 
+@dataclass
+class TargetEndpoints:
+    """The endpoints of the parameter homotopy to a target member.
+
+    Attributes
+    ----------
+    points : list of ndarray
+        Full-length finite endpoints (zeros outside each stratum's support), polished by a few
+        Newton steps on the target; one per tracked point that arrived, symmetry orbits not closed.
+    paths : int
+        Paths tracked, retries included.
+    escaped : int
+        Tracked points whose path failed or diverged on every try (points escaping to infinity at
+        the target, typically).
+    finished : int
+        Paths PHCpack stopped short of the target that the numpy tracker finished
+        (:meth:`~algmorse.family.StratumFamily.finish_path`).
+    collided : int
+        Tracked points whose path ended, on every try, in the orbit another path had reached
+        (several generic points merging into one multiple point, or path jumping).
+    """
+
+    points: list[np.ndarray]
+    paths: int = 0
+    finished: int = 0
+    escaped: int = 0
+    collided: int = 0
+
+
+MAX_RETRACKS = 2
+"""Extra tries, each with a fresh gamma, for a path that failed or collided."""
+
+
 def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, jobs: int = 1,
-                    timeout: float = 600.0, targets: Sequence[Sequence] | None = None) -> tuple[list[np.ndarray], int, int]:
-    """Take every stratum's generic points to the target member ``c = 0`` (one parameter homotopy).
+                    timeout: float = 600.0) -> TargetEndpoints:
+    """Take every stratum's generic points to each family's target member (one parameter homotopy).
+
+    Distinct generic orbits go to distinct target orbits unless the target is exceptional; a path
+    that fails, or ends in an orbit another path already reached, is tracked again with a fresh
+    gamma (at most :data:`MAX_RETRACKS` times) and counted as escaped or collided if it still does.
 
     Parameters
     ----------
@@ -337,34 +377,57 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
     seed : int
     jobs : int
     timeout : float
-    targets : sequence, optional
-        Per stratum, the target system in free coordinates; default each family's ``target``.
 
     Returns
     -------
-    endpoints : list of ndarray
-        Full-length finite endpoints (zeros outside each stratum's support), unrefined.
-    paths : int
-        Paths tracked.
-    failed : int
-        Paths that failed or diverged (points escaping to infinity, typically).
+    TargetEndpoints
     """
     rng = np.random.default_rng(seed)
-    endpoints: list[np.ndarray] = []
-    paths = failed = 0
-    for index, (family, parameters, points) in enumerate(zip(solution.families, solution.parameters, solution.points)):
+    result = TargetEndpoints([])
+    for family, parameters, points in zip(solution.families, solution.parameters, solution.points):
         if family.size == 0:
-            endpoints.extend(family.lift(p) for p in points)
+            result.points.extend(family.lift(p) for p in points)
             continue
-        if not len(points):
-            continue
-        target = family.target if targets is None else targets[index]
-        leg = Leg(family.member(parameters), target, _gamma(rng))
-        try:
-            ends = track_in_parallel(backend, [leg], list(points), family.size, rng, jobs, timeout)
-        except BackendError:  # the target system itself cannot be sent (e.g. a variable is missing)
-            ends = [None] * len(points)
-        paths += len(points)
-        failed += sum(e is None for e in ends)
-        endpoints.extend(family.lift(np.array(e.coordinates, dtype=complex)) for e in ends if e is not None)
-    return endpoints, paths, failed
+        pending = list(range(len(points)))
+        arrived: dict[int, np.ndarray] = {}
+        escaped: set[int] = set()
+        collided: set[int] = set()
+        for _ in range(1 + MAX_RETRACKS):
+            if not pending:
+                break
+            gamma = _gamma(rng)
+            leg = Leg(family.member(parameters), family.target, gamma)
+            try:
+                ends = track_in_parallel(backend, [leg], [points[i] for i in pending], family.size, rng, jobs, timeout)
+            except BackendError:  # the target itself cannot be sent (e.g. a variable it lacks)
+                ends = [None] * len(pending)
+            result.paths += len(pending)
+            retry = []
+            for index, end in zip(pending, ends):
+                escaped.discard(index)
+                collided.discard(index)
+                finished = None if end is None else np.array(end.coordinates, dtype=complex)
+                if end is not None and end.t is not None and end.t < 1:
+                    result.finished += 1
+                    finished = family.finish_path(finished, end.t, parameters, gamma)
+                if finished is None:
+                    escaped.add(index)
+                    retry.append(index)
+                    continue
+                polished = family.polish_at_target(finished)
+                if any(_in_orbit(family, polished, other) for other in arrived.values()):
+                    collided.add(index)
+                    retry.append(index)
+                    continue
+                arrived[index] = polished
+            pending = retry
+        result.escaped += len(escaped)
+        result.collided += len(collided)
+        result.points.extend(family.lift(point) for point in arrived.values())
+    return result
+
+
+def _in_orbit(family: StratumFamily, point: np.ndarray, other: np.ndarray) -> bool:
+    """Whether ``point`` is (numerically) a sign-flip image of ``other``."""
+    distances = np.linalg.norm(family.orbit(other) - point, axis=1)
+    return bool(np.min(distances) <= 1e-6 * (1 + np.linalg.norm(point)))

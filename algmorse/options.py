@@ -18,6 +18,13 @@ MAX_JOBS = 256
 """Largest number of parallel worker processes."""
 
 
+METHODS = ("auto", "blackbox", "monodromy")
+"""Values of :attr:`SolveOptions.method`."""
+
+AUTO_MONODROMY_RATIO = 1000
+"""``method="auto"`` uses monodromy when the Bezout number exceeds the modular count this many times."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SolveOptions:
     """How the critical points are searched for.
@@ -59,6 +66,14 @@ class SolveOptions:
         both primes are unlucky); skipped when Singular is missing. ``"none"``: no count.
     proof_timeout : float
         Seconds allowed for the modular count; past it the solve goes on without it and says so.
+    method : {"auto", "blackbox", "monodromy"}
+        How the points are searched for. ``"blackbox"``: repeated runs of PHCpack's blackbox
+        solver (one path per solution of a generic start system). ``"monodromy"``: every support
+        stratum's generic points by monodromy loops, then one parameter homotopy to the loss
+        (about one path per critical point; :mod:`algmorse.monodromy`). ``"auto"`` (default)
+        picks monodromy when the modular count is finite and the Bezout number exceeds it more
+        than :data:`AUTO_MONODROMY_RATIO` times (the blackbox would track far more paths than
+        there are points), the blackbox otherwise.
     """
 
     seed: int | None = None
@@ -73,6 +88,7 @@ class SolveOptions:
     exact_timeout: float = 300.0
     proof: Literal["auto", "none"] = "auto"
     proof_timeout: float = 60.0
+    method: Literal["auto", "blackbox", "monodromy"] = "auto"
 
     def __post_init__(self) -> None:
         """Check every value's kind and range (the spec's ``[solve]`` table gets the same checks).
@@ -93,7 +109,7 @@ class SolveOptions:
         for name in ("timeout", "exact_timeout", "proof_timeout"):
             _check_seconds(name, getattr(self, name))
         for name, allowed in (("decompose", ("auto", "always", "never")), ("verify", ("none", "exact")),
-                              ("proof", ("auto", "none"))):
+                              ("proof", ("auto", "none")), ("method", METHODS)):
             if getattr(self, name) not in allowed:
                 raise SpecError(f"solve.{name}", f"expected one of {', '.join(map(repr, allowed))}, "
                                 f"got {getattr(self, name)!r}.")

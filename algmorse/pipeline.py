@@ -39,6 +39,7 @@ from .exact import (ExactResult, ModularCount, available_exact_tools, exact_chec
 from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .precision import PRECISIONS
+from .methods import choose_method, monodromy_search
 from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
 from .verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
@@ -106,17 +107,32 @@ def analyze(
     modular, modular_note = _modular(system, options, exact, seconds, report)
     notes: list[str] = []  # what the parametrization stage did, once
     search = Search(system, tolerances, options)
+    monodromy: dict | None = None
     no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
     if no_points:
         report("the gradient system has no solution: there are no critical points")
         root_counts = {"total_degree": 0}
-    elif exact is not None:
-        target = exact.count_without_multiplicity if exact.dimension == 0 else None
-        root_counts = search.run(backend, seed, report, target=target)
     else:
-        target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
-        fill = (lambda: _complete_modular(system, search, modular, options, report, notes)) if target else None
-        root_counts = search.run(backend, seed, report, target=target, target_is_exact=False, fill=fill)
+        if exact is not None:
+            target = exact.count_without_multiplicity if exact.dimension == 0 else None
+            fill = None
+        else:
+            target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
+            fill = (lambda: _complete_modular(system, search, modular, options, report, notes)) if target else None
+        method = choose_method(system, options, modular, backend)
+        if method == "monodromy":
+            monodromy = monodromy_search(problem, system, search, backend, seed, options, report)
+            if fill is not None and len(search.found) < target:
+                fill()
+                fill = None
+        if method == "monodromy" and (len(search.found) >= (target or 0) and (target or monodromy["complete"])):
+            search.stable = True
+            root_counts = {}
+        else:
+            if method == "monodromy":
+                report("monodromy fell short of the count: blackbox runs follow")
+            root_counts = search.run(backend, seed, report, target=target, target_is_exact=exact is not None,
+                                     fill=fill)
     root_counts.setdefault("total_degree", system.total_degree)
     doubtful = 0
     if modular is not None and modular.dimension == 0 and not no_points:
@@ -172,6 +188,7 @@ def analyze(
             exact=_exact_record(exact),
             decomposition=_decomposition_record(outcome, decomposition_note),
             modular=_modular_record(modular, modular_note),
+            monodromy=monodromy,
         ),
     )
     if exact is not None:

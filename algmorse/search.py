@@ -105,7 +105,7 @@ class Search:
                     report(f"run {len(self.runs)}: failed: {outcome}")
                     continue
                 root_counts = root_counts or dict(outcome.root_counts)
-                new = self._merge(outcome)
+                new = self.merge(outcome)
                 self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
                                            dropped_nonfinite=outcome.dropped_nonfinite,
                                            paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
@@ -130,7 +130,9 @@ class Search:
             raise last_error
         return root_counts
 
-    def _merge(self, outcome: RawSolve) -> int:
+    def merge(self, outcome: RawSolve) -> int:
+        """Refine, certify and add the endpoints of one run (with their symmetry images); return
+        how many new points it added."""
         started = time.perf_counter()
         certify_before = self.seconds.get("certify", 0.0)
         numeric = self.system.numeric

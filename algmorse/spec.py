@@ -24,7 +24,7 @@ The format::
     eps = ["1/10", "1/5", "3/10", "2/5"]
 
     [solve]                   # optional: seed, backend, jobs, timeout, stable_runs, max_runs, decompose, verify,
-                              # proof, proof_timeout
+                              # proof, proof_timeout, method
     seed = 1
 
 A ``[function]`` table (``variables = ["x", "y"]``, ``expression = "x^4 - 2*x^2 + y^2"``)
@@ -82,7 +82,7 @@ _TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "loss": ("scale",),
     "regularizer": ("kind", "eps", "expression"),
     "solve": ("seed", "backend", "jobs", "timeout", "stable_runs", "max_runs", "decompose", "verify",
-              "proof", "proof_timeout"),
+              "proof", "proof_timeout", "method"),
     "function": ("variables", "expression"),
 }
 _NETWORK_TABLES = ("network", "data", "loss")
@@ -424,6 +424,7 @@ _SOLVE_RULES: dict[str, Callable[[object, str], object]] = {
     "verify": _choice("none", "exact"),
     "proof": _choice("auto", "none"),
     "proof_timeout": _positive_timeout,
+    "method": _choice("auto", "blackbox", "monodromy"),
 }
 
 

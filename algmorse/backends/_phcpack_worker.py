@@ -172,8 +172,9 @@ def parse_solution(text: str, variables: list[str]) -> dict | None:
     Returns
     -------
     dict or None
-        ``{"coordinates": [[re, im], ...], "err", "rco", "res", "m"}`` with coordinates in the
-        order of `variables` and non-finite diagnostics as None; None if a coordinate is not a
+        ``{"coordinates": [[re, im], ...], "err", "rco", "res", "m", "t"}`` with coordinates in
+        the order of `variables` and non-finite diagnostics as None (``t`` below 1 means the
+        path stopped early); None if a coordinate is not a
         finite number (NaN, infinite or printed as ``*****``).
 
     Raises
@@ -184,6 +185,7 @@ def parse_solution(text: str, variables: list[str]) -> dict | None:
     values: dict[str, str] = {}
     diagnostics: dict[str, float | None] = {"err": None, "rco": None, "res": None}
     path_count = None
+    end_time = None
     in_coordinates = False
     for line in text.splitlines():
         stripped = line.strip()
@@ -199,13 +201,16 @@ def parse_solution(text: str, variables: list[str]) -> dict | None:
             values[name.strip()] = value
         elif stripped.startswith("m :"):
             path_count = _int_or_none(stripped[3:])
+        elif stripped.startswith("t :"):
+            parts = stripped[3:].split()
+            end_time = _finite_or_none(parts[0]) if parts else None
     missing = [name for name in variables if name not in values]
     if missing:
         raise SolutionFormatError(f"solution has no value for {missing}: {text!r}")
     coordinates = [_parse_coordinate(values[name]) for name in variables]
     if any(coordinate is None for coordinate in coordinates):
         return None
-    return {"coordinates": coordinates, "m": path_count, **diagnostics}
+    return {"coordinates": coordinates, "m": path_count, "t": end_time, **diagnostics}
 
 
 def _int_or_none(text: str) -> int | None:

@@ -36,6 +36,9 @@ class Endpoint:
     path_count : int or None
         How many paths the backend says ended here. **Not a multiplicity** (see
         ``shared/notes/phcpack-backend-facts.md`` section 2); kept for diagnostics only.
+    t : float or None
+        The continuation parameter where the path stopped: 1 when it reached the target
+        system, less when the tracker gave up (the point is then on the path, not a solution).
     """
 
     coordinates: tuple[complex, ...]
@@ -43,6 +46,7 @@ class Endpoint:
     rco: float | None = None
     res: float | None = None
     path_count: int | None = None
+    t: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -390,6 +390,7 @@ def _endpoint(record: dict[str, Any], nvars: int) -> Endpoint:
         rco=_optional_float(record.get("rco")),
         res=_optional_float(record.get("res")),
         path_count=None if path_count is None else int(path_count),
+        t=_optional_float(record.get("t")),
     )
 
 

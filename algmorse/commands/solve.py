@@ -40,6 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--proof", choices=("auto", "none"),
                         help="count the critical points over prime fields to decide the verdicts (default: auto)")
     parser.add_argument("--proof-timeout", type=positive_seconds, help="seconds allowed for the modular count")
+    parser.add_argument("--method", choices=("auto", "blackbox", "monodromy"),
+                        help="blackbox runs or monodromy on support strata (default: auto, by root counts)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -54,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout),
                             ("stable_runs", args.stable_runs), ("max_runs", args.max_runs),
                             ("decompose", args.decompose), ("verify", args.verify),
-                            ("proof", args.proof), ("proof_timeout", args.proof_timeout))
+                            ("proof", args.proof), ("proof_timeout", args.proof_timeout),
+                             ("method", args.method))
         if value is not None
     }
     options = replace(spec.solve, **overrides)

@@ -1,0 +1,87 @@
+"""The search methods: which one a solve uses, and the monodromy search feeding the point set.
+
+``blackbox`` is :meth:`algmorse.search.Search.run` (repeated blackbox runs). ``monodromy`` finds
+every support stratum's points at generic parameters (:func:`algmorse.monodromy.solve_generic`),
+takes them to the loss with one parameter homotopy, and merges the endpoints into the same
+:class:`~algmorse.search.Search` (refinement, certification, symmetry images), so that everything
+after the search is the same for both.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+from .backends.base import Backend, Endpoint, RawSolve
+from .catalog import RunRecord
+from .errors import BackendUnavailable
+from .exact import ModularCount
+from .family import StratumFamily
+from .monodromy import solve_generic, track_to_target
+from .network import Problem
+from .options import AUTO_MONODROMY_RATIO, SolveOptions
+from .search import Progress, Search
+from .strata import support_strata
+from .system import PolynomialSystem
+
+__all__ = ["choose_method", "monodromy_search"]
+
+
+def choose_method(system: PolynomialSystem, options: SolveOptions, modular: ModularCount | None,
+                  backend: Backend) -> str:
+    """``options.method``, with ``"auto"`` resolved by root counts (see :class:`SolveOptions`).
+
+    Raises
+    ------
+    BackendUnavailable
+        If monodromy is asked for and the backend cannot track paths.
+    """
+    can_track = callable(getattr(backend, "track", None))
+    if options.method == "monodromy" and not can_track:
+        raise BackendUnavailable(f"method 'monodromy' needs a backend that tracks paths; {backend.name!r} does not. "
+                                 "Use method = \"blackbox\" or the phcpack backend.")
+    if options.method != "auto":
+        return options.method
+    if not can_track or modular is None or modular.dimension != 0 or not modular.count_with_multiplicity:
+        return "blackbox"
+    return "monodromy" if system.total_degree > AUTO_MONODROMY_RATIO * modular.count_with_multiplicity \
+        else "blackbox"
+
+
+def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search, backend: Backend, seed: int,
+                     options: SolveOptions, report: Progress) -> dict:
+    """Monodromy on every support stratum, one parameter homotopy to the loss, endpoints merged.
+
+    Returns
+    -------
+    dict
+        The provenance record: ``generic_count``, ``complete`` (every stratum reached its
+        modular count), ``strata`` (one :class:`~algmorse.monodromy.StratumRecord` each),
+        ``paths`` (monodromy and fallback), ``target_paths`` (retries included), ``escaped`` and
+        ``collided`` (see :class:`~algmorse.monodromy.TargetEndpoints`), ``seconds``.
+    """
+    started = time.perf_counter()
+    families = [StratumFamily(system, stratum) for stratum in support_strata(problem, system)]
+    report(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}")
+    generic = solve_generic(families, backend, seed=seed, jobs=options.jobs, quiet_loops=max(3, options.stable_runs),
+                            timeout=options.timeout, count_timeout=options.proof_timeout,
+                            counts=options.proof == "auto", report=report)
+    tracked = time.perf_counter()
+    target = track_to_target(generic, backend, seed=seed + 1, jobs=options.jobs, timeout=options.timeout)
+    endpoints, paths, failed = target.points, target.paths, target.escaped
+    finished = time.perf_counter()
+    outcome = RawSolve(endpoints=tuple(Endpoint(coordinates=tuple(complex(z) for z in e)) for e in endpoints),
+                       paths_tracked=generic.paths + paths, seed=seed, seconds=finished - started,
+                       dropped_nonfinite=failed)
+    new = search.merge(outcome)
+    search.runs.append(RunRecord(seed=seed, endpoints=len(endpoints), new_points=new, dropped_nonfinite=failed,
+                                 paths_tracked=outcome.paths_tracked, seconds=round(finished - started, 4)))
+    search.seconds["monodromy"] = tracked - started
+    search.seconds["track"] = finished - tracked
+    report(f"monodromy: {generic.count} generic points, {len(endpoints)} endpoints at the loss "
+           f"({failed} escaped, {target.collided} collided), {len(search.found)} distinct critical points "
+           f"({finished - started:.2f} s)")
+    return {"generic_count": generic.count, "complete": generic.complete,
+            "strata": [asdict(record) for record in generic.records], "paths": generic.paths,
+            "target_paths": paths, "finished_in_numpy": target.finished, "escaped": failed, "collided": target.collided,
+            "seconds": round(time.perf_counter() - started, 4)}
