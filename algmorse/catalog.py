@@ -292,7 +292,13 @@ def format_summary(catalog: Catalog) -> str:
                 + (f"; contains component(s) {', '.join(map(str, stratum.components))}" if stratum.components else "")
             )
     counts = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(prov.root_counts.items()))
-    lines.append(f"  seed {prov.seed}; {len(prov.runs)} runs, {prov.paths_tracked} paths; root counts: {counts or 'none'}")
+    runs = f"{len(prov.runs)} run{'' if len(prov.runs) == 1 else 's'}"
+    if prov.monodromy is not None:
+        strata = prov.monodromy.get("strata", [])
+        runs = (f"monodromy on {len(strata)} support strat{'um' if len(strata) == 1 else 'a'} "
+                f"({prov.monodromy.get('generic_count')} generic points)" + ("" if len(prov.runs) == 1 else
+                                                                            f", then {len(prov.runs) - 1} blackbox runs"))
+    lines.append(f"  seed {prov.seed}; {runs}, {prov.paths_tracked} paths; root counts: {counts or 'none'}")
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from .catalog import RunRecord
 from .errors import BackendUnavailable
 from .exact import ModularCount
 from .family import StratumFamily
-from .monodromy import solve_generic, track_to_target
+from .monodromy import GenericSolution, solve_generic, track_to_target
 from .network import Problem
 from .options import AUTO_MONODROMY_RATIO, SolveOptions
 from .search import Progress, Search
@@ -28,7 +28,7 @@ __all__ = ["choose_method", "monodromy_search"]
 
 
 def choose_method(system: PolynomialSystem, options: SolveOptions, modular: ModularCount | None,
-                  backend: Backend) -> str:
+                  backend: Backend, generic: GenericSolution | None = None) -> str:
     """``options.method``, with ``"auto"`` resolved by root counts (see :class:`SolveOptions`).
 
     Raises
@@ -42,6 +42,8 @@ def choose_method(system: PolynomialSystem, options: SolveOptions, modular: Modu
                                  "Use method = \"blackbox\" or the phcpack backend.")
     if options.method != "auto":
         return options.method
+    if generic is not None and can_track:
+        return "monodromy"
     if not can_track or modular is None or modular.dimension != 0 or not modular.count_with_multiplicity:
         return "blackbox"
     return "monodromy" if system.total_degree > AUTO_MONODROMY_RATIO * modular.count_with_multiplicity \
@@ -49,8 +51,11 @@ def choose_method(system: PolynomialSystem, options: SolveOptions, modular: Modu
 
 
 def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search, backend: Backend, seed: int,
-                     options: SolveOptions, report: Progress) -> dict:
+                     options: SolveOptions, report: Progress, generic: GenericSolution | None = None) -> dict:
     """Monodromy on every support stratum, one parameter homotopy to the loss, endpoints merged.
+
+    With ``generic`` (the generic points of a family this loss belongs to, e.g. from the first
+    value of a sweep), the monodromy stage is skipped: only the parameter homotopy runs.
 
     Returns
     -------
@@ -61,11 +66,15 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
         ``collided`` (see :class:`~algmorse.monodromy.TargetEndpoints`), ``seconds``.
     """
     started = time.perf_counter()
-    families = [StratumFamily(system, stratum) for stratum in support_strata(problem, system)]
-    report(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}")
-    generic = solve_generic(families, backend, seed=seed, jobs=options.jobs, quiet_loops=max(3, options.stable_runs),
-                            timeout=options.timeout, count_timeout=options.proof_timeout,
-                            counts=options.proof == "auto", report=report)
+    if generic is None:
+        families = [StratumFamily(system, stratum) for stratum in support_strata(problem, system)]
+        report(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}")
+        generic = solve_generic(families, backend, seed=seed, jobs=options.jobs,
+                                quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
+                                count_timeout=options.proof_timeout, counts=options.proof == "auto", report=report)
+    else:
+        generic = generic.retargeted(system)
+        report(f"parameter homotopy from {generic.count} given generic points")
     tracked = time.perf_counter()
     target = track_to_target(generic, backend, seed=seed + 1, jobs=options.jobs, timeout=options.timeout)
     endpoints, paths, failed = target.points, target.paths, target.escaped

@@ -31,15 +31,20 @@ from .backends.base import Backend, Endpoint, Leg
 from .errors import AlgmorseError, BackendError
 from .exact import available_exact_tools, modular_count
 from .family import StratumFamily
-from .strata import SupportStratum
+from .strata import is_invariant
+from .system import PolynomialSystem
 
-__all__ = ["StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count", "TargetEndpoints"]
+__all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count", "TargetEndpoints"]
 
 Progress = Callable[[str], None]
 
 MAX_LOOPS = 200
 """Loops per stratum before the blackbox fallback, whatever the count says."""
 _SAME = 1e-6
+
+
+class NotInFamily(ValueError):
+    """A target system does not share the strata of the generic solution it was to start from."""
 
 
 @dataclass(slots=True)
@@ -96,6 +101,21 @@ class GenericSolution:
     parameters: list[np.ndarray]
     points: list[np.ndarray]
     records: list[StratumRecord] = field(default_factory=list)
+
+    def retargeted(self, target: "PolynomialSystem") -> "GenericSolution":
+        """The same generic points, with every family ending at ``target`` instead.
+
+        Raises
+        ------
+        NotInFamily
+            If a stratum is not a stratum of ``target`` (a zeroed gradient component of
+            ``target`` does not vanish on it).
+        """
+        for family in self.families:
+            if not is_invariant(target, family.stratum.support):
+                raise NotInFamily(f"stratum {family.stratum.label!r} is not invariant for the target system")
+        return GenericSolution([f.with_target(target) for f in self.families], self.parameters, self.points,
+                               self.records)
 
     @property
     def count(self) -> int:

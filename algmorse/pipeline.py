@@ -40,6 +40,7 @@ from .network import FunctionProblem, NetworkProblem, Problem
 from .options import SolveOptions, Tolerances
 from .precision import PRECISIONS
 from .methods import choose_method, monodromy_search
+from .monodromy import GenericSolution
 from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
 from .verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
@@ -54,6 +55,7 @@ def analyze(
     tolerances: Tolerances = Tolerances(),
     backend: Backend | None = None,
     progress: Progress | None = None,
+    generic: GenericSolution | None = None,
 ) -> Catalog:
     """Find, classify and certify-as-far-as-possible every critical point of a loss.
 
@@ -70,6 +72,11 @@ def analyze(
         A backend instance; by default ``get_backend(options.backend)``.
     progress : callable, optional
         Receives one line of text per finished stage or run.
+    generic : GenericSolution, optional
+        Critical points at generic parameters of a family this loss belongs to (the support
+        strata of the same network and ``grad L + c * w``), from an earlier monodromy solve, as
+        :func:`algmorse.sweep.sweep` passes them: the search is then one parameter homotopy from
+        them (``method`` ``"auto"`` or ``"monodromy"``).
 
     Returns
     -------
@@ -119,9 +126,9 @@ def analyze(
         else:
             target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
             fill = (lambda: _complete_modular(system, search, modular, options, report, notes)) if target else None
-        method = choose_method(system, options, modular, backend)
+        method = choose_method(system, options, modular, backend, generic)
         if method == "monodromy":
-            monodromy = monodromy_search(problem, system, search, backend, seed, options, report)
+            monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic)
             if fill is not None and len(search.found) < target:
                 fill()
                 fill = None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Union
 
@@ -556,7 +555,7 @@ def _term(coef: float, name: str) -> str:
 
 def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | None]], *, xlabel: str = "eps",
                  ylabel: str = "count", marks: Sequence[float | tuple[float, str]] = (),
-                 title: str | None = None) -> Figure:
+                 title: str | None = None, step: bool = False) -> Figure:
     """One line with markers per label against a swept parameter.
 
     Parameters
@@ -570,6 +569,9 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     marks : sequence of float or of (float, str)
         Vertical dotted lines, optionally labelled.
     title : str, optional
+    step : bool
+        Draw each count as a step function (held from its value to the next), as counts of
+        critical points are, instead of joining the values by sloped lines.
 
     Returns
     -------
@@ -595,7 +597,8 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
             raise ValueError(f"counts[{label!r}] has {len(ys)} entries, expected one per value ({len(x)}).")
         y = np.array([np.nan if value is None else float(value) for value in ys])
         integers &= bool(np.all(np.isnan(y) | (y == np.round(y))))
-        ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label)
+        ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label,
+                drawstyle="steps-post" if step else "default")
     if x.size and np.all(x > 0) and x.max() >= 100 * x.min():
         ax.set_xscale("log")
     for mark in marks:
@@ -774,4 +777,5 @@ def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, ste
             path.unlink(missing_ok=True)
         raise
     return written
+
 

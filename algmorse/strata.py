@@ -23,7 +23,7 @@ import networkx as nx
 from .network import FunctionProblem, NetworkProblem, Problem
 from .system import PolynomialSystem
 
-__all__ = ["SupportStratum", "network_graph", "support_strata", "MAX_HIDDEN_UNITS"]
+__all__ = ["SupportStratum", "network_graph", "support_strata", "is_invariant", "MAX_HIDDEN_UNITS"]
 
 MAX_HIDDEN_UNITS = 14
 """Networks with more hidden units get the full-support stratum only (2^units candidate sets)."""
@@ -116,7 +116,7 @@ def support_strata(problem: Problem, system: PolynomialSystem) -> tuple[SupportS
     found: dict[tuple[int, ...], SupportStratum] = {}
     for dead in _unit_subsets(hidden):
         support = _live_coordinates(graph, dead, problem.network.bias)
-        if support in found or not _invariant(system, support):
+        if support in found or not is_invariant(system, support):
             continue
         found[support] = SupportStratum(support, dead, _label(dead))
     return tuple(sorted(found.values(), key=lambda s: (-len(s.support), s.dead_units)))
@@ -143,7 +143,7 @@ def _live_coordinates(graph: nx.DiGraph, dead: tuple[tuple[int, int], ...], bias
     return tuple(sorted(kept))
 
 
-def _invariant(system: PolynomialSystem, support: tuple[int, ...]) -> bool:
+def is_invariant(system: PolynomialSystem, support: tuple[int, ...]) -> bool:
     """Whether every gradient component outside ``support`` vanishes identically where the
     coordinates outside ``support`` are zero."""
     zeroed = [k for k in range(system.num_variables) if k not in set(support)]

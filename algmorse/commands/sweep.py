@@ -1,0 +1,65 @@
+"""``algmorse sweep SPEC.toml --eps-scale START:STOP:N -o DIR``: counts along the regularization strength."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import SpecError
+from ..spec import load_spec
+from ..sweep import parse_values, sweep
+from ._types import positive_int, positive_seconds, seed
+
+NAME = "sweep"
+HELP = "solve at many values of the eps scale from one generic solve (catalog per value, summary, plot)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``sweep`` options."""
+    parser.add_argument("spec", help="problem specification (TOML) with a regularizer")
+    parser.add_argument("--eps-scale", required=True, metavar="START:STOP:N|A,B,...",
+                        help="values multiplying every regularization strength, e.g. 1/2:2:20 or 1/2,1,2")
+    parser.add_argument("-o", "--output", required=True, metavar="DIR",
+                        help="directory for value-NNN.json, summary.json, counts.png (an unfinished sweep resumes)")
+    parser.add_argument("--seed", type=seed, help="master seed (default: the spec's, else random and recorded)")
+    parser.add_argument("--jobs", type=positive_int, help="values solved at once, in worker processes")
+    parser.add_argument("--timeout", type=positive_seconds, help="seconds allowed per backend call")
+    parser.add_argument("--scheduler", metavar="local|ADDRESS",
+                        help="run the values on Dask: 'local' (a local cluster of --jobs workers) or a scheduler "
+                             "address such as tcp://host:8786")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep and print its table."""
+    spec = load_spec(args.spec)
+    values = parse_values(args.eps_scale)
+    output = Path(args.output)
+    if output.exists() and not output.is_dir():
+        raise SpecError("-o/--output", f"{output} is a file; the sweep writes a folder of catalogs.",
+                        "Give a folder name (created if needed), e.g. sweep-out/.")
+    if output.is_dir() and not os.access(output, os.W_OK | os.X_OK):
+        raise SpecError("-o/--output", f"the folder {output} is not writable.", "Choose another folder.")
+    overrides = {name: value for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout))
+                 if value is not None}
+    options = replace(spec.solve, **overrides)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"  {line}", file=sys.stderr, flush=True)
+
+    result = sweep(spec.problem, values, args.output, options=options, scheduler=args.scheduler, progress=progress)
+    print(f"generic count {result.generic_count}; {len(result.rows)} values")
+    print(f"{'value':>10} {'isolated':>8} {'real':>5} {'minima':>6} {'saddles':>7} {'maxima':>6} {'escaped':>7} "
+          f"{'collided':>8}  completeness")
+    for row in result.rows:
+        print(f"{row.value:>10} {row.isolated:>8} {row.real:>5} {row.minima:>6} {row.saddles:>7} {row.maxima:>6} "
+              f"{row.escaped:>7} {row.collided:>8}  {row.completeness}")
+    if result.exceptional:
+        print("exceptional values (count differs from the generic one, or paths escaped or collided): "
+              + ", ".join(result.exceptional))
+    print(f"sweep written to {args.output} (summary.json, counts.png, one catalog per value)")
+    return 0

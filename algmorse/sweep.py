@@ -1,0 +1,398 @@
+"""Parameter sweeps: one generic solve, then one parameter homotopy per value of the eps scale.
+
+The loss's critical points at generic parameters of the family ``grad L + c * w`` are found once
+(monodromy on the support strata, :mod:`algmorse.monodromy`); every value ``s`` of the sweep is
+the loss with its regularizer multiplied by ``s``, reached from them by one parameter homotopy
+and then refined, certified, counted and classified by the same pipeline as ``algmorse solve``
+(:func:`algmorse.analyze` with ``generic=``). Paths that fail (points escaping to infinity) or
+merge (several generic points meeting in a multiple point: the exceptional strengths that
+``algmorse discriminant`` finds) are counted per value.
+
+Each value's catalog is written atomically to ``DIR/value-NNN.json`` as soon as it is finished,
+and ``DIR/summary.json`` is rewritten after each; a sweep started again on the same directory,
+problem, values and seed reuses the finished catalogs and solves only the others. Values run in
+worker processes (``jobs`` at a time) or on a Dask cluster (``scheduler="local"`` for a local
+one, or a scheduler address).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from .backends import get_backend
+from .catalog import Catalog, dumps, load_catalog
+from .errors import AlgmorseError, CatalogError, SpecError
+from .family import StratumFamily
+from .fileio import write_text_atomically
+from .monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
+from .network import Problem
+from .options import SolveOptions
+from .spec import problem_to_spec
+from .strata import SupportStratum, support_strata
+from .system import build_system
+
+__all__ = ["SweepRow", "SweepResult", "parse_values", "scaled_problem", "sweep"]
+
+Progress = Callable[[str], None]
+
+MAX_VALUES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRow:
+    """The counts at one value of the sweep (a row of ``summary.json``).
+
+    Attributes
+    ----------
+    value : str
+        The eps scale, as an exact rational (``"3/4"``).
+    isolated, real, minima, saddles, maxima : int
+        Counts of the value's catalog.
+    escaped, collided : int
+        Tracked generic points whose path failed (escaping to infinity) or ended in an orbit
+        another path reached (a collision: a multiple point).
+    completeness : str
+        The catalog's completeness level (``exact-count`` when the count is proven).
+    catalog : str
+        File name of the value's catalog in the sweep directory.
+    seconds : float
+    """
+
+    value: str
+    isolated: int
+    real: int
+    minima: int
+    saddles: int
+    maxima: int
+    escaped: int
+    collided: int
+    completeness: str
+    catalog: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    """A finished sweep: the generic count, one row per value (in value order), the directory."""
+
+    generic_count: int
+    rows: tuple[SweepRow, ...]
+    directory: Path
+
+    @property
+    def exceptional(self) -> tuple[str, ...]:
+        """Values whose count differs from the generic count or where paths escaped or collided."""
+        return tuple(r.value for r in self.rows if r.isolated != self.generic_count or r.escaped or r.collided)
+
+
+def parse_values(text: str) -> tuple[Fraction, ...]:
+    """Values of a sweep: ``"START:STOP:N"`` (N evenly spaced, both ends included) or ``"a,b,c"``.
+
+    Rationals and decimals are allowed (``"1/2:2:20"``, ``"0.5,1,1.5"``); every value must be
+    positive (it multiplies the regularizer's strengths).
+
+    Raises
+    ------
+    SpecError
+        Naming ``--eps-scale`` and the accepted forms.
+
+    Examples
+    --------
+    >>> [str(v) for v in parse_values("1/2:2:4")]
+    ['1/2', '1', '3/2', '2']
+    >>> [str(v) for v in parse_values("0.5, 3")]
+    ['1/2', '3']
+    """
+    hint = 'Give "START:STOP:N" (e.g. "1/2:2:20") or a comma-separated list of positive rationals.'
+    try:
+        if ":" in text:
+            start, stop, count = text.split(":")
+            n = int(count)
+            if not 2 <= n <= MAX_VALUES:
+                raise SpecError("--eps-scale", f"N must be in 2..{MAX_VALUES}, got {n}.", hint)
+            a, b = Fraction(start.strip()), Fraction(stop.strip())
+            values = tuple(a + (b - a) * k / (n - 1) for k in range(n))
+        else:
+            values = tuple(Fraction(part.strip()) for part in text.split(","))
+    except (ValueError, ZeroDivisionError):
+        raise SpecError("--eps-scale", f"cannot read {text!r}.", hint) from None
+    if not values or len(values) > MAX_VALUES or any(v <= 0 for v in values):
+        raise SpecError("--eps-scale", f"every value must be a positive rational (at most {MAX_VALUES}), "
+                        f"got {text!r}.", hint)
+    if len(set(values)) != len(values):
+        raise SpecError("--eps-scale", f"the values repeat in {text!r}.", hint)
+    return values
+
+
+def scaled_problem(problem: Problem, scale: Fraction) -> Problem:
+    """The problem with every regularization strength multiplied by ``scale``.
+
+    Raises
+    ------
+    SpecError
+        If the regularizer is ``none`` (nothing to scale) or its strengths are not drawn yet.
+    """
+    regularizer = problem.regularizer
+    if regularizer.kind == "none":
+        raise SpecError("regularizer.kind", "the problem has no regularizer, so its eps scale cannot be swept.",
+                        "Add a regularizer (l2, generalized-l2, multiplicative or polynomial).")
+    if regularizer.eps is None:
+        raise SpecError("regularizer.eps", "random strengths must be drawn before scaling.",
+                        "Call Regularizer.resolved(n, seed) first (sweep does this).")
+    eps = regularizer.eps
+    scaled = tuple(e * scale for e in eps) if isinstance(eps, tuple) else eps * scale
+    return replace(problem, regularizer=replace(regularizer, eps=scaled))
+
+
+def _fingerprint(problem: Problem, values: Sequence[Fraction], seed: int) -> str:
+    text = json.dumps({"problem": problem_to_spec(problem), "values": [str(v) for v in values], "seed": seed},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _file_name(index: int) -> str:
+    return f"value-{index:03d}.json"
+
+
+def _row(value: Fraction, name: str, catalog: Catalog, seconds: float) -> SweepRow:
+    summary, monodromy = catalog.summary, catalog.provenance.monodromy or {}
+    return SweepRow(value=str(value), isolated=summary.isolated, real=summary.real, minima=summary.minima,
+                    saddles=summary.saddles, maxima=summary.maxima, escaped=int(monodromy.get("escaped", 0)),
+                    collided=int(monodromy.get("collided", 0)), completeness=catalog.verdict.completeness,
+                    catalog=name, seconds=round(seconds, 4))
+
+
+def _finished(directory: Path, index: int, value: Fraction, problem: Problem) -> SweepRow | None:
+    """The row of an existing catalog for this value, if it is one (else None: solve again)."""
+    path = directory / _file_name(index)
+    if not path.exists():
+        return None
+    try:
+        catalog = load_catalog(path)
+    except CatalogError:
+        return None
+    if problem_to_spec(catalog.problem) != problem_to_spec(scaled_problem(problem, value)):
+        return None
+    return _row(value, path.name, catalog, catalog.provenance.seconds.get("total", 0.0))
+
+
+@dataclass(frozen=True)
+class _Task:
+    """Everything a worker needs to solve one value (picklable: no sympy rings)."""
+
+    problem: Problem
+    value: Fraction
+    options: SolveOptions
+    strata: tuple[SupportStratum, ...]
+    parameters: tuple[np.ndarray, ...]
+    points: tuple[np.ndarray, ...]
+    records: tuple[StratumRecord, ...]
+
+
+def solve_value(task: _Task) -> tuple[str, str, float]:
+    """Solve one value of a sweep (runs in a worker): returns (value, catalog JSON, seconds)."""
+    started = time.perf_counter()
+    base = build_system(task.problem)
+    generic = GenericSolution([StratumFamily(base, s) for s in task.strata], list(task.parameters),
+                              list(task.points), list(task.records))
+    target = scaled_problem(task.problem, task.value)
+    catalog = _analyze(target, task.options, generic)
+    return str(task.value), dumps(catalog), time.perf_counter() - started
+
+
+def _analyze(problem: Problem, options: SolveOptions, generic: GenericSolution) -> Catalog:
+    from .pipeline import analyze
+
+    try:
+        return analyze(problem, options=options, generic=generic)
+    except NotInFamily:  # a stratum not invariant at this value: solve it on its own
+        return analyze(problem, options=options)
+
+
+def _die_with_parent() -> None:
+    """Pool initializer: the worker gets SIGKILL when the sweep's process dies (Linux)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills the pool
+
+
+def sweep(problem: Problem, values: Sequence[Fraction], directory: str | os.PathLike, *,
+          options: SolveOptions = SolveOptions(), scheduler: str | None = None,
+          progress: Progress | None = None) -> SweepResult:
+    """Solve the loss at every value of the eps scale, from one generic solve.
+
+    Parameters
+    ----------
+    problem : NetworkProblem or FunctionProblem
+        With a regularizer (its strengths are multiplied by each value).
+    values : sequence of Fraction
+        Positive eps scales (see :func:`parse_values`).
+    directory : path-like
+        Created if needed; receives ``value-NNN.json`` per value, ``summary.json``,
+        ``sweep.json`` (what the sweep is, for resuming) and ``counts.png``.
+    options : SolveOptions
+        As for :func:`algmorse.analyze`; ``jobs`` values are solved at once (each with one
+        tracking worker), ``seed`` fixes everything (drawn and recorded when None).
+    scheduler : str, optional
+        ``None``: local worker processes. ``"local"``: a Dask local cluster with ``jobs``
+        workers. Otherwise the address of a Dask scheduler (``"tcp://host:8786"``).
+    progress : callable, optional
+        Receives one line per finished stage and value.
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    SpecError
+        If the problem has no regularizer, the values are invalid, or the directory holds a
+        different sweep.
+    """
+    report = progress or (lambda _line: None)
+    values = tuple(Fraction(v) for v in values)
+    if not values or any(v <= 0 for v in values) or len(set(values)) != len(values):
+        raise SpecError("--eps-scale", "give distinct positive values.", 'e.g. "1/2:2:20".')
+    seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (2**31 - 2)) + 1
+    problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
+    scaled_problem(problem, Fraction(1))  # refuse "none" before anything runs
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    manifest = directory / "sweep.json"
+    fingerprint = _fingerprint(problem, values, seed)
+    if manifest.exists():
+        try:
+            previous = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
+        except (ValueError, OSError, AttributeError):
+            previous = None
+        if previous != fingerprint:
+            raise SpecError("-o/--output", f"{directory} holds another sweep (other problem, values or seed).",
+                            "Choose a new directory, or repeat the original command (same spec, values and seed) "
+                            "to resume it.")
+    write_text_atomically(manifest, json.dumps({"fingerprint": fingerprint, "seed": seed,
+                                                "values": [str(v) for v in values]}, indent=1))
+    options = replace(options, seed=seed)
+    rows: dict[int, SweepRow] = {}
+    for index, value in enumerate(values):
+        row = _finished(directory, index, value, problem)
+        if row is not None:
+            rows[index] = row
+    if rows:
+        report(f"resuming: {len(rows)} of {len(values)} values already solved")
+    pending = [i for i in range(len(values)) if i not in rows]
+    generic_count = _generic_count(directory)
+    if pending:
+        started = time.perf_counter()
+        system = build_system(problem)
+        families = [StratumFamily(system, s) for s in support_strata(problem, system)]
+        generic = solve_generic(families, get_backend(options.backend), seed=seed, jobs=options.jobs,
+                                quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
+                                count_timeout=options.proof_timeout, counts=options.proof == "auto", report=report)
+        generic_count = generic.count
+        report(f"generic solve: {generic.count} points ({'complete' if generic.complete else 'not proven complete'}, "
+               f"{time.perf_counter() - started:.1f} s)")
+        inner = replace(options, jobs=1) if len(pending) > 1 else options
+        tasks = {i: _Task(problem, values[i], inner, tuple(f.stratum for f in generic.families),
+                          tuple(generic.parameters), tuple(generic.points), tuple(generic.records)) for i in pending}
+        for index, (value_text, text, seconds) in _run(tasks, options.jobs, scheduler):
+            name = _file_name(index)
+            write_text_atomically(directory / name, text, error=CatalogError)
+            catalog = load_catalog(directory / name)
+            rows[index] = _row(values[index], name, catalog, seconds)
+            _write_summary(directory, generic_count, values, rows)
+            done = len(rows)
+            report(f"value {value_text}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
+                   f"{rows[index].escaped} escaped, {rows[index].collided} collided; {done}/{len(values)} done")
+    result = SweepResult(generic_count, tuple(rows[i] for i in range(len(values))), directory)
+    _write_summary(directory, generic_count, values, rows)
+    _plot(result)
+    return result
+
+
+def _generic_count(directory: Path) -> int:
+    try:
+        return int(json.loads((directory / "summary.json").read_text(encoding="utf-8"))["generic_count"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _write_summary(directory: Path, generic_count: int, values: Sequence[Fraction], rows: dict[int, SweepRow]) -> None:
+    ordered = [asdict(rows[i]) for i in range(len(values)) if i in rows]
+    write_text_atomically(directory / "summary.json",
+                          json.dumps({"generic_count": generic_count, "rows": ordered}, indent=1))
+
+
+def _run(tasks: dict[int, _Task], jobs: int, scheduler: str | None) -> Iterable[tuple[int, tuple[str, str, float]]]:
+    """Solve the tasks, yielding ``(index, result)`` as they finish."""
+    if scheduler is not None:
+        yield from _run_dask(tasks, jobs, scheduler)
+        return
+    if jobs == 1 or len(tasks) == 1:
+        for index, task in tasks.items():
+            yield index, solve_value(task)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_die_with_parent)
+    try:
+        futures = {pool.submit(solve_value, task): index for index, task in tasks.items()}
+        remaining = set(futures)
+        while remaining:
+            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield futures[future], future.result()
+    except BaseException:
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(tasks: dict[int, _Task], jobs: int, scheduler: str) -> Iterable[tuple[int, tuple[str, str, float]]]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise AlgmorseError("a Dask scheduler needs dask.distributed: pip install 'dask[distributed]' "
+                            "(or pip install 'algmorse[cluster]').") from None
+    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) \
+        if scheduler == "local" else None
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        futures = {client.submit(solve_value, task, pure=False): index for index, task in tasks.items()}
+        for future in as_completed(list(futures)):
+            yield futures[future], future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _plot(result: SweepResult) -> None:
+    """``counts.png``: counts by type against the eps scale, as steps, exceptional values marked."""
+    from .plot import save_figure, sweep_figure
+
+    if not result.rows:
+        return
+    keys = ("isolated", "real", "minima", "saddles", "maxima")
+    counts = {key: [getattr(r, key) for r in result.rows] for key in keys}
+    marks = [(float(Fraction(v)), "exceptional") for v in result.exceptional]
+    figure = sweep_figure([float(Fraction(r.value)) for r in result.rows], counts, xlabel="eps scale",
+                          ylabel="critical points", marks=marks, step=True,
+                          title=f"generic count {result.generic_count}; {len(result.rows)} values")
+    save_figure(figure, result.directory / "counts.png")
