@@ -1,0 +1,169 @@
+"""Monodromy on support strata, against exact counts (Singular over QQ) and hand formulas."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from algmorse import SolveOptions, analyze, load_spec
+from algmorse.backends import get_backend
+from algmorse.backends.base import Leg
+from algmorse.backends.phcpack import format_system
+from algmorse.errors import BackendUnavailable
+from algmorse.exact import rational_count
+from algmorse.family import StratumFamily
+from algmorse import monodromy
+from algmorse.monodromy import solve_generic, track_to_target
+from algmorse.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from algmorse.strata import support_strata
+from algmorse.system import build_system
+from algmorse.testing import assert_matches_expected
+from algmorse.library import load_case
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _net1221():
+    problem = load_spec(EXAMPLES / "net1221_genl2.toml").problem
+    return problem, build_system(problem)
+
+
+def _torus_count_over_qq(family: StratumFamily, c: list[Fraction]) -> int:
+    """Solutions with no zero coordinate of the stratum's member at rational ``c``: Singular over QQ,
+    with z * prod(w) = 1 added (the code under test counts over prime fields instead)."""
+    size = family.size
+    polynomials = []
+    for j, polynomial in enumerate(family.base):
+        shifted = {e + (0,): v for e, v in polynomial.items()}
+        linear = tuple(1 if k == j else 0 for k in range(size)) + (0,)
+        shifted[linear] = shifted.get(linear, Fraction(0)) + c[j]
+        polynomials.append(shifted)
+    polynomials.append({(1,) * (size + 1): Fraction(1), (0,) * (size + 1): Fraction(-1)})
+    dimension, count, _ = rational_count(polynomials, size + 1, timeout=60)
+    assert dimension <= 0
+    return count
+
+
+def test_strata_of_a_deep_linear_network_are_unit_deletions():
+    problem, system = _net1221()
+    strata = support_strata(problem, system)
+    # 4 single deletions, the 4 (layer-1 unit, layer-2 unit) pairs, and the origin (a whole layer gone)
+    assert [len(s.support) for s in strata] == [8, 5, 5, 5, 5, 3, 3, 3, 3, 0]
+    assert strata[0].dead_units == () and strata[-1].support == ()
+    # a deletion is kept only if the zeroed gradient components vanish on the subspace: they do here
+    for stratum in strata:
+        zeroed = set(range(8)) - set(stratum.support)
+        point = np.zeros(8, dtype=complex)
+        point[list(stratum.support)] = np.random.default_rng(0).normal(size=len(stratum.support))
+        gradient = system.numeric.gradient(point)
+        assert np.allclose(gradient[list(zeroed)], 0)
+
+
+def test_functions_and_biased_units_with_nonzero_activation_have_the_whole_space_only():
+    function = FunctionProblem(("x", "y"), "x^4 + y^4 - x*y")
+    assert [s.label for s in support_strata(function, build_system(function))] == ["all units"]
+    shifted = NetworkProblem(Network((1, 2, 1), "1 + t"), Dataset(((1,),), ((2,),)), regularizer=Regularizer("l2", "1/10"))
+    assert len(support_strata(shifted, build_system(shifted))) == 1
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_monodromy_finds_every_stratum_count_of_the_1221_network():
+    problem, system = _net1221()
+    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
+    generic = solve_generic(families, get_backend("phcpack"), seed=3)
+    found = {r.label: r.found for r in generic.records}
+    # a stratum with one unit per hidden layer is a depth-3 scalar chain: 1 + (2L - 2) 2^(L-1) = 17
+    # critical points, 16 of them with no zero coordinate (math.md)
+    for label in ("without units 1.1, 2.1", "without units 1.1, 2.2", "without units 1.2, 2.1", "without units 1.2, 2.2"):
+        assert found[label] == 16
+    assert found["without units 1.1, 1.2"] == 1  # the origin
+    # every stratum against Singular over QQ at other random rational parameters
+    rng = np.random.default_rng(11)
+    for family, record in zip(families, generic.records):
+        if family.size:
+            c = [Fraction(int(rng.integers(1, 1000)), int(rng.integers(1, 50))) for _ in range(family.size)]
+            assert record.found == _torus_count_over_qq(family, c), record.label
+    # and the total against the loss's own exact count
+    dimension, total, _ = rational_count(system.sparse_gradient(), 8, timeout=60)
+    assert dimension == 0 and generic.count == total == 129
+    assert generic.complete and all(r.complete for r in generic.records)
+    # one path per orbit of the 16 sign flips: far fewer paths than points
+    assert generic.paths < 2 * generic.count
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_stratum_the_loops_cannot_finish_falls_back_to_the_blackbox(monkeypatch):
+    monkeypatch.setattr(monodromy, "MAX_LOOPS", 0)
+    problem = load_case("net121_sq_genl2").spec.problem
+    system = build_system(problem)
+    families = [StratumFamily(system, s) for s in support_strata(problem, system)][:1]
+    (record,) = solve_generic(families, get_backend("phcpack"), seed=2).records
+    assert record.method == "blackbox" and record.loops == 0
+    c = [Fraction(k, 7) for k in range(3, 3 + families[0].size)]
+    assert record.found == record.expected == _torus_count_over_qq(families[0], c) and record.complete
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_monodromy_solve_is_certified_complete_and_matches_the_fixture():
+    case = load_case("net121_sq_genl2")
+    catalog = analyze(case.spec.problem, options=SolveOptions(seed=4, method="monodromy"))
+    assert_matches_expected(catalog, case)
+    record = catalog.provenance.monodromy
+    assert record is not None and record["complete"] and record["escaped"] == record["collided"] == 0
+    assert catalog.summary.certified == catalog.summary.isolated
+    assert catalog.verdict.completeness == "exact-count"
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_auto_uses_monodromy_when_the_bezout_number_dwarfs_the_count(tmp_path):
+    problem, _ = _net1221()
+    catalog = analyze(problem, options=SolveOptions(seed=1))
+    assert catalog.provenance.monodromy is not None
+    assert catalog.summary.isolated == catalog.summary.certified == 129  # Singular over QQ: 129
+    assert catalog.verdict.completeness == "exact-count" and catalog.verdict.morse is True
+    # a small fixture (Bezout 625 for 61 points) keeps the blackbox
+    small = analyze(load_case("net121_quad_l2").spec.problem, options=SolveOptions(seed=1))
+    assert small.provenance.monodromy is None
+
+
+def test_monodromy_needs_a_backend_that_tracks_paths():
+    problem = load_case("chain2_l2").spec.problem
+    from algmorse.backends.fake import FakeBackend
+
+    with pytest.raises(BackendUnavailable, match="needs a backend that tracks paths"):
+        analyze(problem, options=SolveOptions(seed=1, method="monodromy"), backend=FakeBackend([[(0, 0)]]))
+
+
+@pytest.mark.phcpack
+def test_track_moves_roots_along_a_parameter_homotopy():
+    # x^2 - c from c = 1 (roots +-1) to c = 4 (roots +-2), and y - 3 with a complex coefficient
+    start = [{(2, 0): Fraction(1), (0, 0): Fraction(-1)}, {(0, 1): 1j, (0, 0): -3j}]
+    target = [{(2, 0): Fraction(1), (0, 0): Fraction(-4)}, {(0, 1): Fraction(1), (0, 0): Fraction(-3)}]
+    tracked = get_backend("phcpack").track([Leg(start, target, 0.6 + 0.8j)], [(1, 3), (-1, 3)], 2, seed=1, timeout=60)
+    ends = [np.array(e.coordinates) for e in tracked.endpoints]
+    assert np.allclose(ends[0], [2, 3]) and np.allclose(ends[1], [-2, 3])
+    assert all(e.t == pytest.approx(1.0) for e in tracked.endpoints)
+
+
+def test_complex_coefficients_are_written_for_phcpack():
+    assert format_system([{(1,): 0.5 - 2j, (0,): Fraction(1)}], 1) == [
+        "+(+5.0000000000000000E-01-2.0000000000000000E+00*i)*x1 +1.0000000000000000E+00;"]
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_paths_phcpack_stops_short_are_finished_to_the_right_points():
+    problem, system = _net1221()
+    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
+    generic = solve_generic(families, get_backend("phcpack"), seed=5)
+    target = track_to_target(generic, get_backend("phcpack"), seed=6)
+    assert target.escaped == target.collided == 0
+    for point in target.points:
+        assert np.linalg.norm(system.numeric.gradient(point)) < 1e-6 * (1 + np.linalg.norm(point)) ** 5
