@@ -87,6 +87,20 @@ class StratumFamily:
             members.append(shifted)
         return members
 
+    def rational_member(self, c: Sequence[Fraction]) -> list[SparsePolynomial]:
+        """The system at rational parameters ``c``, exactly (for counts and blackbox solves)."""
+        members = []
+        for j, (polynomial, value) in enumerate(zip(self.base, c)):
+            linear = tuple(1 if k == j else 0 for k in range(self.size))
+            shifted = dict(polynomial)
+            total = shifted.get(linear, Fraction(0)) + Fraction(value)
+            if total:
+                shifted[linear] = total
+            else:
+                shifted.pop(linear, None)
+            members.append(shifted)
+        return members
+
     def lift(self, point: np.ndarray) -> np.ndarray:
         """The full-length point: ``point`` in the free coordinates, zeros elsewhere."""
         full = np.zeros(self.system.num_variables, dtype=complex)

@@ -138,17 +138,19 @@ def torus_count(family: StratumFamily, rng: np.random.Generator, timeout: float)
     if "singular" not in available_exact_tools():
         return None
     size = family.size
-    shifted = [{e + (0,): c for e, c in p.items()} for p in family.base]
-    for j, polynomial in enumerate(shifted):
-        linear = tuple(1 if k == j else 0 for k in range(size)) + (0,)
-        value = Fraction(int(rng.integers(1, 2**20)), int(rng.integers(1, 2**10))) * (1 if rng.random() < .5 else -1)
-        polynomial[linear] = polynomial.get(linear, Fraction(0)) + value
-    shifted.append({(1,) * (size + 1): Fraction(1), (0,) * (size + 1): Fraction(-1)})
+    shifted = [{e + (0,): c for e, c in p.items()} for p in family.rational_member(_random_rationals(rng, size))]
+    shifted.append({(1,) * (size + 1): Fraction(1), (0,) * (size + 1): Fraction(-1)})  # z * prod(w) = 1
     try:
         count = modular_count(shifted, size + 1, timeout=timeout)
     except AlgmorseError:
         return None
     return count.count_with_multiplicity if count.dimension <= 0 else None
+
+
+def _random_rationals(rng: np.random.Generator, size: int) -> list[Fraction]:
+    """Random nonzero rationals of both signs (generic parameters for counts and the fallback)."""
+    return [Fraction(int(rng.integers(1, 2**12)), int(rng.integers(1, 2**6))) * (1 if rng.random() < .5 else -1)
+            for _ in range(size)]
 
 
 def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: int, jobs: int = 1,
@@ -279,8 +281,6 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
             break  # the loops are stuck: let the fallback decide
     record.found = len(orbits)
     record.complete = record.expected is not None and record.found == record.expected
-    if record.expected is None:
-        record.complete = False
     return parameters, np.array(orbits.representatives)
 
 
@@ -288,15 +288,8 @@ def _blackbox(family: StratumFamily, backend: Backend, rng: np.random.Generator,
               timeout: float) -> tuple[np.ndarray, np.ndarray]:
     """The fallback: PHCpack's blackbox at random rational parameters, until the count is reached
     (at most three runs); keeps every solution with no zero coordinate."""
-    values = [Fraction(int(rng.integers(1, 2**12)), int(rng.integers(1, 2**6))) * (1 if rng.random() < .5 else -1)
-              for _ in range(family.size)]
-    member = [{e: Fraction(c) if not isinstance(c, complex) else c for e, c in p.items()}
-              for p in family.member([0] * family.size)]
-    for j, polynomial in enumerate(member):
-        linear = tuple(1 if k == j else 0 for k in range(family.size))
-        polynomial[linear] = Fraction(family.base[j].get(linear, 0)) + values[j]
-        if polynomial[linear] == 0:
-            del polynomial[linear]
+    values = _random_rationals(rng, family.size)
+    member = family.rational_member(values)
     parameters = np.array([complex(v) for v in values])
     orbits = _Orbits(family)
     for _ in range(3):

@@ -310,15 +310,17 @@ def sweep(problem: Problem, values: Sequence[Fraction], directory: str | os.Path
         inner = replace(options, jobs=1) if len(pending) > 1 else options
         tasks = {i: _Task(problem, values[i], inner, tuple(f.stratum for f in generic.families),
                           tuple(generic.parameters), tuple(generic.points), tuple(generic.records)) for i in pending}
-        for index, (value_text, text, seconds) in _run(tasks, options.jobs, scheduler):
+        solving = time.perf_counter()
+        for solved, (index, (value_text, text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
             name = _file_name(index)
             write_text_atomically(directory / name, text, error=CatalogError)
             catalog = load_catalog(directory / name)
             rows[index] = _row(values[index], name, catalog, seconds)
             _write_summary(directory, generic_count, values, rows)
-            done = len(rows)
+            left = (time.perf_counter() - solving) / solved * (len(pending) - solved)
             report(f"value {value_text}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
-                   f"{rows[index].escaped} escaped, {rows[index].collided} collided; {done}/{len(values)} done")
+                   f"{rows[index].escaped} escaped, {rows[index].collided} collided, "
+                   f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(values)} done, about {left:.0f} s left")
     result = SweepResult(generic_count, tuple(rows[i] for i in range(len(values))), directory)
     _write_summary(directory, generic_count, values, rows)
     _plot(result)

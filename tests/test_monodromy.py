@@ -31,6 +31,12 @@ def _net1221():
     return problem, build_system(problem)
 
 
+def _generic_1221(seed: int):
+    problem, system = _net1221()
+    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
+    return system, families, solve_generic(families, get_backend("phcpack"), seed=seed)
+
+
 def _torus_count_over_qq(family: StratumFamily, c: list[Fraction]) -> int:
     """Solutions with no zero coordinate of the stratum's member at rational ``c``: Singular over QQ,
     with z * prod(w) = 1 added (the code under test counts over prime fields instead)."""
@@ -72,9 +78,7 @@ def test_functions_and_biased_units_with_nonzero_activation_have_the_whole_space
 @pytest.mark.phcpack
 @pytest.mark.exact
 def test_monodromy_finds_every_stratum_count_of_the_1221_network():
-    problem, system = _net1221()
-    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
-    generic = solve_generic(families, get_backend("phcpack"), seed=3)
+    system, families, generic = _generic_1221(3)
     found = {r.label: r.found for r in generic.records}
     # a stratum with one unit per hidden layer is a depth-3 scalar chain: 1 + (2L - 2) 2^(L-1) = 17
     # critical points, 16 of them with no zero coordinate (math.md)
@@ -159,10 +163,16 @@ def test_complex_coefficients_are_written_for_phcpack():
 
 @pytest.mark.phcpack
 @pytest.mark.exact
-def test_paths_phcpack_stops_short_are_finished_to_the_right_points():
-    problem, system = _net1221()
-    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
-    generic = solve_generic(families, get_backend("phcpack"), seed=5)
+def test_the_numpy_finish_follows_the_same_path_as_phcpack():
+    system, families, generic = _generic_1221(5)
+    family, parameters, points = generic.families[0], generic.parameters[0], generic.points[0]
+    gamma = complex(np.exp(0.7j))
+    phc = get_backend("phcpack").track([Leg(family.member(parameters), family.target, gamma)], list(points[:3]),
+                                       family.size, seed=1, timeout=60)
+    for point, end in zip(points[:3], phc.endpoints):
+        finished = family.finish_path(point, 0.0, parameters, gamma)  # the whole path, in numpy
+        assert finished is not None and end.t == pytest.approx(1.0)
+        assert np.allclose(finished, np.array(end.coordinates), atol=1e-6 * (1 + np.linalg.norm(finished)))
     target = track_to_target(generic, get_backend("phcpack"), seed=6)
     assert target.escaped == target.collided == 0
     for point in target.points:
