@@ -60,7 +60,7 @@ def network_graph(problem: NetworkProblem) -> nx.DiGraph:
     --------
     >>> from algmorse.network import Network, NetworkProblem, Dataset, Regularizer
     >>> problem = NetworkProblem(Network((1, 2, 1), "t"), Dataset(((1,),), ((2,),)),
-    ...                          Regularizer("l2", "1/10"))
+    ...                          regularizer=Regularizer("l2", "1/10"))
     >>> sorted(network_graph(problem).edges(data="index"))
     [((0, 1), (1, 1), 0), ((0, 1), (1, 2), 1), ((1, 1), (2, 1), 2), ((1, 2), (2, 1), 3)]
     """
@@ -101,7 +101,7 @@ def support_strata(problem: Problem, system: PolynomialSystem) -> tuple[SupportS
     >>> from algmorse.network import Network, NetworkProblem, Dataset, Regularizer
     >>> from algmorse.system import build_system
     >>> problem = NetworkProblem(Network((1, 2, 1), "t"), Dataset(((1,),), ((2,),)),
-    ...                          Regularizer("generalized-l2", ("1/10", "1/5", "3/10", "2/5")))
+    ...                          regularizer=Regularizer("generalized-l2", ("1/10", "1/5", "3/10", "2/5")))
     >>> [s.label for s in support_strata(problem, build_system(problem))]
     ['all units', 'without unit 1.1', 'without unit 1.2', 'without units 1.1, 1.2']
     """
