@@ -360,7 +360,7 @@ def test_worker_refuses_an_unknown_task(tmp_path):
     assert json.loads(answer.read_text()) == {
         "ok": False,
         "error": "ValueError: unknown task 'bogus'; expected one of "
-                 "['decompose', 'membership', 'solve']",
+                 "['decompose', 'membership', 'solve', 'track']",
     }
 
 
