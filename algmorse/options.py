@@ -8,7 +8,7 @@ from typing import Literal
 
 from .errors import SpecError
 
-__all__ = ["SolveOptions", "Tolerances", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS"]
+__all__ = ["SolveOptions", "Tolerances", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS", "METHODS", "AUTO_MONODROMY_RATIO"]
 
 MAX_SECONDS = 1e6
 """Largest time limit accepted (about 11.6 days): every limit must be finite to be enforced."""

@@ -177,3 +177,15 @@ def test_the_numpy_finish_follows_the_same_path_as_phcpack():
     assert target.escaped == target.collided == 0
     for point in target.points:
         assert np.linalg.norm(system.numeric.gradient(point)) < 1e-6 * (1 + np.linalg.norm(point)) ** 5
+
+
+def test_method_is_checked_in_python_and_in_the_spec():
+    from algmorse import parse_spec
+    from algmorse.errors import SpecError
+
+    with pytest.raises(SpecError, match="solve.method"):
+        SolveOptions(method="newton")
+    spec = {"function": {"variables": ["x"], "expression": "x^4 - x^2"}, "solve": {"method": "monodromy"}}
+    assert parse_spec(spec).solve.method == "monodromy"
+    with pytest.raises(SpecError, match="solve.method"):
+        parse_spec({**spec, "solve": {"method": 3}})
