@@ -70,7 +70,7 @@ class StratumFamily:
         self.target_system = system if target is None else target
         self.target: list[SparsePolynomial] = [restrict(self.target_system.gradient[j], stratum.support)
                                                for j in stratum.support]
-        self.signs = _sign_group(system, stratum)
+        self.signs = _sign_group(system, stratum, self.target_system)
 
     def with_target(self, target: PolynomialSystem) -> "StratumFamily":
         """The same family and stratum, ending at ``target`` (which must have the same strata and
@@ -207,16 +207,19 @@ class StratumFamily:
         return self.signs * point
 
 
-def _sign_group(system: PolynomialSystem, stratum: SupportStratum) -> np.ndarray:
-    """All sign vectors, restricted to the support, of the group the loss's sign flips generate.
+def _sign_group(system: PolynomialSystem, stratum: SupportStratum, target: PolynomialSystem) -> np.ndarray:
+    """All sign vectors, restricted to the support, of the group the sign flips of both the loss
+    and the target generate.
 
     Only pure sign changes are used: ``grad L(s w) = s grad L(w)`` and ``c * (s w) = s (c * w)``
-    for every ``c``, so they act on every member of the family. Permutations act only where
-    ``c`` is permuted as well, which a generic ``c`` is not.
+    for every ``c``, so they act on every member of the family, and on every homotopy to a
+    target they preserve too. Permutations act only where ``c`` is permuted as well, which a
+    generic ``c`` is not.
     """
     support = list(stratum.support)
-    generators = {tuple(g.signs[k] for k in support) for g in system.symmetries
-                  if g.source == tuple(range(system.num_variables))}
+    identity = tuple(range(system.num_variables))
+    flips = [{g.signs for g in s.symmetries if g.source == identity} for s in (system, target)]
+    generators = {tuple(signs[k] for k in support) for signs in flips[0] & flips[1]}
     identity = (1,) * len(support)
     group = {identity}
     frontier = [identity]

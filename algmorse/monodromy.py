@@ -111,11 +111,17 @@ class GenericSolution:
             If a stratum is not a stratum of ``target`` (a zeroed gradient component of
             ``target`` does not vanish on it).
         """
-        for family in self.families:
+        families, points = [], []
+        for family, representatives in zip(self.families, self.points):
             if not is_invariant(target, family.stratum.support):
                 raise NotInFamily(f"stratum {family.stratum.label!r} is not invariant for the target system")
-        return GenericSolution([f.with_target(target) for f in self.families], self.parameters, self.points,
-                               self.records)
+            retargeted = family.with_target(target)
+            if len(retargeted.signs) < len(family.signs):  # fewer symmetries: track whole orbits
+                representatives = _distinct_rows(np.vstack([family.orbit(p) for p in representatives])) \
+                    if len(representatives) else representatives
+            families.append(retargeted)
+            points.append(representatives)
+        return GenericSolution(families, self.parameters, points, self.records)
 
     @property
     def count(self) -> int:
@@ -240,6 +246,15 @@ class _Orbits:
             return False
         distances = np.linalg.norm(self.members - point, axis=1)
         return bool(np.min(distances) <= _SAME * (1 + np.linalg.norm(point)))
+
+
+def _distinct_rows(rows: np.ndarray) -> np.ndarray:
+    """The rows, each kept once (numerically)."""
+    kept: list[np.ndarray] = []
+    for row in rows:
+        if not any(np.linalg.norm(row - k) <= _SAME * (1 + np.linalg.norm(k)) for k in kept):
+            kept.append(row)
+    return np.array(kept)
 
 
 def _random_complex(rng: np.random.Generator, size: int) -> np.ndarray:

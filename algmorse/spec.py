@@ -68,7 +68,7 @@ from algmorse.network import (
 )
 from algmorse.options import SolveOptions
 
-__all__ = ["Spec", "load_spec", "parse_spec", "problem_to_spec", "MAX_VARIABLES", "MAX_PARAMETERS"]
+__all__ = ["Spec", "load_spec", "load_data_sets", "parse_spec", "problem_to_spec", "MAX_VARIABLES", "MAX_PARAMETERS"]
 
 MAX_VARIABLES = 200
 """Most variables a ``[function]`` table may declare."""
@@ -646,6 +646,47 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
         If the file cannot be read or is not valid UTF-8 TOML (``error.field`` is the path and
         the message gives the line), or if :func:`parse_spec` rejects its content.
     """
+    return parse_spec(_read_toml(path), source=os.fspath(path))
+
+
+def load_data_sets(path: str | os.PathLike[str], network: Network) -> tuple[Dataset, ...]:
+    """Read a TOML file of data sets for ``network``: an array of ``[[data]]`` tables, each with
+    ``x`` and ``y`` as in a spec's ``[data]`` table.
+
+    Raises
+    ------
+    SpecError
+        Naming the file and the field, e.g. ``data[2].y``.
+
+    Examples
+    --------
+    A file with two data sets for widths ``[1, 2, 1]``::
+
+        [[data]]
+        x = [[1]]
+        y = [[2]]
+
+        [[data]]
+        x = [[1], [2]]
+        y = [[2], [3]]
+    """
+    name = os.fspath(path)
+    entries = _read_toml(path).get("data")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise SpecError(f"{name}: data", "expected an array of [[data]] tables, each with x and y.",
+                        "Write one [[data]] table per data set (x = [[...]], y = [[...]]).")
+    data_sets = []
+    for index, entry in enumerate(entries):
+        try:
+            data_sets.append(_parse_data(entry, network))
+        except SpecError as error:
+            field = error.field.replace("data", f"data[{index}]", 1)
+            raise SpecError(f"{name}: {field}", str(error.message), error.hint) from None
+    return tuple(data_sets)
+
+
+def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The parsed TOML of a file, every failure a SpecError naming the file (and the line)."""
     name = os.fspath(path)
     try:
         with open(name, "rb") as handle:
@@ -660,7 +701,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
         raise SpecError(name, f"not UTF-8 text (bad byte at offset {error.start}).",
                         "Save the file as UTF-8.") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except ValueError as error:  # TOMLDecodeError, and e.g. an integer of more than 4300 digits
         reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else str(error).split(";")[0]
         message = f"not valid TOML: {reason}."
@@ -670,7 +711,6 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
             line = _short(lines[int(match.group(1)) - 1].strip(), 80)
             message += f" Line {match.group(1)} reads: {line!r}"
         raise SpecError(name, message) from None
-    return parse_spec(data, source=name)
 
 
 def _rational_out(q: Fraction) -> int | str:

@@ -1,4 +1,5 @@
-"""Parameter sweeps: one generic solve, then one parameter homotopy per value of the eps scale.
+"""Parameter sweeps: one generic solve, then one parameter homotopy per value of the eps scale
+(or per data set).
 
 The loss's critical points at generic parameters of the family ``grad L + c * w`` are found once
 (monodromy on the support strata, :mod:`algmorse.monodromy`); every value ``s`` of the sweep is
@@ -37,11 +38,11 @@ from .errors import AlgmorseError, CatalogError, SpecError
 from .family import StratumFamily
 from .fileio import write_text_atomically
 from .monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
-from .network import Problem
+from .network import Dataset, NetworkProblem, Problem
 from .options import SolveOptions
-from .spec import problem_to_spec
+from .spec import problem_to_spec, validated_problem
 from .strata import SupportStratum, support_strata
-from .system import build_system
+from .system import PolynomialSystem, build_system
 
 __all__ = ["SweepRow", "SweepResult", "parse_values", "scaled_problem", "sweep"]
 
@@ -57,7 +58,7 @@ class SweepRow:
     Attributes
     ----------
     value : str
-        The eps scale, as an exact rational (``"3/4"``).
+        The eps scale, as an exact rational (``"3/4"``), or the data set's number (``"2"``).
     isolated, real, minima, saddles, maxima : int
         Counts of the value's catalog.
     escaped, collided : int
@@ -85,11 +86,13 @@ class SweepRow:
 
 @dataclass(frozen=True, slots=True)
 class SweepResult:
-    """A finished sweep: the generic count, one row per value (in value order), the directory."""
+    """A finished sweep: the generic count, one row per value (in order), the directory, and what
+    was swept (``"eps scale"`` or ``"data set"``)."""
 
     generic_count: int
     rows: tuple[SweepRow, ...]
     directory: Path
+    parameter: str = "eps scale"
 
     @property
     def exceptional(self) -> tuple[str, ...]:
@@ -156,8 +159,8 @@ def scaled_problem(problem: Problem, scale: Fraction) -> Problem:
     return replace(problem, regularizer=replace(regularizer, eps=scaled))
 
 
-def _fingerprint(problem: Problem, values: Sequence[Fraction], seed: int) -> str:
-    text = json.dumps({"problem": problem_to_spec(problem), "values": [str(v) for v in values], "seed": seed},
+def _fingerprint(targets: Sequence[tuple[str, Problem]], seed: int) -> str:
+    text = json.dumps({"targets": [[label, problem_to_spec(p)] for label, p in targets], "seed": seed},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -166,16 +169,16 @@ def _file_name(index: int) -> str:
     return f"value-{index:03d}.json"
 
 
-def _row(value: Fraction, name: str, catalog: Catalog, seconds: float) -> SweepRow:
+def _row(label: str, name: str, catalog: Catalog, seconds: float) -> SweepRow:
     summary, monodromy = catalog.summary, catalog.provenance.monodromy or {}
-    return SweepRow(value=str(value), isolated=summary.isolated, real=summary.real, minima=summary.minima,
+    return SweepRow(value=label, isolated=summary.isolated, real=summary.real, minima=summary.minima,
                     saddles=summary.saddles, maxima=summary.maxima, escaped=int(monodromy.get("escaped", 0)),
                     collided=int(monodromy.get("collided", 0)), completeness=catalog.verdict.completeness,
                     catalog=name, seconds=round(seconds, 4))
 
 
-def _finished(directory: Path, index: int, value: Fraction, problem: Problem) -> SweepRow | None:
-    """The row of an existing catalog for this value, if it is one (else None: solve again)."""
+def _finished(directory: Path, index: int, label: str, target: Problem) -> SweepRow | None:
+    """The row of an existing catalog for this target, if it is one (else None: solve again)."""
     path = directory / _file_name(index)
     if not path.exists():
         return None
@@ -183,17 +186,39 @@ def _finished(directory: Path, index: int, value: Fraction, problem: Problem) ->
         catalog = load_catalog(path)
     except CatalogError:
         return None
-    if problem_to_spec(catalog.problem) != problem_to_spec(scaled_problem(problem, value)):
+    if problem_to_spec(catalog.problem) != problem_to_spec(target):
         return None
-    return _row(value, path.name, catalog, catalog.provenance.seconds.get("total", 0.0))
+    return _row(label, path.name, catalog, sum(catalog.provenance.seconds.values()))
+
+
+def base_system(problems: Sequence[Problem], weights: Sequence[Fraction]) -> PolynomialSystem:
+    """The system of ``sum_k weights[k] * L_k`` (same network; e.g. one loss per data set).
+
+    Every target ``L_k`` is then a member of the linear family ``sum_k a_k grad L_k + c * w``,
+    at whose generic member (random positive weights, generic ``c``) the sweep's generic points
+    are computed, so that one parameter homotopy reaches every isolated critical point of each
+    target. Symmetries are those verified for every ``L_k``.
+    """
+    systems = [build_system(p) for p in problems]
+    if len(systems) == 1 and weights[0] == 1:
+        return systems[0]
+    ring = systems[0].ring
+    loss = ring.zero
+    for system, weight in zip(systems, weights):
+        loss += system.loss * ring.domain.convert(Fraction(weight))
+    gradient = tuple(loss.diff(x) for x in ring.gens)
+    hessian = tuple(tuple(g.diff(x) for x in ring.gens) for g in gradient)
+    symmetries = tuple(g for g in systems[0].symmetries if all(g in s.symmetries for s in systems[1:]))
+    return PolynomialSystem(systems[0].variables, ring, loss, gradient, hessian, symmetries)
 
 
 @dataclass(frozen=True)
 class _Task:
-    """Everything a worker needs to solve one value (picklable: no sympy rings)."""
+    """Everything a worker needs to solve one target (picklable: no sympy rings)."""
 
-    problem: Problem
-    value: Fraction
+    target: Problem
+    base: tuple[Problem, ...]
+    weights: tuple[Fraction, ...]
     options: SolveOptions
     strata: tuple[SupportStratum, ...]
     parameters: tuple[np.ndarray, ...]
@@ -201,15 +226,14 @@ class _Task:
     records: tuple[StratumRecord, ...]
 
 
-def solve_value(task: _Task) -> tuple[str, str, float]:
-    """Solve one value of a sweep (runs in a worker): returns (value, catalog JSON, seconds)."""
+def solve_value(task: _Task) -> tuple[str, float]:
+    """Solve one target of a sweep (runs in a worker): returns (catalog JSON, seconds)."""
     started = time.perf_counter()
-    base = build_system(task.problem)
+    base = base_system(task.base, task.weights)
     generic = GenericSolution([StratumFamily(base, s) for s in task.strata], list(task.parameters),
                               list(task.points), list(task.records))
-    target = scaled_problem(task.problem, task.value)
-    catalog = _analyze(target, task.options, generic)
-    return str(task.value), dumps(catalog), time.perf_counter() - started
+    catalog = _analyze(task.target, task.options, generic)
+    return dumps(catalog), time.perf_counter() - started
 
 
 def _analyze(problem: Problem, options: SolveOptions, generic: GenericSolution) -> Catalog:
@@ -217,7 +241,7 @@ def _analyze(problem: Problem, options: SolveOptions, generic: GenericSolution) 
 
     try:
         return analyze(problem, options=options, generic=generic)
-    except NotInFamily:  # a stratum not invariant at this value: solve it on its own
+    except NotInFamily:  # a stratum not invariant at this target: solve it on its own
         return analyze(problem, options=options)
 
 
@@ -232,20 +256,23 @@ def _die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills the pool
 
 
-def sweep(problem: Problem, values: Sequence[Fraction], directory: str | os.PathLike, *,
-          options: SolveOptions = SolveOptions(), scheduler: str | None = None,
-          progress: Progress | None = None) -> SweepResult:
-    """Solve the loss at every value of the eps scale, from one generic solve.
+def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | os.PathLike, *,
+          data_sets: Sequence[Dataset] | None = None, options: SolveOptions = SolveOptions(),
+          scheduler: str | None = None, progress: Progress | None = None) -> SweepResult:
+    """Solve the loss at every value of the eps scale, or on every data set, from one generic solve.
 
     Parameters
     ----------
     problem : NetworkProblem or FunctionProblem
-        With a regularizer (its strengths are multiplied by each value).
-    values : sequence of Fraction
-        Positive eps scales (see :func:`parse_values`).
+        With a regularizer when ``values`` are given (its strengths are multiplied by each).
+    values : sequence of Fraction or None
+        Positive eps scales (see :func:`parse_values`); None with ``data_sets``.
     directory : path-like
         Created if needed; receives ``value-NNN.json`` per value, ``summary.json``,
         ``sweep.json`` (what the sweep is, for resuming) and ``counts.png``.
+    data_sets : sequence of Dataset, optional
+        Instead of values: the network's loss on each data set (rows labelled 1, 2, ...). The
+        generic points are those of a random positive combination of the data sets' losses.
     options : SolveOptions
         As for :func:`algmorse.analyze`; ``jobs`` values are solved at once (each with one
         tracking worker), ``seed`` fixes everything (drawn and recorded when None).
@@ -262,20 +289,17 @@ def sweep(problem: Problem, values: Sequence[Fraction], directory: str | os.Path
     Raises
     ------
     SpecError
-        If the problem has no regularizer, the values are invalid, or the directory holds a
-        different sweep.
+        If the problem has no regularizer (eps scale), the values are invalid, both or neither of
+        ``values`` and ``data_sets`` are given, or the directory holds a different sweep.
     """
     report = progress or (lambda _line: None)
-    values = tuple(Fraction(v) for v in values)
-    if not values or any(v <= 0 for v in values) or len(set(values)) != len(values):
-        raise SpecError("--eps-scale", "give distinct positive values.", 'e.g. "1/2:2:20".')
     seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (2**31 - 2)) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
-    scaled_problem(problem, Fraction(1))  # refuse "none" before anything runs
+    targets, base, weights = _targets(problem, values, data_sets, seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     manifest = directory / "sweep.json"
-    fingerprint = _fingerprint(problem, values, seed)
+    fingerprint = _fingerprint(targets, seed)
     if manifest.exists():
         try:
             previous = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
@@ -286,20 +310,20 @@ def sweep(problem: Problem, values: Sequence[Fraction], directory: str | os.Path
                             "Choose a new directory, or repeat the original command (same spec, values and seed) "
                             "to resume it.")
     write_text_atomically(manifest, json.dumps({"fingerprint": fingerprint, "seed": seed,
-                                                "values": [str(v) for v in values]}, indent=1))
+                                                "values": [label for label, _ in targets]}, indent=1))
     options = replace(options, seed=seed)
     rows: dict[int, SweepRow] = {}
-    for index, value in enumerate(values):
-        row = _finished(directory, index, value, problem)
+    for index, (label, target) in enumerate(targets):
+        row = _finished(directory, index, label, target)
         if row is not None:
             rows[index] = row
     if rows:
-        report(f"resuming: {len(rows)} of {len(values)} values already solved")
-    pending = [i for i in range(len(values)) if i not in rows]
+        report(f"resuming: {len(rows)} of {len(targets)} values already solved")
+    pending = [i for i in range(len(targets)) if i not in rows]
     generic_count = _generic_count(directory)
     if pending:
         started = time.perf_counter()
-        system = build_system(problem)
+        system = base_system(base, weights)
         families = [StratumFamily(system, s) for s in support_strata(problem, system)]
         generic = solve_generic(families, get_backend(options.backend), seed=seed, jobs=options.jobs,
                                 quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
@@ -308,23 +332,44 @@ def sweep(problem: Problem, values: Sequence[Fraction], directory: str | os.Path
         report(f"generic solve: {generic.count} points ({'complete' if generic.complete else 'not proven complete'}, "
                f"{time.perf_counter() - started:.1f} s)")
         inner = replace(options, jobs=1) if len(pending) > 1 else options
-        tasks = {i: _Task(problem, values[i], inner, tuple(f.stratum for f in generic.families),
+        tasks = {i: _Task(targets[i][1], base, weights, inner, tuple(f.stratum for f in generic.families),
                           tuple(generic.parameters), tuple(generic.points), tuple(generic.records)) for i in pending}
         solving = time.perf_counter()
-        for solved, (index, (value_text, text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
+        for solved, (index, (text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
             name = _file_name(index)
             write_text_atomically(directory / name, text, error=CatalogError)
             catalog = load_catalog(directory / name)
-            rows[index] = _row(values[index], name, catalog, seconds)
-            _write_summary(directory, generic_count, values, rows)
+            rows[index] = _row(targets[index][0], name, catalog, seconds)
+            _write_summary(directory, generic_count, len(targets), rows)
             left = (time.perf_counter() - solving) / solved * (len(pending) - solved)
-            report(f"value {value_text}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
+            report(f"value {targets[index][0]}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
                    f"{rows[index].escaped} escaped, {rows[index].collided} collided, "
-                   f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(values)} done, about {left:.0f} s left")
-    result = SweepResult(generic_count, tuple(rows[i] for i in range(len(values))), directory)
-    _write_summary(directory, generic_count, values, rows)
+                   f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(targets)} done, about {left:.0f} s left")
+    result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory,
+                         "data set" if data_sets is not None else "eps scale")
+    _write_summary(directory, generic_count, len(targets), rows)
     _plot(result)
     return result
+
+
+def _targets(problem: Problem, values: Sequence[Fraction] | None, data_sets: Sequence[Dataset] | None,
+             seed: int) -> tuple[list[tuple[str, Problem]], tuple[Problem, ...], tuple[Fraction, ...]]:
+    """The labelled target problems, and the problems and weights of the generic family's base."""
+    if (values is None) == (data_sets is None):
+        raise SpecError("--eps-scale/--data-sets", "give either eps-scale values or data sets.",
+                        'e.g. --eps-scale 1/2:2:20, or --data-sets sets.toml.')
+    if values is not None:
+        values = tuple(Fraction(v) for v in values)
+        if not values or any(v <= 0 for v in values) or len(set(values)) != len(values):
+            raise SpecError("--eps-scale", "give distinct positive values.", 'e.g. "1/2:2:20".')
+        scaled_problem(problem, Fraction(1))  # refuse "none" before anything runs
+        return [(str(v), scaled_problem(problem, v)) for v in values], (problem,), (Fraction(1),)
+    if not isinstance(problem, NetworkProblem) or not data_sets:
+        raise SpecError("--data-sets", "data sets need a network problem and at least one data set.")
+    targets = [(str(k), validated_problem(replace(problem, data=d))) for k, d in enumerate(data_sets, 1)]
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
+    weights = tuple(Fraction(int(rng.integers(1, 1000)), 97) for _ in targets)
+    return targets, tuple(p for _, p in targets), weights
 
 
 def _generic_count(directory: Path) -> int:
@@ -334,13 +379,13 @@ def _generic_count(directory: Path) -> int:
         return 0
 
 
-def _write_summary(directory: Path, generic_count: int, values: Sequence[Fraction], rows: dict[int, SweepRow]) -> None:
-    ordered = [asdict(rows[i]) for i in range(len(values)) if i in rows]
+def _write_summary(directory: Path, generic_count: int, count: int, rows: dict[int, SweepRow]) -> None:
+    ordered = [asdict(rows[i]) for i in range(count) if i in rows]
     write_text_atomically(directory / "summary.json",
                           json.dumps({"generic_count": generic_count, "rows": ordered}, indent=1))
 
 
-def _run(tasks: dict[int, _Task], jobs: int, scheduler: str | None) -> Iterable[tuple[int, tuple[str, str, float]]]:
+def _run(tasks: dict[int, _Task], jobs: int, scheduler: str | None) -> Iterable[tuple[int, tuple[str, float]]]:
     """Solve the tasks, yielding ``(index, result)`` as they finish."""
     if scheduler is not None:
         yield from _run_dask(tasks, jobs, scheduler)
@@ -366,7 +411,7 @@ def _run(tasks: dict[int, _Task], jobs: int, scheduler: str | None) -> Iterable[
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_dask(tasks: dict[int, _Task], jobs: int, scheduler: str) -> Iterable[tuple[int, tuple[str, str, float]]]:
+def _run_dask(tasks: dict[int, _Task], jobs: int, scheduler: str) -> Iterable[tuple[int, tuple[str, float]]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -394,7 +439,7 @@ def _plot(result: SweepResult) -> None:
     keys = ("isolated", "real", "minima", "saddles", "maxima")
     counts = {key: [getattr(r, key) for r in result.rows] for key in keys}
     marks = [(float(Fraction(v)), "exceptional") for v in result.exceptional]
-    figure = sweep_figure([float(Fraction(r.value)) for r in result.rows], counts, xlabel="eps scale",
+    figure = sweep_figure([float(Fraction(r.value)) for r in result.rows], counts, xlabel=result.parameter,
                           ylabel="critical points", marks=marks, step=True,
                           title=f"generic count {result.generic_count}; {len(result.rows)} values")
     save_figure(figure, result.directory / "counts.png")

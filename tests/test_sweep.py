@@ -111,3 +111,49 @@ def test_sweep_command_refuses_a_file_as_output(tmp_path):
     completed = subprocess.run([sys.executable, "-m", "algmorse", "sweep", str(spec), "--eps-scale", "1,2",
                                 "-o", str(target)], capture_output=True, text=True)
     assert completed.returncode == 2 and "-o/--output" in completed.stderr and "Traceback" not in completed.stderr
+
+
+DATA_SETS = """
+[[data]]
+x = [[1]]
+y = [[2]]
+
+[[data]]
+x = [[1], [2]]
+y = [[2], ["-1/3"]]
+"""
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_sweep_over_data_sets_matches_each_data_set_solved_alone(tmp_path):
+    from algmorse.spec import load_data_sets
+
+    problem = load_case(CASE).spec.problem
+    path = tmp_path / "sets.toml"
+    path.write_text(DATA_SETS)
+    data_sets = load_data_sets(path, problem.network)
+    result = sweep(problem, None, tmp_path / "out", data_sets=data_sets, options=SolveOptions(seed=2))
+    assert [r.value for r in result.rows] == ["1", "2"] and result.parameter == "data set"
+    for data, row in zip(data_sets, result.rows):
+        target = problem.__class__(problem.network, data, problem.scale, problem.regularizer)
+        system = build_system(target)
+        dimension, count, _ = rational_count(system.sparse_gradient(), system.num_variables, timeout=60)
+        assert dimension == 0 and row.isolated == count
+        alone = analyze(target, options=SolveOptions(seed=9, method="blackbox"))
+        assert (row.real, row.minima, row.saddles) == (alone.summary.real, alone.summary.minima, alone.summary.saddles)
+
+
+def test_data_set_files_are_checked_field_by_field(tmp_path):
+    from algmorse.spec import load_data_sets
+
+    network = load_case(CASE).spec.problem.network
+    path = tmp_path / "sets.toml"
+    path.write_text(DATA_SETS.replace('["-1/3"]', '["-1/3", 4]'))
+    with pytest.raises(SpecError, match=r"data\[1\]\.y"):
+        load_data_sets(path, network)
+    path.write_text("data = 3\n")
+    with pytest.raises(SpecError, match=r"\[\[data\]\] tables"):
+        load_data_sets(path, network)
+    with pytest.raises(SpecError, match="either eps-scale values or data sets"):
+        sweep(load_case(CASE).spec.problem, None, tmp_path / "out")

@@ -1,4 +1,5 @@
-"""``algmorse sweep SPEC.toml --eps-scale START:STOP:N -o DIR``: counts along the regularization strength."""
+"""``algmorse sweep SPEC.toml --eps-scale START:STOP:N -o DIR`` (or ``--data-sets FILE``): counts along the
+regularization strength, or across data sets."""
 
 from __future__ import annotations
 
@@ -9,19 +10,23 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SpecError
-from ..spec import load_spec
+from ..network import NetworkProblem
+from ..spec import load_data_sets, load_spec
 from ..sweep import parse_values, sweep
 from ._types import positive_int, positive_seconds, seed
 
 NAME = "sweep"
-HELP = "solve at many values of the eps scale from one generic solve (catalog per value, summary, plot)"
+HELP = "solve at many eps-scale values or data sets from one generic solve (catalog per value, summary, plot)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``sweep`` options."""
     parser.add_argument("spec", help="problem specification (TOML) with a regularizer")
-    parser.add_argument("--eps-scale", required=True, metavar="START:STOP:N|A,B,...",
-                        help="values multiplying every regularization strength, e.g. 1/2:2:20 or 1/2,1,2")
+    swept = parser.add_mutually_exclusive_group(required=True)
+    swept.add_argument("--eps-scale", metavar="START:STOP:N|A,B,...",
+                       help="values multiplying every regularization strength, e.g. 1/2:2:20 or 1/2,1,2")
+    swept.add_argument("--data-sets", metavar="FILE.toml",
+                       help="a TOML file of [[data]] tables (x, y): the loss on each data set")
     parser.add_argument("-o", "--output", required=True, metavar="DIR",
                         help="directory for value-NNN.json, summary.json, counts.png (an unfinished sweep resumes)")
     parser.add_argument("--seed", type=seed, help="master seed (default: the spec's, else random and recorded)")
@@ -36,7 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the sweep and print its table."""
     spec = load_spec(args.spec)
-    values = parse_values(args.eps_scale)
+    values = parse_values(args.eps_scale) if args.eps_scale is not None else None
+    data_sets = None
+    if args.data_sets is not None:
+        if not isinstance(spec.problem, NetworkProblem):
+            raise SpecError("--data-sets", "data sets need a [network] spec.", "Use --eps-scale for a [function] spec.")
+        data_sets = load_data_sets(args.data_sets, spec.problem.network)
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise SpecError("-o/--output", f"{output} is a file; the sweep writes a folder of catalogs.",
@@ -51,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"  {line}", file=sys.stderr, flush=True)
 
-    result = sweep(spec.problem, values, args.output, options=options, scheduler=args.scheduler, progress=progress)
+    result = sweep(spec.problem, values, args.output, data_sets=data_sets, options=options, scheduler=args.scheduler,
+                   progress=progress)
     print(f"generic count {result.generic_count}; {len(result.rows)} values")
-    print(f"{'value':>10} {'isolated':>8} {'real':>5} {'minima':>6} {'saddles':>7} {'maxima':>6} {'escaped':>7} "
+    print(f"{'data set' if data_sets is not None else 'value':>10} {'isolated':>8} {'real':>5} {'minima':>6} {'saddles':>7} {'maxima':>6} {'escaped':>7} "
           f"{'collided':>8}  completeness")
     for row in result.rows:
         print(f"{row.value:>10} {row.isolated:>8} {row.real:>5} {row.minima:>6} {row.saddles:>7} {row.maxima:>6} "
