@@ -4,7 +4,9 @@ Stages, each timed in ``provenance.seconds``:
 
 1. ``build``: the exact loss, gradient and Hessian (:mod:`algmorse.system`);
 2. ``exact`` (with ``verify="exact"``): dimension and counts by exact algebra (:mod:`algmorse.exact`);
-3. ``solve``/``refine``: repeated backend runs, refined and merged (:mod:`algmorse.search`);
+3. ``solve``/``refine``: repeated backend runs, refined and merged (:mod:`algmorse.search`), or
+   (``method`` monodromy, :mod:`algmorse.methods`) ``monodromy`` on the support strata and
+   ``track`` to the loss, merged the same way;
 4. ``decompose`` (see ``SolveOptions.decompose``): components of the critical set, and which
    found points lie on them (:mod:`algmorse.decomposition`);
 5. ``classify``: Hessian, rank, Morse index, multiplicity (:mod:`algmorse.classify`);
