@@ -134,7 +134,12 @@ def analyze(
             if fill is not None and len(search.found) < target:
                 fill()
                 fill = None
-        if method == "monodromy" and (len(search.found) >= (target or 0) and (target or monodromy["complete"])):
+        reached = target is not None and len(search.found) >= target
+        # a complete generic solve whose every path arrived reaches every isolated point (the
+        # parameter homotopy theorem): a gap to the count is then multiplicity, which blackbox
+        # runs would not close either
+        settled = monodromy is not None and monodromy["complete"] and monodromy["escaped"] == 0
+        if method == "monodromy" and (reached or settled):
             search.stable = True
             root_counts = {}
         else:
