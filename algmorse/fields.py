@@ -109,7 +109,9 @@ class Fields:
 
     def obj(self, key: str, *, optional: bool = False) -> Fields | None:
         value = self._get(key, optional)
-        return None if value is None else Fields(value, _join(self.path, key), self.source)
+        if value is None and optional:
+            return None
+        return Fields(value, _join(self.path, key), self.source)
 
     def integer(self, key: str, low: int | None = None, high: int | None = None, *, optional: bool = False) -> int | None:
         value = self._get(key, optional)

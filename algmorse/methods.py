@@ -60,8 +60,9 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     Returns
     -------
     dict
-        The provenance record: ``generic_count``, ``complete`` (every stratum reached its
-        modular count), ``strata`` (one :class:`~algmorse.monodromy.StratumRecord` each),
+        The provenance record: ``generic_count``, ``generic_total`` (the whole family's modular
+        count at random parameters), ``complete`` (every stratum reached its modular count, and
+        they add up to ``generic_total``), ``strata`` (one :class:`~algmorse.monodromy.StratumRecord` each),
         ``paths`` (monodromy and fallback), ``target_paths`` (retries included), ``escaped`` and
         ``collided`` (see :class:`~algmorse.monodromy.TargetEndpoints`), ``seconds``.
     """
@@ -90,7 +91,7 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     report(f"monodromy: {generic.count} generic points, {len(endpoints)} endpoints at the loss "
            f"({failed} escaped, {target.collided} collided), {len(search.found)} distinct critical points "
            f"({finished - started:.2f} s)")
-    return {"generic_count": generic.count, "complete": generic.complete,
+    return {"generic_count": generic.count, "generic_total": generic.total, "complete": generic.complete,
             "strata": [asdict(record) for record in generic.records], "paths": generic.paths,
             "target_paths": paths, "finished_in_numpy": target.finished, "escaped": failed, "collided": target.collided,
             "seconds": round(time.perf_counter() - started, 4)}

@@ -95,12 +95,16 @@ class GenericSolution:
     points : list of ndarray
         Per stratum, one row per tracked point (one per sign-flip orbit), in free coordinates.
     records : list of StratumRecord
+    total : int or None
+        The modular count of all solutions of the whole family at random rational parameters
+        (None: not computed, or the whole space is not among the strata).
     """
 
     families: list[StratumFamily]
     parameters: list[np.ndarray]
     points: list[np.ndarray]
     records: list[StratumRecord] = field(default_factory=list)
+    total: int | None = None
 
     def retargeted(self, target: "PolynomialSystem") -> "GenericSolution":
         """The same generic points, with every family ending at ``target`` instead.
@@ -121,7 +125,7 @@ class GenericSolution:
                     if len(representatives) else representatives
             families.append(retargeted)
             points.append(representatives)
-        return GenericSolution(families, self.parameters, points, self.records)
+        return GenericSolution(families, self.parameters, points, self.records, self.total)
 
     @property
     def count(self) -> int:
@@ -130,8 +134,9 @@ class GenericSolution:
 
     @property
     def complete(self) -> bool:
-        """Whether every stratum reached its modular count."""
-        return all(r.complete for r in self.records)
+        """Whether every stratum reached its modular count and the strata's counts add up to the
+        whole family's (so that no support was left out, e.g. for a function or biases)."""
+        return all(r.complete for r in self.records) and self.total == self.count
 
     @property
     def paths(self) -> int:
@@ -215,7 +220,23 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         solution.parameters.append(parameters)
         solution.points.append(points)
         solution.records.append(record)
+    whole = [f for f in families if f.size == f.system.num_variables]
+    if counts and whole:
+        solution.total = _family_count(whole[0], rng, count_timeout)
     return solution
+
+
+def _family_count(family: StratumFamily, rng: np.random.Generator, timeout: float) -> int | None:
+    """Modular count (with multiplicity) of all solutions of the family at random rational
+    parameters; None when unavailable or not finite."""
+    if "singular" not in available_exact_tools():
+        return None
+    try:
+        count = modular_count(family.rational_member(_random_rationals(rng, family.size)), family.size,
+                              timeout=timeout)
+    except AlgmorseError:
+        return None
+    return count.count_with_multiplicity if count.dimension <= 0 else None
 
 
 class _Orbits:

@@ -224,6 +224,7 @@ class _Task:
     parameters: tuple[np.ndarray, ...]
     points: tuple[np.ndarray, ...]
     records: tuple[StratumRecord, ...]
+    total: int | None
 
 
 def solve_value(task: _Task) -> tuple[str, float]:
@@ -231,7 +232,7 @@ def solve_value(task: _Task) -> tuple[str, float]:
     started = time.perf_counter()
     base = base_system(task.base, task.weights)
     generic = GenericSolution([StratumFamily(base, s) for s in task.strata], list(task.parameters),
-                              list(task.points), list(task.records))
+                              list(task.points), list(task.records), task.total)
     catalog = _analyze(task.target, task.options, generic)
     return dumps(catalog), time.perf_counter() - started
 
@@ -333,7 +334,8 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
                f"{time.perf_counter() - started:.1f} s)")
         inner = replace(options, jobs=1) if len(pending) > 1 else options
         tasks = {i: _Task(targets[i][1], base, weights, inner, tuple(f.stratum for f in generic.families),
-                          tuple(generic.parameters), tuple(generic.points), tuple(generic.records)) for i in pending}
+                          tuple(generic.parameters), tuple(generic.points), tuple(generic.records), generic.total)
+                 for i in pending}
         solving = time.perf_counter()
         for solved, (index, (text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
             name = _file_name(index)

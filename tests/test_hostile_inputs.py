@@ -138,3 +138,21 @@ def test_random_bytes_are_catalog_errors(raw):
         Catalog.from_dict(parse_json(raw, "<bytes>"), source="<bytes>")
     except CatalogError:
         pass
+
+
+def test_a_required_object_set_to_null_is_a_catalog_error(tmp_path):
+    # found by the mutation test above: "library_versions": null used to fail deep inside
+    from algmorse import load_catalog, write_catalog
+    from algmorse.backends.fake import FakeBackend
+    from algmorse.errors import CatalogError
+    from algmorse.library import load_case
+
+    catalog = analyze(load_case("chain2_l2").spec.problem, options=SolveOptions(seed=1, proof="none", decompose="never"),
+                      backend=FakeBackend([[(0, 0)]]))
+    path = tmp_path / "c.json"
+    write_catalog(catalog, path)
+    data = json.loads(path.read_text())
+    data["provenance"]["library_versions"] = None
+    path.write_text(json.dumps(data))
+    with pytest.raises(CatalogError, match="library_versions"):
+        load_catalog(path)

@@ -189,3 +189,22 @@ def test_method_is_checked_in_python_and_in_the_spec():
     assert parse_spec(spec).solve.method == "monodromy"
     with pytest.raises(SpecError, match="solve.method"):
         parse_spec({**spec, "solve": {"method": 3}})
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_supports_no_stratum_covers_are_not_called_complete():
+    # x^3 + y^2 + x*y^2 as a function: the whole space is its only stratum, but at generic c the
+    # critical points of grad h + c * w have y = 0, outside the stratum's torus
+    problem = FunctionProblem(("x", "y"), "x^3 + y^2 + x*y^2")
+    system = build_system(problem)
+    generic = solve_generic([StratumFamily(system, s) for s in support_strata(problem, system)],
+                            get_backend("phcpack"), seed=1)
+    assert all(r.complete for r in generic.records) and generic.total and generic.count < generic.total
+    assert not generic.complete
+    # so the solve goes on to blackbox runs and finds every critical point (by hand:
+    # 3x^2 + y^2 = 0 and 2y(1 + x) = 0 give the origin and (-1, +-i sqrt 3))
+    catalog = analyze(problem, options=SolveOptions(seed=1, method="monodromy"))
+    found = sorted((round(p.coordinates[0].real, 9), round(p.coordinates[1].imag, 9)) for p in catalog.critical_points)
+    assert found == [(-1.0, round(-3 ** 0.5, 9)), (-1.0, round(3 ** 0.5, 9)), (0.0, 0.0)]
+    assert len(catalog.provenance.runs) > 1  # blackbox runs followed the monodromy
