@@ -253,12 +253,7 @@ class _Orbits:
     def add(self, point: np.ndarray) -> bool:
         if self._known(point):
             return False
-        images = self.family.orbit(point)
-        unique = [images[0]]
-        for image in images[1:]:
-            if not any(np.linalg.norm(image - u) <= _SAME * (1 + np.linalg.norm(u)) for u in unique):
-                unique.append(image)
-        self.members = np.vstack([self.members, np.array(unique)])
+        self.members = np.vstack([self.members, _distinct_rows(self.family.orbit(point))])
         self.representatives.append(point)
         return True
 
