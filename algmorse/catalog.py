@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
+
 from .certify import Certificate
 from .classify import CriticalPoint
 from .components import Component
@@ -132,6 +134,40 @@ class Catalog:
     provenance: Provenance
 
     # -- queries ---------------------------------------------------------------------------
+    def to_numpy(self, real: bool = True) -> np.ndarray:
+        """The points' coordinates as an array, one row per point in catalog order.
+
+        Parameters
+        ----------
+        real : bool
+            True: a float array of the real points only; False: a complex array of all points.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(points, parameters)``; columns follow :attr:`variables`.
+        """
+        if real:
+            return np.array([[complex(z).real for z in p.coordinates] for p in self.real()],
+                            dtype=float).reshape(-1, len(self.variables))
+        return np.array([p.coordinates for p in self.critical_points], dtype=complex).reshape(-1, len(self.variables))
+
+    def to_dataframe(self):
+        """The points as a pandas DataFrame (pandas is optional: ``pip install pandas``).
+
+        One row per point, in catalog order, with the columns of :func:`algmorse.exports.points_csv`
+        (coordinates as complex numbers, one column per parameter).
+        """
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("Catalog.to_dataframe needs pandas: pip install pandas") from None
+        rows = [{"type": p.kind, "real": p.is_real, "certified": p.certified, "morse_index": p.morse_index,
+                 "loss": complex(p.loss).real if p.is_real else complex(p.loss),
+                 **{name: (complex(z).real if p.is_real else complex(z)) for name, z in zip(self.variables, p.coordinates)}}
+                for p in self.critical_points]
+        return pandas.DataFrame(rows, columns=["type", "real", "certified", "morse_index", "loss", *self.variables])
+
     def real(self) -> tuple[CriticalPoint, ...]:
         """Real critical points."""
         return tuple(p for p in self.critical_points if p.is_real)

@@ -8,4 +8,4 @@ one-line message and exit status 2.
 
 from __future__ import annotations
 
-COMMANDS: tuple[str, ...] = ("solve", "sweep", "show", "plot", "symmetries", "discriminant")
+COMMANDS: tuple[str, ...] = ("solve", "sweep", "show", "plot", "export", "symmetries", "discriminant")

@@ -1,0 +1,46 @@
+"""``algmorse export CATALOG|SPEC --to FORMAT -o FILE``: the system (and points) for another tool."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..catalog import load_catalog
+from ..errors import SpecError
+from ..exports import FORMATS, points_csv, system_text
+from ..fileio import check_writable, write_text_atomically
+from ..spec import load_spec
+from ..system import build_system
+
+NAME = "export"
+HELP = "write the gradient system (and points) for phc, Singular, msolve, Macaulay2, Bertini, HC.jl, or CSV"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``export`` options."""
+    parser.add_argument("source", help="a catalog (.json) or a spec (.toml)")
+    parser.add_argument("--to", required=True, choices=FORMATS, help="the target tool's format")
+    parser.add_argument("-o", "--output", required=True, help="file to write")
+    parser.add_argument("--points", action="store_true",
+                        help="also write the catalog's points (phc: as start solutions; hcjl: a vector)")
+    parser.add_argument("--real", action="store_true", help="csv: real points only, real coordinates")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export."""
+    reason = check_writable(args.output, inputs=(args.source,))
+    if reason is not None:
+        raise SpecError("-o/--output", reason + ".")
+    is_catalog = args.source.endswith(".json")
+    catalog = load_catalog(args.source) if is_catalog else None
+    if (args.points or args.to == "csv") and catalog is None:
+        raise SpecError("source", "points come from a catalog; a spec has none.",
+                        "Solve first (algmorse solve SPEC -o catalog.json), then export the catalog.")
+    if args.to == "csv":
+        text = points_csv(catalog, real_only=args.real)
+    else:
+        problem = catalog.problem if catalog is not None else load_spec(args.source).problem
+        points = [p.coordinates for p in catalog.critical_points] if args.points else ()
+        text = system_text(build_system(problem), args.to, points=points)
+    write_text_atomically(args.output, text)
+    print(f"{args.to} export written to {args.output}")
+    return 0
