@@ -306,13 +306,20 @@ def _dash(value: object) -> str:
     return "-" if value is None else str(value)
 
 
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """``"1 point"``, ``"2 points"``."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
 def format_summary(catalog: Catalog) -> str:
     """A few lines: counts by type, verdict, completeness, seed."""
     s, v, prov = catalog.summary, catalog.verdict, catalog.provenance
+    orbits = (f"; {_plural(s.orbits, 'symmetry orbit')} ({_plural(len(prov.symmetries), 'verified symmetry', 'verified symmetries')})"
+              if prov.symmetries else "")
     lines = [
-        f"Catalog: {s.isolated} isolated critical points ({s.real} real, {s.isolated - s.real} complex)",
+        f"Catalog: {_plural(s.isolated, 'isolated critical point')} ({s.real} real, {s.isolated - s.real} complex)",
         f"  minima {s.minima}, saddles {s.saddles}, maxima {s.maxima}, degenerate {s.degenerate}, "
-        f"undetermined {s.undetermined}; {s.orbits} symmetry orbits; {s.components} positive-dimensional components",
+        f"undetermined {s.undetermined}{orbits}; {_plural(s.components, 'positive-dimensional component')}",
         f"  morse: {_verdict_word(v.morse, v.morse_basis)}   "
         f"complex_morse: {_verdict_word(v.complex_morse, v.complex_morse_basis)}   completeness: {v.completeness}",
         f"  certified: {s.certified} of {s.isolated} points (interval boxes, each holding exactly one "
@@ -338,25 +345,51 @@ def format_summary(catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
-def format_table(catalog: Catalog) -> str:
-    """The summary followed by one line per critical point."""
+def select_points(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...] = (),
+                  limit: int | None = None) -> list[tuple[int, CriticalPoint]]:
+    """``(index, point)`` pairs in catalog order: real points only, of the given kinds
+    (``minimum``, ``saddle``, ``maximum``, ``degenerate``, ``undetermined``, ``complex``), at most
+    ``limit`` of them. Indices are the catalog's, the same in every view and figure."""
+    chosen = [(i, p) for i, p in enumerate(catalog.critical_points)
+              if (not real or p.is_real) and (not kinds or p.kind in kinds)]
+    return chosen if limit is None else chosen[:limit]
+
+
+_LOSS_WIDTH = 24
+
+
+def _fmt_loss(z: complex) -> str:
+    """A loss in a fixed-width column: 10 significant digits when real, else ``re+im i``."""
+    z = complex(z)
+    text = f"{z.real:.10g}" if z.imag == 0 else f"{z.real:.6g}{z.imag:+.3e}i"
+    return f"{text:>{_LOSS_WIDTH}}"
+
+
+def format_table(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...] = (), limit: int | None = None) -> str:
+    """The summary followed by one fixed-width line per critical point (see :func:`select_points`)."""
     lines = [format_summary(catalog), ""]
     if catalog.components:
         lines.append("Components:")
-        lines.append(f"{'#':>4}  {'dim':>3}  {'deg':>3}  {'kind':<10} {'loss':>14}  {'rank':>4}  {'stratum':<8} real points")
+        lines.append(f"{'#':>4}  {'dim':>3}  {'deg':>3}  {'kind':<10} {'loss':>{_LOSS_WIDTH}}  {'rank':>4}  {'stratum':<8} "
+                     "real points")
         for i, c in enumerate(catalog.components):
-            real = "; ".join(_fmt_point(tuple(complex(x) for x in p)) for p in c.real_points[:2]) or "none found"
+            real_points = "; ".join(_fmt_point(tuple(complex(x) for x in p)) for p in c.real_points[:2]) or "none found"
             stratum = "-" if c.stratum is None else "{" + ",".join(map(str, c.stratum)) + "}"
-            loss = "?" if c.loss is None else _fmt_complex(c.loss)
-            lines.append(f"{i:>4}  {c.dimension:>3}  {c.degree:>3}  {c.kind:<10} {loss:>14}  {_dash(c.hessian_rank):>4}  "
-                         f"{stratum:<8} {real}")
+            loss = f"{'?':>{_LOSS_WIDTH}}" if c.loss is None else _fmt_loss(c.loss)
+            lines.append(f"{i:>4}  {c.dimension:>3}  {c.degree:>3}  {c.kind:<10} {loss}  {_dash(c.hessian_rank):>4}  "
+                         f"{stratum:<8} {real_points}")
         lines.append("")
-    lines.append("Isolated critical points:")
-    lines.append(f"{'#':>4}  {'type':<12} {'loss':>14}  {'index':>5}  {'rank':>4}  {'min sv':>8}  {'cert':<4}  "
+    chosen = select_points(catalog, real=real, kinds=kinds, limit=limit)
+    shown = len(chosen)
+    total = len(select_points(catalog, real=real, kinds=kinds))
+    lines.append("Isolated critical points" + ("" if shown == len(catalog.critical_points) else
+                                               f" ({shown} of {total} selected, {len(catalog.critical_points)} in all)")
+                 + ":")
+    lines.append(f"{'#':>4}  {'type':<12} {'loss':>{_LOSS_WIDTH}}  {'index':>5}  {'rank':>4}  {'min sv':>8}  {'cert':<4}  "
                  f"coordinates ({', '.join(catalog.variables)})")
-    for i, p in enumerate(catalog.critical_points):
+    for i, p in chosen:
         lines.append(
-            f"{i:>4}  {p.kind:<12} {_fmt_complex(p.loss):>14}  {_dash(p.morse_index):>5}  {p.hessian_rank:>4}  "
+            f"{i:>4}  {p.kind:<12} {_fmt_loss(p.loss)}  {_dash(p.morse_index):>5}  {p.hessian_rank:>4}  "
             f"{p.hessian_min_singular_value:>8.1e}  {_yes(p.certified):<4}  {_fmt_point(p.coordinates)}"
         )
     return "\n".join(lines)

@@ -102,6 +102,28 @@ class CriticalPoint:
     orbit: int = 0
     certificate: Certificate | None = None
 
+    def __post_init__(self) -> None:
+        """A real point has float coordinates, loss and Hessian eigenvalues (no ``.real`` needed)."""
+        if self.is_real:
+            object.__setattr__(self, "coordinates", tuple(float(complex(z).real) for z in self.coordinates))
+            object.__setattr__(self, "loss", float(complex(self.loss).real))
+            if all(complex(e).imag == 0 for e in self.hessian_eigenvalues):
+                object.__setattr__(self, "hessian_eigenvalues",
+                                   tuple(float(complex(e).real) for e in self.hessian_eigenvalues))
+
+    def __repr__(self) -> str:
+        index = "" if self.morse_index is None else f", index {self.morse_index}"
+        coordinates = ", ".join(f"{complex(z).real:.4g}" if self.is_real else f"{complex(z):.3g}"
+                                for z in self.coordinates[:6]) + (", ..." if len(self.coordinates) > 6 else "")
+        loss = f"{self.loss:.6g}" if self.is_real else f"{complex(self.loss):.4g}"
+        return (f"<CriticalPoint {self.kind}{index}, loss {loss}, {'certified' if self.certified else 'not certified'}"
+                f", at ({coordinates})>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<code>{html.escape(repr(self))}</code>"
+
     @property
     def certified(self) -> bool:
         """Whether an interval certificate proves the point (and its nondegeneracy)."""

@@ -73,6 +73,16 @@ class Component:
     stratum: tuple[int, ...] | None = None
     trace_error: float | None = None
 
+    def __repr__(self) -> str:
+        loss = "unknown" if self.loss is None else f"{complex(self.loss):.6g}"
+        return (f"<Component {self.kind}: dimension {self.dimension}, degree {self.degree}, loss {loss}, "
+                f"{len(self.real_points)} real point{'' if len(self.real_points) == 1 else 's'} found>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<code>{html.escape(repr(self))}</code><p>{html.escape(self.description)}</p>"
+
 
 def _generic_rank(numeric: NumericSystem, points: list[np.ndarray], tolerances: Tolerances) -> int | None:
     ranks = []

@@ -204,6 +204,14 @@ class Discriminant:
     def __str__(self) -> str:
         return format_discriminant(self)
 
+    def __repr__(self) -> str:
+        return f"<Discriminant of {self.unknown} in L + {self.unknown}*R, {self.regularizer}: {len(self.factors)} factor(s)>"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(format_discriminant(self))}</pre>"
+
 
 def format_discriminant(result: Discriminant, digits: int = 12, *, width: int = 40) -> str:
     """A table of the exceptional values: value, real or complex, kind, exact factor.

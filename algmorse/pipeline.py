@@ -16,6 +16,7 @@ Stages, each timed in ``provenance.seconds``:
 
 from __future__ import annotations
 
+import logging
 import platform
 import secrets
 import time
@@ -73,7 +74,8 @@ def analyze(
     backend : Backend, optional
         A backend instance; by default ``get_backend(options.backend)``.
     progress : callable, optional
-        Receives one line of text per finished stage or run.
+        Receives one line of text per finished stage or run. Default: the ``algmorse.pipeline``
+        logger at level INFO (``logging.basicConfig(level=logging.INFO)`` shows them).
     generic : GenericSolution, optional
         Critical points at generic parameters of a family this loss belongs to (the support
         strata of the same network and ``grad L + c * w``), from an earlier monodromy solve, as
@@ -104,7 +106,7 @@ def analyze(
     seconds: dict[str, float] = {}
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31 - 1) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
-    report = progress or (lambda _line: None)
+    report = progress or logging.getLogger(__name__).info
     started = time.perf_counter()
     system = build_system(problem)
     seconds["build"] = time.perf_counter() - started

@@ -18,6 +18,7 @@ one, or a scheduler address).
 
 from __future__ import annotations
 
+import logging
 import hashlib
 import json
 import multiprocessing
@@ -281,7 +282,8 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
         ``None``: local worker processes. ``"local"``: a Dask local cluster with ``jobs``
         workers. Otherwise the address of a Dask scheduler (``"tcp://host:8786"``).
     progress : callable, optional
-        Receives one line per finished stage and value.
+        Receives one line per finished stage and value. Default: the ``algmorse.sweep`` logger
+        at level INFO.
 
     Returns
     -------
@@ -293,7 +295,7 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
         If the problem has no regularizer (eps scale), the values are invalid, both or neither of
         ``values`` and ``data_sets`` are given, or the directory holds a different sweep.
     """
-    report = progress or (lambda _line: None)
+    report = progress or logging.getLogger(__name__).info
     seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (2**31 - 2)) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
     targets, base, weights = _targets(problem, values, data_sets, seed)

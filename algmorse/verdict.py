@@ -114,6 +114,19 @@ class Verdict:
     morse_basis: str | None = None
     complex_morse_basis: str | None = None
 
+    def __repr__(self) -> str:
+        def word(value: bool | None, basis: str | None) -> str:
+            return "undetermined" if value is None else f"{str(value).lower()} ({basis})"
+        return (f"<Verdict morse: {word(self.morse, self.morse_basis)}, complex_morse: "
+                f"{word(self.complex_morse, self.complex_morse_basis)}, completeness: {self.completeness}, "
+                f"{len(self.reasons)} reason{'' if len(self.reasons) == 1 else 's'}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(f"<li><b>{html.escape(r.code)}</b>: {html.escape(r.message)}</li>" for r in self.reasons)
+        return f"<code>{html.escape(repr(self))}</code><ul>{items}</ul>"
+
 
 @dataclass(frozen=True, slots=True)
 class ModularEvidence:
