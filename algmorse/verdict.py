@@ -220,8 +220,9 @@ def _completeness(
     if certified > 0:
         return "certified-lower-bound", Reason(
             code="completeness",
-            message=f"{certified} of {len(points)} points certified by interval arithmetic in disjoint boxes: at "
-            f"least {certified} critical points exist; {runs} (root counts: {bounds or 'none computed'}).",
+            message=f"{certified} of {len(points)} point{'' if len(points) == 1 else 's'} certified by interval "
+            f"arithmetic in disjoint boxes: at least {certified} critical point{'' if certified == 1 else 's'} "
+            f"exist{'s' if certified == 1 else ''}; {runs} (root counts: {bounds or 'none computed'}).",
         )
     if stable:
         return "stable-runs", Reason(
