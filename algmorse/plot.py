@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -114,10 +115,10 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
             ax.scatter([columns[i] + offsets[i] for i in chosen], [losses[i] for i in chosen], s=70,
                        marker=style["marker"], color=style["color"], edgecolors="black", linewidths=0.6,
                        zorder=3, label=f"{kind} ({len(chosen)})")
-    for (column, loss), count in groups.items():
-        if count > 1:
-            ax.annotate(f"\u00d7{count}", (column, loss), xytext=(8 + 4 * count, 0), textcoords="offset points",
-                        va="center", fontsize=9)
+    for (column, loss), count, lift in _label_lifts(groups, losses):
+        ax.annotate(f"\u00d7{count}", (column, loss), xytext=(8 + 4 * count, lift), textcoords="offset points",
+                    va="center", fontsize=9, arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5",
+                                                                               "linewidth": 0.6})
 
     drawn = [c for c in catalog.components if c.real_points and c.loss is not None]
     for c in drawn:
@@ -166,6 +167,22 @@ def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float
     return offsets, {key: len(indices) for key, indices in members.items()}
 
 
+def _label_lifts(groups: Mapping[tuple[int, float], int], values: Sequence[float]):
+    """``(key, count, lift)`` for each group of coinciding points with more than one member: a
+    label that would touch the one below it in the same column (values closer than 4 % of the
+    loss range) is lifted by 11 points per neighbour, so that near-equal losses stay readable."""
+    span = (max(values) - min(values)) if values else 0.0
+    close = 0.04 * span
+    placed: dict[int, tuple[float, float]] = {}
+    for (column, loss), count in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
+        if count < 2:
+            continue
+        previous = placed.get(column)
+        lift = previous[1] + 11.0 if previous is not None and loss - previous[0] < close else 0.0
+        placed[column] = (loss, lift)
+        yield (column, loss), count, lift
+
+
 def _describe_problem(problem: Problem, limit: int = 70) -> str:
     """A short one-line description of ``problem`` (used as default title)."""
     if isinstance(problem, NetworkProblem):
@@ -190,26 +207,60 @@ def _describe_problem(problem: Problem, limit: int = 70) -> str:
 
 # -- Hessian spectra ----------------------------------------------------------------------------
 
-def hessian_spectra_of(catalog: Catalog) -> dict[str, list[float]]:
-    """Hessian eigenvalues of each real critical point, for :func:`hessian_spectra_figure`.
+SPECTRA_COLUMNS = 24
+"""Most columns :func:`hessian_spectra_of` gives (the figure stays readable)."""
+
+
+def hessian_spectra_of(catalog: Catalog, *, limit: int = SPECTRA_COLUMNS,
+                       system: PolynomialSystem | None = None) -> dict[str, list[float]]:
+    """Hessian eigenvalues of the real critical points, one column per symmetry orbit.
+
+    Points of one orbit share their spectrum (the symmetries are signed permutations), so each
+    orbit is one column, labelled with ``algmorse show``'s point numbers, e.g.
+    ``"#0-3 min (L=1.21)"``. Components with real points follow (``"comp 0 minima (L=1.11)"``),
+    their spectrum taken at their first real point, when ``system`` (the catalog's exact system)
+    is given: there the zero eigenvalues of the tangent directions show.
 
     Parameters
     ----------
     catalog : Catalog
+    limit : int
+        Most columns, in catalog order (points first, then components).
+    system : PolynomialSystem, optional
 
     Returns
     -------
     dict of str to list of float
-        In the catalog's order; labels like ``"min 1 (L=0.38)"`` (type, number within the type,
-        loss to 3 significant digits); eigenvalues ascending.
+        Eigenvalues ascending.
     """
+    orbits: dict[int, list[int]] = {}
+    for index, point in enumerate(catalog.critical_points):
+        if point.is_real:
+            orbits.setdefault(point.orbit, []).append(index)
     spectra: dict[str, list[float]] = {}
-    counters: dict[str, int] = {}
-    for p in catalog.real():
-        short = _SHORT_KIND.get(p.kind, p.kind)
-        counters[short] = counters.get(short, 0) + 1
-        spectra[f"{short} {counters[short]} (L={p.loss.real:.3g})"] = sorted(e.real for e in p.hessian_eigenvalues)
-    return spectra
+    for indices in orbits.values():
+        point = catalog.critical_points[indices[0]]
+        label = f"#{_index_ranges(indices)} {_SHORT_KIND.get(point.kind, point.kind)} (L={complex(point.loss).real:.3g})"
+        spectra[label] = sorted(complex(e).real for e in point.hessian_eigenvalues)
+    if system is not None:
+        for number, component in enumerate(catalog.components):
+            if component.real_points and component.loss is not None:
+                hessian = system.numeric.hessian(np.array(component.real_points[0], dtype=complex)).real
+                label = f"comp {number} {component.kind} (L={complex(component.loss).real:.3g})"
+                spectra[label] = sorted(np.linalg.eigvalsh((hessian + hessian.T) / 2).tolist())
+    return dict(list(spectra.items())[:limit])
+
+
+def _index_ranges(indices: Sequence[int]) -> str:
+    """``[0, 1, 2, 3, 7]`` as ``"0-3,7"``."""
+    parts, start = [], None
+    for position, index in enumerate(indices):
+        if start is None:
+            start = index
+        if position + 1 == len(indices) or indices[position + 1] != index + 1:
+            parts.append(str(start) if start == index else f"{start}-{index}")
+            start = None
+    return ",".join(parts)
 
 
 def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequence[float]]], *,
@@ -252,7 +303,8 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
                 xs[sign].append(column + shift + dx)
                 ys[sign].append(value)
 
-    figure = _new_figure(figsize=(max(4.5, 1.5 + 0.9 * len(groups)), 4.2), layout="constrained")
+    width = min(16.0, max(4.5, 1.5 + 0.6 * len(groups)))
+    figure = _new_figure(figsize=(width, 4.6), layout="constrained")
     ax = figure.add_subplot()
     linthresh = 10.0 ** np.floor(np.log10(smallest_nonzero)) if np.isfinite(smallest_nonzero) else 1.0
     ax.set_yscale("symlog", linthresh=linthresh, linscale=0.6)
@@ -274,8 +326,13 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
     ax.grid(axis="y", alpha=0.3)
     if groups:
         ax.legend(fontsize=8, loc="best")
-    ax.set_title(title if title is not None else "Hessian spectra", fontsize=10)
+    ax.set_title(_wrapped(title if title is not None else "Hessian spectra", width), fontsize=10)
     return figure
+
+
+def _wrapped(text: str, width_inches: float) -> str:
+    """``text`` broken into lines that fit a figure ``width_inches`` wide at font size 10."""
+    return "\n".join(textwrap.wrap(text, width=max(20, int(width_inches * 11))))
 
 
 def _as_spectra(label: str, value: Sequence[float] | Sequence[Sequence[float]]) -> list[np.ndarray]:
@@ -679,12 +736,15 @@ def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
         neighbours; the view is centred on those neighbours.
     """
     figures = {"critical_values": critical_values_figure(catalog)}
-    spectra = hessian_spectra_of(catalog)
+    system = build_system(catalog.problem)
+    spectra = hessian_spectra_of(catalog, system=system)
     if spectra:
-        figures["hessian_spectra"] = hessian_spectra_figure(spectra,
-                                                            title="Hessian spectra of the real critical points")
+        columns = len({p.orbit for p in catalog.real()}) + sum(bool(c.real_points) for c in catalog.components)
+        shown = "" if columns <= len(spectra) else f" (first {len(spectra)} of {columns} columns)"
+        figures["hessian_spectra"] = hessian_spectra_figure(
+            spectra, title=f"Hessian spectra of the real critical points, one column per symmetry orbit{shown}; "
+                           "# = the point numbers of algmorse show")
     if len(catalog.variables) >= 2:
-        system = build_system(catalog.problem)
         plane = landscape_plane(catalog, system)
         if plane is not None:
             center, directions, extent = plane

@@ -98,9 +98,12 @@ def test_degenerate_points_get_their_own_column():
 def test_hessian_spectra_of_catalog(chain2):
     spectra = hessian_spectra_of(chain2)
     # Hessians (chain2_l2.toml): saddle [[1/5, -2], [-2, 1/5]] -> 1/5 -+ 2; minima [[2, 8/5], [8/5, 2]] -> 2 -+ 8/5.
-    assert list(spectra) == ["min 1 (L=0.38)", "min 2 (L=0.38)", "saddle 1 (L=2)"]
-    np.testing.assert_allclose(spectra["min 1 (L=0.38)"], [2 / 5, 18 / 5], rtol=1e-9)
-    np.testing.assert_allclose(spectra["saddle 1 (L=2)"], [-9 / 5, 11 / 5], rtol=1e-9)
+    # The two minima form one orbit of the sign flip: one column, labelled with show's numbers.
+    assert list(spectra) == ["#0-1 min (L=0.38)", "#2 saddle (L=2)"]
+    assert [chain2.critical_points[i].kind for i in (0, 1, 2)] == ["minimum", "minimum", "saddle"]
+    np.testing.assert_allclose(spectra["#0-1 min (L=0.38)"], [2 / 5, 18 / 5], rtol=1e-9)
+    np.testing.assert_allclose(spectra["#2 saddle (L=2)"], [-9 / 5, 11 / 5], rtol=1e-9)
+    assert len(hessian_spectra_of(chain2, limit=1)) == 1
 
 
 def test_hessian_spectra_figure_highlights_exactly_the_zero_eigenvalues():
