@@ -16,11 +16,11 @@ Examples
 
 __version__ = "0.1.0"
 
-from .pipeline import analyze
+from .pipeline import analyze, solve_system
 from .catalog import Catalog, Summary, load_catalog, write_catalog
 from .classify import CriticalPoint
 from .errors import AlgmorseError, BackendCrashed, BackendError, BackendTimeout, BackendUnavailable, CatalogError, SpecError
-from .network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from .network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer, SystemProblem
 from .options import SolveOptions, Tolerances
 from .spec import Spec, load_spec, parse_spec
 from .system import PolynomialSystem, build_system
@@ -33,6 +33,8 @@ from .relu_result import ReluAnalysis
 __all__ = [
     "__version__",
     "analyze",
+    "solve_system",
+    "SystemProblem",
     "Catalog",
     "Summary",
     "load_catalog",

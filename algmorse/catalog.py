@@ -26,7 +26,7 @@ from .core_locus import Stratum
 from .fields import Fields, parse_json
 from .fileio import write_text_atomically
 from .errors import AlgmorseError, CatalogError
-from .network import Problem
+from .network import Problem, SystemProblem
 from .spec import parse_spec, problem_to_spec
 from .verdict import COMPLETENESS_LEVELS, Reason, Verdict
 
@@ -311,12 +311,10 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def format_summary(catalog: Catalog) -> str:
-    """A few lines: counts by type, verdict, completeness, seed."""
-    s, v, prov = catalog.summary, catalog.verdict, catalog.provenance
-    orbits = (f"; {_plural(s.orbits, 'symmetry orbit')} ({_plural(len(prov.symmetries), 'verified symmetry', 'verified symmetries')})"
-              if prov.symmetries else "")
-    lines = [
+def _critical_point_lines(catalog: Catalog, orbits: str) -> list[str]:
+    """The head lines of a loss's catalog: counts by type, verdicts, certified points."""
+    s, v = catalog.summary, catalog.verdict
+    return [
         f"Catalog: {_plural(s.isolated, 'isolated critical point')} ({s.real} real, {s.isolated - s.real} complex)",
         f"  minima {s.minima}, saddles {s.saddles}, maxima {s.maxima}, degenerate {s.degenerate}, "
         f"undetermined {s.undetermined}{orbits}; {_plural(s.components, 'positive-dimensional component')}",
@@ -325,6 +323,24 @@ def format_summary(catalog: Catalog) -> str:
         f"  certified: {s.certified} of {s.isolated} points (interval boxes, each holding exactly one "
         "nondegenerate critical point)",
     ]
+
+
+def format_summary(catalog: Catalog) -> str:
+    """A few lines: counts by type, verdict, completeness, seed."""
+    s, v, prov = catalog.summary, catalog.verdict, catalog.provenance
+    orbits = (f"; {_plural(s.orbits, 'symmetry orbit')} ({_plural(len(prov.symmetries), 'verified symmetry', 'verified symmetries')})"
+              if prov.symmetries else "")
+    if isinstance(catalog.problem, SystemProblem):
+        regular = sum(p.kind == "regular" for p in catalog.critical_points)
+        lines = [
+            f"System: {_plural(s.isolated, 'isolated solution')} ({s.real} real, {s.isolated - s.real} complex)",
+            f"  regular (real, invertible Jacobian) {regular}, degenerate {s.degenerate}, undetermined {s.undetermined}; "
+            f"{_plural(s.components, 'positive-dimensional component')}; completeness: {v.completeness}",
+            f"  certified: {s.certified} of {s.isolated} solutions (interval boxes, each holding exactly one regular "
+            "solution)",
+        ]
+    else:
+        lines = _critical_point_lines(catalog, orbits)
     lines += [f"  - {r.message}" for r in v.reasons]
     if catalog.core_locus:
         lines.append("  core locus of the multiplicative regularizer (strata W_k = 0 for k in S):")
@@ -449,11 +465,14 @@ def point_from_dict(d: dict[str, Any], nvars: int | None = None, *, source: str 
 
 def _point_from_fields(f: Fields, n: int) -> CriticalPoint:
     certificate = f.obj("certificate", optional=True)
+    eigenvalues = f.complex_pairs("hessian_eigenvalues")
+    if len(eigenvalues) not in (0, n):  # none for a square system's solution
+        f.fail("hessian_eigenvalues", f"expected {n} entries (or none), got {len(eigenvalues)}")
     return CriticalPoint(
         coordinates=f.complex_pairs("coordinates", n),
         is_real=f.boolean("is_real"),
         loss=f.complex_pair("loss"),
-        hessian_eigenvalues=f.complex_pairs("hessian_eigenvalues", n),
+        hessian_eigenvalues=eigenvalues,
         hessian_rank=f.integer("hessian_rank", 0, n),
         hessian_min_singular_value=f.number("hessian_min_singular_value", low=0.0),
         hessian_noise_level=f.number("hessian_noise_level", low=0.0),

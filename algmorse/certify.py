@@ -204,7 +204,7 @@ def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> C
     values = [_as_complex(c) for c in center]
     if real:
         realness: bool | None = True
-        index = _morse_index(hessian)
+        index = _morse_index(hessian) if balls.symmetric else None
         loss_part = loss
     else:
         realness = False if any(not b.imag.contains(0) for b in box) else None

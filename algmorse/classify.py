@@ -132,13 +132,16 @@ class CriticalPoint:
     @property
     def kind(self) -> str:
         """``"minimum"``, ``"maximum"``, ``"saddle"`` (real nondegenerate points), ``"degenerate"``,
-        ``"undetermined"`` or ``"complex"``."""
+        ``"undetermined"`` or ``"complex"``; ``"regular"`` for a real nondegenerate solution of a
+        square system that is not a gradient."""
         if not self.is_real:
             return "complex"
         if self.nondegenerate is None:
             return "undetermined"
         if not self.nondegenerate:
             return "degenerate"
+        if self.morse_index is None:
+            return "regular"  # a real nondegenerate solution of a square system (no Morse index)
         if self.morse_index == 0:
             return "minimum"
         if self.morse_index == len(self.coordinates):
@@ -252,7 +255,11 @@ def classify_point(
         nondegenerate, rank = True, len(point)
     weakest = int(np.argmin(ratios))
     hessian = numeric.hessian(point)
-    if is_real:
+    if not numeric.symmetric:  # a square system's Jacobian: rank and multiplicity, no spectrum or index
+        eigenvalues: tuple[complex, ...] = ()
+        morse_index = None
+        value = complex(0.0)
+    elif is_real:
         real_hessian = hessian.real
         eigenvalues = tuple(complex(v) for v in np.linalg.eigvalsh((real_hessian + real_hessian.T) / 2))
         inertia = np.linalg.eigvalsh((scaled.real + scaled.real.T) / 2)

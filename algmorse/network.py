@@ -307,7 +307,34 @@ class FunctionProblem:
         _validate(self)
 
 
-Problem = Union[NetworkProblem, FunctionProblem]
+@dataclass(frozen=True, slots=True)
+class SystemProblem:
+    """A square polynomial system ``f_1 = ... = f_n = 0`` in ``n`` named variables (not a gradient).
+
+    Its isolated solutions are found, refined, certified and counted like critical points;
+    there is no loss, so no Hessian spectrum, Morse index or Morse verdict (the Jacobian takes
+    the Hessian's place in rank and multiplicity).
+
+    Parameters
+    ----------
+    variables : tuple of str
+    equations : tuple of str
+        One polynomial per variable, in the grammar of :mod:`algmorse.expr` (sympy expressions
+        are accepted).
+    regularizer : Regularizer
+        Always ``Regularizer()`` (none): present so that every problem has one.
+    """
+
+    variables: tuple[str, ...]
+    equations: tuple[str, ...]
+    regularizer: Regularizer = field(default_factory=Regularizer)
+
+    def __post_init__(self) -> None:
+        """Check everything as a spec file's ``[system]`` table is checked."""
+        _validate(self)
+
+
+Problem = Union[NetworkProblem, FunctionProblem, SystemProblem]
 
 _TRUSTED: ContextVar[bool] = ContextVar("algmorse_trusted_construction", default=False)
 
@@ -322,7 +349,7 @@ def trusted_construction() -> Iterator[None]:
         _TRUSTED.reset(token)
 
 
-def _validate(problem: NetworkProblem | FunctionProblem) -> None:
+def _validate(problem: Problem) -> None:
     """Replace the problem's fields by their checked, canonical form (unless already checked)."""
     if _TRUSTED.get():
         return

@@ -28,15 +28,20 @@ class NumericSystem:
     loss_coeffs : ndarray, shape (m,)
     gradient_coeffs : ndarray, shape (n, m)
     hessian_coeffs : ndarray, shape (n*n, m)
+    symmetric : bool
+        False when the "gradient" is a square system's equations and the "Hessian" their
+        Jacobian (no loss, no symmetric Hessian: no eigenvalues or Morse index are computed).
     """
 
     exponents: np.ndarray
     loss_coeffs: np.ndarray
     gradient_coeffs: np.ndarray
     hessian_coeffs: np.ndarray
+    symmetric: bool = True
 
     @classmethod
-    def from_polynomials(cls, n: int, loss: list[dict], gradient: list[dict], hessian: list[list[dict]]) -> NumericSystem:
+    def from_polynomials(cls, n: int, loss: list[dict], gradient: list[dict], hessian: list[list[dict]],
+                         symmetric: bool = True) -> NumericSystem:
         """Build the tables from sparse ``{exponents: rational}`` dictionaries."""
         flat_hessian = [h for row in hessian for h in row]
         monomials: dict[tuple[int, ...], int] = {}
@@ -54,7 +59,7 @@ class NumericSystem:
                     out[row, monomials[tuple(exps)]] = float(Fraction(int(coeff.numerator), int(coeff.denominator)))
             return out
 
-        return cls(exponents, matrix(loss)[0], matrix(gradient), matrix(flat_hessian))
+        return cls(exponents, matrix(loss)[0], matrix(gradient), matrix(flat_hessian), symmetric)
 
     @property
     def num_variables(self) -> int:

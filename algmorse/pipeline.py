@@ -20,6 +20,7 @@ import logging
 import platform
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from fractions import Fraction
 
@@ -39,7 +40,7 @@ from .certify import disjoint_boxes
 from .errors import BackendError, SpecError, VerificationFailed
 from .exact import (ExactResult, ModularCount, available_exact_tools, exact_check, exact_points, modular_count,
                     rational_count)
-from .network import FunctionProblem, NetworkProblem, Problem
+from .network import FunctionProblem, NetworkProblem, Problem, SystemProblem
 from .options import SolveOptions, Tolerances
 from .precision import PRECISIONS
 from .methods import choose_method, monodromy_search
@@ -48,7 +49,7 @@ from .search import Progress, Search, derived_seeds
 from .system import PolynomialSystem, build_system
 from .verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
 
-__all__ = ["analyze"]
+__all__ = ["analyze", "solve_system"]
 
 
 def analyze(
@@ -180,6 +181,8 @@ def analyze(
     overlapping = _overlapping_boxes(kept)
     verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points,
                        modular, overlapping, doubtful)
+    if not system.is_gradient:
+        verdict = _without_morse(verdict, points)
     catalog = Catalog(
         problem=problem,
         variables=system.variables,
@@ -210,6 +213,54 @@ def analyze(
     if exact is not None:
         _verify(catalog, exact)
     return catalog
+
+
+def _without_morse(verdict: Verdict, points) -> Verdict:
+    """A square system's verdict: completeness stands, Morse questions do not apply."""
+    regular = sum(p.nondegenerate is True for p in points)
+    return replace(verdict, morse=None, complex_morse=None, morse_basis=None, complex_morse_basis=None,
+                   reasons=verdict.reasons + (Reason(
+                       code="not-a-gradient",
+                       message=f"a square system, not a gradient: no loss, Hessian or Morse verdict; {regular} of "
+                       f"{len(points)} solutions are regular (invertible Jacobian)."),))
+
+
+def solve_system(
+    equations: Sequence,
+    variables: Sequence,
+    *,
+    options: SolveOptions = SolveOptions(),
+    tolerances: Tolerances = Tolerances(),
+    backend: Backend | None = None,
+    progress: Progress | None = None,
+) -> Catalog:
+    """Every isolated solution of a square polynomial system, refined, certified and counted.
+
+    Parameters
+    ----------
+    equations : sequence of str, sympy expressions or sympy ``Poly``
+        One polynomial per variable, with rational coefficients (the grammar of
+        :mod:`algmorse.expr` for strings).
+    variables : sequence of str or sympy symbols
+    options, tolerances, backend, progress
+        As for :func:`analyze`.
+
+    Returns
+    -------
+    Catalog
+        The solutions as points (``kind`` ``"regular"``, ``"complex"``, ``"degenerate"``, ...),
+        with certificates and the completeness level; no loss, Hessian spectrum, Morse index or
+        Morse verdict (the Jacobian stands for the Hessian in rank and multiplicity).
+
+    Examples
+    --------
+    >>> catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))  # doctest: +SKIP
+    >>> len(catalog.critical_points), catalog.verdict.completeness  # doctest: +SKIP
+    (2, 'exact-count')
+    """
+    texts = tuple(e.as_expr() if hasattr(e, "as_expr") and not isinstance(e, str) else e for e in equations)
+    problem = SystemProblem(tuple(str(v) for v in variables), texts)
+    return analyze(problem, options=options, tolerances=tolerances, backend=backend, progress=progress)
 
 
 def _is_nonzero_constant(poly) -> bool:

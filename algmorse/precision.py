@@ -59,6 +59,7 @@ class BallSystem:
 
     def __init__(self, system: PolynomialSystem) -> None:
         n = system.num_variables
+        self.symmetric = system.is_gradient  # False: the "Hessian" is a square system's Jacobian
         polys = [dict(system.loss.items())] + [dict(g.items()) for g in system.gradient] \
             + [dict(system.hessian[i][j].items()) for i in range(n) for j in range(n)]
         monomials: dict[tuple[int, ...], int] = {}

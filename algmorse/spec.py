@@ -65,6 +65,7 @@ from algmorse.network import (
     Problem,
     Regularizer,
     ReLU,
+    SystemProblem,
 )
 from algmorse.options import SolveOptions
 
@@ -84,6 +85,7 @@ _TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "solve": ("seed", "backend", "jobs", "timeout", "stable_runs", "max_runs", "decompose", "verify",
               "proof", "proof_timeout", "method"),
     "function": ("variables", "expression"),
+    "system": ("variables", "equations"),
 }
 _NETWORK_TABLES = ("network", "data", "loss")
 _ACTIVATION_HINT = (
@@ -289,33 +291,58 @@ def _parse_data(table: Mapping[str, Any], network: Network) -> Dataset:
     return Dataset(x, y)
 
 
-def _parse_function(table: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
-    variables = _require(table, "function", "variables", '["x", "y"]')
+def _parse_variables(table: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    variables = _require(table, name, "variables", '["x", "y"]')
     if not isinstance(variables, list) or not variables:
         raise SpecError(
-            "function.variables",
+            f"{name}.variables",
             f"expected a non-empty array of variable names, got {_describe(variables)}.",
             'For example: variables = ["x", "y"]',
         )
     if len(variables) > MAX_VARIABLES:
         raise SpecError(
-            "function.variables",
+            f"{name}.variables",
             f"expected at most {MAX_VARIABLES} variables, got {len(variables)}.",
         )
     seen: set[str] = set()
-    for i, name in enumerate(variables):
-        if not is_variable_name(name):
+    for i, variable in enumerate(variables):
+        if not is_variable_name(variable):
             raise SpecError(
-                f"function.variables[{i}]",
+                f"{name}.variables[{i}]",
                 f"expected an identifier (ASCII letters, digits and _, not starting with a digit, "
-                f"not a Python keyword), got {_describe(name)}.",
+                f"not a Python keyword), got {_describe(variable)}.",
             )
-        if name in seen:
-            raise SpecError(f"function.variables[{i}]", f"the variable {name!r} is declared twice.")
-        seen.add(name)
+        if variable in seen:
+            raise SpecError(f"{name}.variables[{i}]", f"the variable {variable!r} is declared twice.")
+        seen.add(variable)
+    return tuple(variables)
+
+
+def _parse_function(table: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
+    variables = _parse_variables(table, "function")
     expression = _require(table, "function", "expression", '"x^4 - 2*x^2 + y^2"')
     parse_polynomial(expression, variables, field="function.expression")
-    return tuple(variables), expression
+    return variables, expression
+
+
+def _parse_system(table: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    variables = _parse_variables(table, "system")
+    equations = _require(table, "system", "equations", '["x^2 + y^2 - 1", "x - y"]')
+    if not isinstance(equations, list) or len(equations) != len(variables):
+        raise SpecError("system.equations",
+                        f"expected one equation per variable ({len(variables)}), got {_describe(equations)}.",
+                        "A square system: as many equations as variables.")
+    for i, equation in enumerate(equations):
+        polynomial = parse_polynomial(equation, variables, field=f"system.equations[{i}]")
+        if all(sum(e) == 0 for e in polynomial):
+            raise SpecError(f"system.equations[{i}]", "the equation is constant.",
+                            "Every equation must involve a variable (a nonzero constant has no solution).")
+    missing = [v for k, v in enumerate(variables)
+               if not any(e[k] for eq in equations for e in parse_polynomial(eq, variables, field="system.equations"))]
+    if missing:
+        raise SpecError("system.variables", f"{_names(missing)} occur in no equation, so the solutions are not isolated.",
+                        "Remove them or use them.")
+    return variables, tuple(equations)
 
 
 def _parse_regularizer(
@@ -459,7 +486,14 @@ def _parse(data: object) -> Spec:
             f"[function] and [{network_tables[0]}].",
         )
     problem: Problem
-    if tables["function"] is not None:
+    if tables["system"] is not None:
+        others = [name for name in ("function", *_NETWORK_TABLES, "regularizer") if tables[name] is not None]
+        if others and not (others == ["regularizer"] and (tables["regularizer"] or {}).get("kind", "none") == "none"):
+            raise SpecError("system", f"a [system] table stands alone; found [{others[0]}] too.",
+                            "Give the equations only (a square system has no loss or regularizer).")
+        variables, equations = _parse_system(tables["system"])
+        problem = SystemProblem(variables, equations)
+    elif tables["function"] is not None:
         variables, expression = _parse_function(tables["function"])
         regularizer = _parse_regularizer(tables["regularizer"], variables, is_network=False)
         problem = FunctionProblem(variables, expression, regularizer)
@@ -510,7 +544,13 @@ def validated_problem(problem: Problem) -> Problem:
     if not isinstance(regularizer, Regularizer):
         raise SpecError("regularizer", f"expected an algmorse.Regularizer, got {_describe(regularizer)}.")
     raw: dict[str, Any] = {"regularizer": _raw_regularizer(regularizer)}
-    if isinstance(problem, FunctionProblem):
+    if isinstance(problem, SystemProblem):
+        variables, equations = problem.variables, problem.equations
+        raw["system"] = {
+            "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
+            "equations": [_raw_expression(e) for e in equations] if isinstance(equations, (list, tuple)) else equations,
+        }
+    elif isinstance(problem, FunctionProblem):
         variables = problem.variables
         raw["function"] = {
             "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
@@ -792,9 +832,11 @@ def problem_to_spec(problem: Problem) -> dict[str, Any]:
         spec = {
             "function": {"variables": list(problem.variables), "expression": problem.expression}
         }
+    elif isinstance(problem, SystemProblem):
+        return {"system": {"variables": list(problem.variables), "equations": list(problem.equations)}}
     else:
         raise TypeError(
-            f"expected a NetworkProblem or FunctionProblem, got {type(problem).__name__}"
+            f"expected a NetworkProblem, FunctionProblem or SystemProblem, got {type(problem).__name__}"
         )
     spec["regularizer"] = _regularizer_out(problem.regularizer)
     return spec

@@ -18,7 +18,7 @@ from sympy.polys.rings import PolyElement, PolyRing, ring
 
 from .errors import SpecError
 from .expr import parse_polynomial
-from .network import FunctionProblem, NetworkProblem, Problem, Regularizer
+from .network import FunctionProblem, NetworkProblem, Problem, Regularizer, SystemProblem
 from .numeric import NumericSystem
 from .symmetry import SignedPermutation, candidate_symmetries
 
@@ -50,6 +50,10 @@ class PolynomialSystem:
     symmetries : tuple of SignedPermutation
         Generators of a group of signed coordinate permutations ``g`` with ``L(g a) = L(a)``,
         each verified exactly on ``loss``.
+    is_gradient : bool
+        False for a square system that is not a gradient (:class:`~algmorse.network.SystemProblem`):
+        ``gradient`` holds its equations, ``hessian`` their Jacobian (not symmetric) and
+        ``loss`` is 0.
 
     Examples
     --------
@@ -65,6 +69,7 @@ class PolynomialSystem:
     gradient: tuple[PolyElement, ...]
     hessian: tuple[tuple[PolyElement, ...], ...]
     symmetries: tuple[SignedPermutation, ...]
+    is_gradient: bool = True
 
     @property
     def num_variables(self) -> int:
@@ -93,6 +98,7 @@ class PolynomialSystem:
             [dict(self.loss.items())],
             [dict(g.items()) for g in self.gradient],
             [[dict(h.items()) for h in row] for row in self.hessian],
+            symmetric=self.is_gradient,
         )
 
     @property
@@ -139,6 +145,8 @@ def build_system(problem: Problem) -> PolynomialSystem:
                         "homotopy continuation is out of reach long before).",
                         "Use a smaller network (the critical points of one with 6 to 15 parameters take seconds "
                         "to minutes).")
+    if isinstance(problem, SystemProblem):
+        return _square_system(problem)
     data_term, shape = split_loss(problem)
     poly_ring, gens = data_term.ring, data_term.ring.gens
     loss = data_term + _qq(_strength(problem.regularizer)) * shape
@@ -150,6 +158,16 @@ def build_system(problem: Problem) -> PolynomialSystem:
     hessian = tuple(tuple(gradient[i].diff(gens[j]) for j in range(len(gens))) for i in range(len(gens)))
     symmetries = tuple(g for g in candidate_symmetries(problem) if g.preserves(loss))
     return PolynomialSystem(variables, poly_ring, loss, gradient, hessian, symmetries)
+
+
+def _square_system(problem: SystemProblem) -> PolynomialSystem:
+    """A square system's equations and Jacobian in ``QQ[variables]``."""
+    poly_ring = ring(",".join(problem.variables), QQ)[0]
+    equations = tuple(poly_ring.from_dict({e: _qq(c) for e, c in
+                                           parse_polynomial(text, problem.variables, field="system.equations").items()})
+                      for text in problem.equations)
+    jacobian = tuple(tuple(f.diff(x) for x in poly_ring.gens) for f in equations)
+    return PolynomialSystem(tuple(problem.variables), poly_ring, poly_ring.zero, equations, jacobian, (), False)
 
 
 def split_loss(problem: Problem) -> tuple[PolyElement, PolyElement]:

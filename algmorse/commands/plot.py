@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..catalog import load_catalog
+from ..network import SystemProblem
 from ..relu_result import RELU_SCHEMA, file_schema
 from ..errors import AlgmorseError
 
@@ -29,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
         raise AlgmorseError(f"{source}: a relu analysis; `algmorse plot` draws catalogs of polynomial losses only "
                             "(one per pattern block is not drawn yet). `algmorse show` prints it as a table.")
     catalog = load_catalog(source)
+    if isinstance(catalog.problem, SystemProblem):
+        raise AlgmorseError(f"{source}: the solutions of a square system have no loss or Hessian to draw. "
+                            "`algmorse show` lists them; `algmorse export --to csv` writes them for other plots.")
     directory = Path(args.out) if args.out is not None else source.parent
     if directory.exists() and not directory.is_dir():
         raise AlgmorseError(f"--out {directory}: exists and is not a directory; give a directory for the figures.")

@@ -1,0 +1,77 @@
+"""Square systems that are not gradients: classic counts, exact round trips, no Morse claims."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sympy
+
+from algmorse import SolveOptions, SystemProblem, load_catalog, parse_spec, solve_system, write_catalog
+from algmorse.errors import SpecError
+from algmorse.exact import rational_count
+from algmorse.system import build_system
+
+
+def _katsura(n: int):
+    """katsura-n in variables u0..un: 2^n solutions (Bezout number, all regular)."""
+    u = sympy.symbols(f"u0:{n + 1}")
+    def U(i):
+        return u[abs(i)] if abs(i) <= n else 0
+    equations = [sum(U(j) * U(i - j) for j in range(-n, n + 1)) - u[i] for i in range(n)]
+    equations.append(u[0] + 2 * sum(u[1:]) - 1)
+    return equations, u
+
+
+def _cyclic(n: int):
+    """cyclic-n: sums of cyclic products and prod - 1; cyclic-5 has 70 solutions."""
+    z = sympy.symbols(f"z0:{n}")
+    equations = [sum(sympy.prod(z[(i + j) % n] for j in range(k)) for i in range(n)) for k in range(1, n)]
+    equations.append(sympy.prod(z) - 1)
+    return equations, z
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+@pytest.mark.parametrize("name, build, count", [("katsura-3", lambda: _katsura(3), 8),
+                                                ("cyclic-5", lambda: _cyclic(5), 70)])
+def test_classic_systems_have_their_known_counts(name, build, count):
+    equations, variables = build()
+    catalog = solve_system(equations, variables, options=SolveOptions(seed=1))
+    assert len(catalog.critical_points) == count, name
+    system = build_system(catalog.problem)
+    dimension, exact, _ = rational_count(system.sparse_gradient(), system.num_variables, timeout=60)
+    assert (dimension, exact) == (0, count)  # Singular over QQ agrees
+    assert catalog.verdict.completeness == "exact-count"
+    assert catalog.verdict.morse is None and catalog.verdict.complex_morse is None
+    assert any(r.code == "not-a-gradient" for r in catalog.verdict.reasons)
+    assert all(p.morse_index is None and p.hessian_eigenvalues == () for p in catalog.critical_points)
+    assert {p.kind for p in catalog.critical_points} <= {"regular", "complex"}
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_hand_solved_system_round_trips_through_its_catalog(tmp_path):
+    catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))
+    assert sorted(p.coordinates for p in catalog.critical_points) == pytest.approx([(-2 ** 0.5,) * 2, (2 ** 0.5,) * 2])
+    assert all(p.certified and p.kind == "regular" for p in catalog.critical_points)
+    path = tmp_path / "system.json"
+    write_catalog(catalog, path)
+    again = load_catalog(path)
+    assert again.problem == catalog.problem and again == catalog
+    assert str(again).startswith("System: 2 isolated solutions (2 real, 0 complex)")
+    refused = subprocess.run([sys.executable, "-m", "algmorse", "plot", str(path)], capture_output=True, text=True)
+    assert refused.returncode == 2 and "square system" in refused.stderr
+
+
+def test_system_tables_are_checked():
+    spec = parse_spec({"system": {"variables": ["x", "y"], "equations": ["x^2 + y^2 - 1", "x - y"]}})
+    assert isinstance(spec.problem, SystemProblem) and not build_system(spec.problem).is_gradient
+    for table, field in ((["x^2"], "system.equations"), (["x^2", "3"], r"system.equations\[1\]"),
+                         (["x^2 - 1", "x - 1"], "system.variables")):
+        with pytest.raises(SpecError, match=field):
+            parse_spec({"system": {"variables": ["x", "y"], "equations": table}})
+    with pytest.raises(SpecError, match="stands alone"):
+        parse_spec({"system": {"variables": ["x"], "equations": ["x"]},
+                    "function": {"variables": ["x"], "expression": "x^2"}})
