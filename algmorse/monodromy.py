@@ -361,12 +361,15 @@ def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np
     if len(chunks) == 1:
         results = [run(chunks[0], seeds[0])]
     else:
-        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-            try:
-                results = list(pool.map(run, chunks, seeds))
-            except BaseException:
-                processes.kill_all()
-                raise
+        try:
+            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+                try:
+                    results = list(pool.map(run, chunks, seeds))
+                except BaseException:
+                    processes.kill_all()
+                    raise
+        finally:
+            processes.resume()
     endpoints: list[Endpoint | None] = [None] * len(points)
     for offset, result in enumerate(results):
         endpoints[offset::len(chunks)] = result

@@ -31,10 +31,11 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-__all__ = ["start", "finish", "kill_all", "interrupt_on_sigterm", "Terminated", "temporary_directory"]
+__all__ = ["start", "finish", "kill_all", "resume", "interrupt_on_sigterm", "Terminated", "temporary_directory"]
 
 _LIVE: dict[int, subprocess.Popen] = {}
 _LOCK = threading.Lock()
+_STOPPING = threading.Event()
 _SWEPT = False
 _OWNED = re.compile(r"^algmorse-(\d+)-")
 
@@ -67,6 +68,12 @@ def start(command: Sequence[str], **popen: Any) -> subprocess.Popen:
     process = subprocess.Popen(_guarded(command), start_new_session=True, **popen)
     with _LOCK:
         _LIVE[process.pid] = process
+        doomed = _STOPPING.is_set() and threading.current_thread() is not threading.main_thread()
+    if doomed:  # a worker thread of an interrupted pool started it after kill_all: end it at once
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     return process
 
 
@@ -84,8 +91,9 @@ def finish(process: subprocess.Popen) -> None:
 
 def kill_all() -> None:
     """Kill the group of every registered child that still runs (the threads waiting on them
-    then return at once)."""
+    then return at once), and every child a worker thread starts until :func:`resume`."""
     with _LOCK:
+        _STOPPING.set()
         live = list(_LIVE.values())
     for process in live:
         if process.poll() is None:
@@ -93,6 +101,11 @@ def kill_all() -> None:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def resume() -> None:
+    """Let worker threads start children again (after an interrupted pool has shut down)."""
+    _STOPPING.clear()
 
 
 @contextlib.contextmanager

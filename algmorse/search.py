@@ -74,13 +74,16 @@ class Search:
         nothing.
         """
         jobs = max(1, self.options.jobs)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            try:
-                return self._run_batches(pool, jobs, backend, derived_seeds(seed, self.options.max_runs), report,
-                                         target, target_is_exact, fill)
-            except BaseException:  # an interrupt: end the running workers, so the pool can shut down
-                processes.kill_all()
-                raise
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                try:
+                    return self._run_batches(pool, jobs, backend, derived_seeds(seed, self.options.max_runs), report,
+                                             target, target_is_exact, fill)
+                except BaseException:  # an interrupt: end the running workers, so the pool can shut down
+                    processes.kill_all()
+                    raise
+        finally:
+            processes.resume()  # every pool thread has finished here
 
     def _run_batches(self, pool: ThreadPoolExecutor, jobs: int, backend: Backend, run_seeds: list[int],
                      report: Progress, target: int | None, target_is_exact: bool,

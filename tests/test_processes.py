@@ -100,3 +100,28 @@ def test_stale_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, 
 def test_a_missing_program_is_an_error_at_start():
     with pytest.raises(FileNotFoundError):
         processes.start(["/nonexistent/algmorse-test-program"])
+
+
+def test_a_worker_thread_starting_a_child_after_kill_all_gets_it_killed_until_resume():
+    # the race behind a slow SIGTERM: the interrupt's kill_all ran while a pool thread was still
+    # starting its worker, which then ran to its time limit
+    from concurrent.futures import ThreadPoolExecutor
+
+    def started_and_waited() -> int | None:
+        child = processes.start(["sleep", "30"])
+        try:
+            return child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+        finally:
+            processes.finish(child)
+
+    processes.kill_all()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(started_and_waited).result() == -signal.SIGKILL
+    finally:
+        processes.resume()
+    main_thread_child = processes.start(["sleep", "0.1"])  # the main thread is never refused
+    assert main_thread_child.wait(timeout=5) == 0
+    processes.finish(main_thread_child)
