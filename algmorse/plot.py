@@ -116,9 +116,9 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
                        marker=style["marker"], color=style["color"], edgecolors="black", linewidths=0.6,
                        zorder=3, label=f"{kind} ({len(chosen)})")
     for (column, loss), count, lift in _label_lifts(groups, losses):
-        ax.annotate(f"\u00d7{count}", (column, loss), xytext=(8 + 4 * count, lift), textcoords="offset points",
-                    va="center", fontsize=9, arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5",
-                                                                               "linewidth": 0.6})
+        ax.annotate(f"\u00d7{count}", (column, loss), xytext=(0, 7 + lift), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8,
+                    arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
 
     drawn = [c for c in catalog.components if c.real_points and c.loss is not None]
     for c in drawn:
@@ -169,16 +169,16 @@ def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float
 
 def _label_lifts(groups: Mapping[tuple[int, float], int], values: Sequence[float]):
     """``(key, count, lift)`` for each group of coinciding points with more than one member: a
-    label that would touch the one below it in the same column (values closer than 4 % of the
-    loss range) is lifted by 11 points per neighbour, so that near-equal losses stay readable."""
+    label (drawn above its group) that would touch the one below it in the same column (values
+    closer than 6 % of the loss range) is lifted by 10 points per neighbour."""
     span = (max(values) - min(values)) if values else 0.0
-    close = 0.04 * span
+    close = 0.06 * span
     placed: dict[int, tuple[float, float]] = {}
     for (column, loss), count in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
         if count < 2:
             continue
         previous = placed.get(column)
-        lift = previous[1] + 11.0 if previous is not None and loss - previous[0] < close else 0.0
+        lift = previous[1] + 10.0 if previous is not None and loss - previous[0] < close else 0.0
         placed[column] = (loss, lift)
         yield (column, loss), count, lift
 
