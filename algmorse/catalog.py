@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .backends.base import WitnessSet
 from .certify import Certificate
 from .classify import CriticalPoint
 from .components import Component
@@ -507,6 +508,13 @@ def _component_to_dict(c: Component) -> dict[str, Any]:
         "description": c.description,
         "stratum": None if c.stratum is None else list(c.stratum),
         "trace_error": c.trace_error,
+        "witness": None if c.witness is None else {
+            "dimension": c.witness.dimension,
+            "points": [[_pair(z) for z in p] for p in c.witness.points],
+            "slices": [[_pair(z) for z in s] for s in c.witness.slices],
+            "embedded_system": list(c.witness.embedded_system),
+            "trace_error": c.witness.trace_error,
+        },
     }
 
 
@@ -522,7 +530,22 @@ def _component_from_fields(f: Fields, n: int) -> Component:
         description=f.text("description"),
         stratum=f.integers("stratum", 1, optional=True),
         trace_error=f.number("trace_error", optional=True),
+        witness=_witness_from_fields(f.obj("witness", optional=True), n),
     )
+
+
+def _witness_from_fields(f: Fields | None, n: int) -> WitnessSet | None:
+    if f is None:
+        return None
+    dimension = f.integer("dimension", 1, n - 1)
+    points = f.pair_rows("points", n)
+    slices = f.pair_rows("slices", n + 1)
+    embedded = f.texts("embedded_system")
+    if not points or len(slices) != dimension or len(embedded) != n + dimension:
+        f.fail("", f"a witness set of dimension {dimension} needs points, {dimension} slices and "
+                   f"{n + dimension} embedded equations")
+    return WitnessSet(dimension=dimension, points=points, slices=slices, embedded_system=embedded,
+                      trace_error=f.number("trace_error", optional=True))
 
 
 def _stratum_from_fields(f: Fields, components: int) -> Stratum:

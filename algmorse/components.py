@@ -60,6 +60,10 @@ class Component:
         containing the component.
     trace_error : float or None
         The backend's trace test error (small when the witness set is complete).
+    witness : WitnessSet or None
+        The backend's witness set (points on its slices, the slices, the embedded system), kept
+        in the catalog so that membership tests (``backend.membership(component.witness, points)``)
+        and new samples work after a reload; ``None`` in catalogs written before it was kept.
     """
 
     dimension: int
@@ -72,6 +76,7 @@ class Component:
     description: str
     stratum: tuple[int, ...] | None = None
     trace_error: float | None = None
+    witness: WitnessSet | None = None
 
     def __repr__(self) -> str:
         loss = "unknown" if self.loss is None else f"{complex(self.loss):.6g}"
@@ -174,6 +179,7 @@ def describe_component(
         kind=kind,
         description=description,
         trace_error=witness.trace_error,
+        witness=witness,
     )
 
 

@@ -213,3 +213,22 @@ def test_show_and_plot_exit_2_on_a_hostile_catalog(catalog, tmp_path, capsys):
         err = capsys.readouterr().err
         assert "critical_points[0].coordinates" in err and "Traceback" not in err
     assert not (tmp_path / "fig").exists() or not any((tmp_path / "fig").iterdir())
+
+
+@pytest.mark.phcpack
+def test_witness_sets_survive_a_reload_and_answer_membership(tmp_path):
+    from algmorse import SolveOptions, analyze, load_catalog, write_catalog
+    from algmorse.backends import get_backend
+    from algmorse.library import load_case
+
+    catalog = analyze(load_case("net121_lin_l2_circle").spec.problem, options=SolveOptions(seed=1, proof="none"))
+    path = tmp_path / "circle.json"
+    write_catalog(catalog, path)
+    again = load_catalog(path)
+    assert again == catalog
+    minima = next(c for c in again.components if c.kind == "minima")
+    assert minima.witness is not None and minima.witness.degree == minima.degree == 2
+    (saddle,) = again.critical_points  # the origin, isolated
+    members = get_backend("phcpack").membership(minima.witness, [minima.real_points[0], saddle.coordinates],
+                                                seed=1, timeout=60)
+    assert members == (True, False)
