@@ -254,9 +254,10 @@ def solve_system(
 
     Examples
     --------
-    >>> catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))  # doctest: +SKIP
-    >>> len(catalog.critical_points), catalog.verdict.completeness  # doctest: +SKIP
-    (2, 'exact-count')
+    With the PHCpack backend installed (``tests/test_square_systems.py`` runs these)::
+
+        catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))
+        len(catalog.critical_points), catalog.verdict.completeness   # (2, 'exact-count')
     """
     texts = tuple(e.as_expr() if hasattr(e, "as_expr") and not isinstance(e, str) else e for e in equations)
     problem = SystemProblem(tuple(str(v) for v in variables), texts)
