@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 
 from .catalog import Catalog
 from .errors import SpecError
+from .expr import format_polynomial
 from .system import PolynomialSystem
 
 __all__ = ["FORMATS", "system_text", "points_csv"]
@@ -33,29 +34,14 @@ def _names(count: int) -> list[str]:
     return [f"x{i + 1}" for i in range(count)]
 
 
-def _monomial(exponents: tuple[int, ...], names: Sequence[str], power: str) -> str:
-    return "*".join(name if k == 1 else f"{name}{power}{k}" for name, k in zip(names, exponents) if k)
-
-
-def _text(polynomial: Sparse, names: Sequence[str], *, rational: str = "{p}/{q}", power: str = "^",
-          cleared: bool = False) -> str:
-    """One polynomial as ``+c*x1^2*x2 - ...``: rationals as ``rational`` (or integers, ``cleared``:
-    the polynomial times the lcm of its denominators, the same ideal)."""
-    items = sorted(((e, Fraction(c)) for e, c in polynomial.items() if c), key=lambda t: (-sum(t[0]), t[0]))
-    if not items:
-        return "0"
-    scale = math.lcm(*(c.denominator for _, c in items)) if cleared else 1
-    terms = []
-    for exponents, coefficient in items:
-        value = coefficient * scale
-        magnitude = abs(value)
-        number = str(magnitude.numerator) if magnitude.denominator == 1 else rational.format(
-            p=magnitude.numerator, q=magnitude.denominator)
-        monomial = _monomial(exponents, names, power)
-        body = number if not monomial else monomial if magnitude == 1 else f"{number}*{monomial}"
-        terms.append(("-" if value < 0 else "+") + body)
-    text = "".join(terms)
-    return text[1:] if text.startswith("+") else text
+def _text(polynomial: Sparse, names: Sequence[str], *, cleared: bool = False) -> str:
+    """One polynomial in :func:`algmorse.expr.format_polynomial`'s form without spaces (exact
+    ``p/q`` coefficients), or, ``cleared``, times the lcm of its denominators (the same ideal, for
+    tools that want integers)."""
+    if cleared and polynomial:
+        scale = math.lcm(*(Fraction(c).denominator for c in polynomial.values()))
+        polynomial = {e: Fraction(c) * scale for e, c in polynomial.items()}
+    return format_polynomial(polynomial, names).replace(" ", "")
 
 
 def _mapping(variables: Sequence[str], prefix: str) -> str:
@@ -111,12 +97,12 @@ def system_text(system: PolynomialSystem, to: str, *, points: Sequence[Sequence[
         generators = ",\n  ".join(_text(p, names) for p in polynomials)
         return _mapping(system.variables, "--") + f"R = QQ[{','.join(names)}];\ngrad = ideal(\n  {generators});\n"
     if to == "bertini":
-        functions = "".join(f"f{i + 1} = {_text(p, names, rational='({p}/{q})')};\n" for i, p in enumerate(polynomials))
+        functions = "".join(f"f{i + 1} = {_text(p, names)};\n" for i, p in enumerate(polynomials))
         return (_mapping(system.variables, "%") + "CONFIG\nEND;\nINPUT\n"
                 f"variable_group {','.join(names)};\nfunction {','.join(f'f{i + 1}' for i in range(n))};\n"
                 f"{functions}END;\n")
     if to == "hcjl":
-        equations = ",\n    ".join(_text(p, names, rational="{p}//{q}") for p in polynomials)
+        equations = ",\n    ".join(_text(p, names).replace("/", "//") for p in polynomials)  # Julia's exact rationals
         text = (_mapping(system.variables, "#") + "using HomotopyContinuation\n"
                 f"@var {' '.join(names)}\nF = System([\n    {equations}\n], variables = [{', '.join(names)}])\n"
                 "result = solve(F)\n")

@@ -146,13 +146,22 @@ class GenericSolution:
 def torus_count(family: StratumFamily, rng: np.random.Generator, timeout: float) -> int | None:
     """Modular count of a stratum's solutions with no zero coordinate, at random rational
     parameters (None when Singular is missing, fails, or says the set is not finite)."""
+    return _modular_family_count(family, rng, timeout, torus=True)
+
+
+def _modular_family_count(family: StratumFamily, rng: np.random.Generator, timeout: float, *,
+                          torus: bool) -> int | None:
+    """Modular count (with multiplicity) of the family's solutions at random rational parameters:
+    all of them, or (``torus``) those with no zero coordinate, by adding ``z * prod(w) = 1``."""
     if "singular" not in available_exact_tools():
         return None
     size = family.size
-    shifted = [{e + (0,): c for e, c in p.items()} for p in family.rational_member(_random_rationals(rng, size))]
-    shifted.append({(1,) * (size + 1): Fraction(1), (0,) * (size + 1): Fraction(-1)})  # z * prod(w) = 1
+    member = family.rational_member(_random_rationals(rng, size))
+    if torus:
+        member = [{e + (0,): c for e, c in p.items()} for p in member]
+        member.append({(1,) * (size + 1): Fraction(1), (0,) * (size + 1): Fraction(-1)})
     try:
-        count = modular_count(shifted, size + 1, timeout=timeout)
+        count = modular_count(member, size + torus, timeout=timeout)
     except AlgmorseError:
         return None
     return count.count_with_multiplicity if count.dimension <= 0 else None
@@ -222,21 +231,8 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         solution.records.append(record)
     whole = [f for f in families if f.size == f.system.num_variables]
     if counts and whole:
-        solution.total = _family_count(whole[0], rng, count_timeout)
+        solution.total = _modular_family_count(whole[0], rng, count_timeout, torus=False)
     return solution
-
-
-def _family_count(family: StratumFamily, rng: np.random.Generator, timeout: float) -> int | None:
-    """Modular count (with multiplicity) of all solutions of the family at random rational
-    parameters; None when unavailable or not finite."""
-    if "singular" not in available_exact_tools():
-        return None
-    try:
-        count = modular_count(family.rational_member(_random_rationals(rng, family.size)), family.size,
-                              timeout=timeout)
-    except AlgmorseError:
-        return None
-    return count.count_with_multiplicity if count.dimension <= 0 else None
 
 
 class _Orbits:
