@@ -14,21 +14,36 @@ Examples
 ['4*x**3 - 4*x']
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__
+from .analysis.classify import CriticalPoint
+from .analysis.verdict import Verdict
+from .errors import (
+    AlgmorseError,
+    BackendCrashed,
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    CatalogError,
+    SpecError,
+)
+from .model.network import (
+    Activation,
+    Dataset,
+    FunctionProblem,
+    Network,
+    NetworkProblem,
+    Regularizer,
+    SystemProblem,
+)
+from .model.options import SolveOptions, Tolerances
+from .model.spec import Spec, load_spec, parse_spec
+from .model.system import PolynomialSystem, build_system
 from .pipeline import analyze, solve_system
-from .catalog import Catalog, Summary, load_catalog, write_catalog
-from .classify import CriticalPoint
-from .errors import AlgmorseError, BackendCrashed, BackendError, BackendTimeout, BackendUnavailable, CatalogError, SpecError
-from .network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer, SystemProblem
-from .options import SolveOptions, Tolerances
-from .spec import Spec, load_spec, parse_spec
-from .system import PolynomialSystem, build_system
-from .verdict import Verdict
-from .discriminant import Discriminant, discriminant
-from .rotations import RotationAlgebra, rotation_algebra
-from .relu import analyze_relu
-from .relu_result import ReluAnalysis
+from .probes.discriminant import Discriminant, discriminant
+from .probes.rotations import RotationAlgebra, rotation_algebra
+from .relu.analyze import analyze_relu
+from .relu.result import ReluAnalysis
+from .results.catalog import Catalog, Summary, load_catalog, write_catalog
 
 __all__ = [
     "__version__",

@@ -7,7 +7,7 @@ catalog as a table; the other subcommands are listed by ``algmorse --help`` and 
 message to stderr and exit with status 2; no traceback, nothing half-written. An interrupt
 (SIGINT, status 130) or SIGTERM (status 143) ends the run within seconds: running workers are
 killed and temporary folders removed; workers also die with the process if it is killed outright
-(SIGKILL), see :mod:`algmorse.processes`.
+(SIGKILL), see :mod:`algmorse.engine.processes`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import os
 import sys
 from typing import Sequence
 
-from . import __version__, processes
+from ._version import __version__
 from .commands import COMMANDS
+from .engine import processes
 from .errors import AlgmorseError
 
 __all__ = ["main", "build_parser"]

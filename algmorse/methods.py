@@ -1,7 +1,7 @@
 """The search methods: which one a solve uses, and the monodromy search feeding the point set.
 
 ``blackbox`` is :meth:`algmorse.search.Search.run` (repeated blackbox runs). ``monodromy`` finds
-every support stratum's points at generic parameters (:func:`algmorse.monodromy.solve_generic`),
+every support stratum's points at generic parameters (:func:`algmorse.engine.monodromy.solve_generic`),
 takes them to the loss with one parameter homotopy, and merges the endpoints into the same
 :class:`~algmorse.search.Search` (refinement, certification, symmetry images), so that everything
 after the search is the same for both.
@@ -12,17 +12,17 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
-from .backends.base import Backend, Endpoint, RawSolve
-from .catalog import RunRecord
+from .engine.backends.base import Backend, Endpoint, RawSolve
+from .engine.exact import ModularCount
+from .engine.family import StratumFamily
+from .engine.monodromy import GenericSolution, solve_generic, track_to_target
+from .engine.strata import support_strata
 from .errors import BackendUnavailable
-from .exact import ModularCount
-from .family import StratumFamily
-from .monodromy import GenericSolution, solve_generic, track_to_target
-from .network import Problem
-from .options import AUTO_MONODROMY_RATIO, SolveOptions
+from .model.network import Problem
+from .model.options import AUTO_MONODROMY_RATIO, SolveOptions
+from .model.system import PolynomialSystem
+from .results.catalog import RunRecord
 from .search import Progress, Search
-from .strata import support_strata
-from .system import PolynomialSystem
 
 __all__ = ["choose_method", "monodromy_search"]
 
@@ -62,9 +62,9 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     dict
         The provenance record: ``generic_count``, ``generic_total`` (the whole family's modular
         count at random parameters), ``complete`` (every stratum reached its modular count, and
-        they add up to ``generic_total``), ``strata`` (one :class:`~algmorse.monodromy.StratumRecord` each),
+        they add up to ``generic_total``), ``strata`` (one :class:`~algmorse.engine.monodromy.StratumRecord` each),
         ``paths`` (monodromy and fallback), ``target_paths`` (retries included), ``escaped`` and
-        ``collided`` (see :class:`~algmorse.monodromy.TargetEndpoints`), ``seconds``.
+        ``collided`` (see :class:`~algmorse.engine.monodromy.TargetEndpoints`), ``seconds``.
     """
     started = time.perf_counter()
     if generic is None:

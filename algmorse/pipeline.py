@@ -2,14 +2,14 @@
 
 Stages, each timed in ``provenance.seconds``:
 
-1. ``build``: the exact loss, gradient and Hessian (:mod:`algmorse.system`);
-2. ``exact`` (with ``verify="exact"``): dimension and counts by exact algebra (:mod:`algmorse.exact`);
+1. ``build``: the exact loss, gradient and Hessian (:mod:`algmorse.model.system`);
+2. ``exact`` (with ``verify="exact"``): dimension and counts by exact algebra (:mod:`algmorse.engine.exact`);
 3. ``solve``/``refine``: repeated backend runs, refined and merged (:mod:`algmorse.search`), or
    (``method`` monodromy, :mod:`algmorse.methods`) ``monodromy`` on the support strata and
    ``track`` to the loss, merged the same way;
 4. ``decompose`` (see ``SolveOptions.decompose``): components of the critical set, and which
-   found points lie on them (:mod:`algmorse.decomposition`);
-5. ``classify``: Hessian, rank, Morse index, multiplicity (:mod:`algmorse.classify`);
+   found points lie on them (:mod:`algmorse.analysis.decomposition`);
+5. ``classify``: Hessian, rank, Morse index, multiplicity (:mod:`algmorse.analysis.classify`);
 6. the verdict, and the exact verification, which raises
    :class:`~algmorse.errors.VerificationFailed` when the numbers disagree.
 """
@@ -28,26 +28,33 @@ import networkx
 import numpy as np
 import sympy
 
-from . import __version__
-from .backends import get_backend
-from .backends.base import Backend
-from .catalog import Catalog, Provenance, Summary
-from .classify import classify_points, classify_refined
-from .components import Component
-from .core_locus import Stratum, core_locus
-from .decomposition import DecompositionOutcome, decompose, off_critical_set
-from .certify import disjoint_boxes
+from ._version import __version__
+from .analysis.classify import classify_points, classify_refined
+from .analysis.components import Component
+from .analysis.core_locus import Stratum, core_locus
+from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
+from .analysis.verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
+from .engine.backends import get_backend
+from .engine.backends.base import Backend
+from .engine.certify import disjoint_boxes
+from .engine.exact import (
+    ExactResult,
+    ModularCount,
+    available_exact_tools,
+    exact_check,
+    exact_points,
+    modular_count,
+    rational_count,
+)
+from .engine.monodromy import GenericSolution
 from .errors import BackendError, SpecError, VerificationFailed
-from .exact import (ExactResult, ModularCount, available_exact_tools, exact_check, exact_points, modular_count,
-                    rational_count)
-from .network import FunctionProblem, NetworkProblem, Problem, SystemProblem
-from .options import SolveOptions, Tolerances
-from .precision import PRECISIONS
 from .methods import choose_method, monodromy_search
-from .monodromy import GenericSolution
+from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProblem
+from .model.options import SolveOptions, Tolerances
+from .model.precision import PRECISIONS
+from .model.system import PolynomialSystem, build_system
+from .results.catalog import Catalog, Provenance, Summary
 from .search import Progress, Search, derived_seeds
-from .system import PolynomialSystem, build_system
-from .verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
 
 __all__ = ["analyze", "solve_system"]
 
@@ -66,7 +73,7 @@ def analyze(
     Parameters
     ----------
     problem : NetworkProblem or FunctionProblem
-        The loss (see :mod:`algmorse.network`).
+        The loss (see :mod:`algmorse.model.network`).
     options : SolveOptions
         Seed, backend, parallel jobs, per-run timeout, stopping rule, decomposition and exact
         verification.
@@ -94,7 +101,7 @@ def analyze(
     ------
     SpecError
         If the problem is degenerate by construction (a variable absent from the loss), or is a
-        ReLU network (use :func:`algmorse.relu.analyze_relu`).
+        ReLU network (use :func:`algmorse.relu.analyze.analyze_relu`).
     BackendError
         If every backend run failed (crash, timeout, unavailable backend), or the exact check
         could not run.
@@ -103,7 +110,7 @@ def analyze(
     """
     if isinstance(problem, NetworkProblem) and problem.network.is_relu:
         raise SpecError("network.activation", "a relu network's loss is piecewise polynomial, not one polynomial.",
-                        "Use algmorse.relu.analyze_relu(problem), which solves one polynomial per activation pattern.")
+                        "Use algmorse.relu.analyze.analyze_relu(problem), which solves one polynomial per activation pattern.")
     seconds: dict[str, float] = {}
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31 - 1) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
@@ -240,7 +247,7 @@ def solve_system(
     ----------
     equations : sequence of str, sympy expressions or sympy ``Poly``
         One polynomial per variable, with rational coefficients (the grammar of
-        :mod:`algmorse.expr` for strings).
+        :mod:`algmorse.model.expr` for strings).
     variables : sequence of str or sympy symbols
     options, tolerances, backend, progress
         As for :func:`analyze`.
@@ -302,7 +309,7 @@ def _check_double_range(problem: Problem, system: PolynomialSystem) -> None:
                     f"[{_DOUBLE_MIN:.3g}, {_DOUBLE_MAX:.3g}]: the numerical backend would round it to "
                     f"{'0 or a subnormal' if value < _DOUBLE_MIN else 'infinity'} and solve another system.",
                     "Rescale the problem (e.g. a regularization strength or data closer to 1), or use "
-                    "algmorse.exact.exact_check for an exact answer.",
+                    "algmorse.engine.exact.exact_check for an exact answer.",
                 )
 
 
@@ -405,7 +412,7 @@ def _complete_modular(system: PolynomialSystem, search: Search, modular: Modular
     """Close the gap between the modular count and the certified points, where possible.
 
     When the runs found fewer points than the count over prime fields, msolve's rational
-    parametrization gives every solution to high precision (:func:`~algmorse.exact.exact_points`);
+    parametrization gives every solution to high precision (:func:`~algmorse.engine.exact.exact_points`);
     each is certified before it is added. Appends what it did to ``notes`` (for the catalog's
     ``provenance.modular.status``); runs at most once per solve.
     """

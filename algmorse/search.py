@@ -19,17 +19,17 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import processes
-from .backends.base import Backend, RawSolve
-from .catalog import RunRecord
-from .certify import CertifiedPoint, certify_point
-from .precision import PRECISIONS
-from .classify import classify_refined
+from .analysis.classify import classify_refined
+from .analysis.verdict import BOUND_NAMES
+from .engine import processes
+from .engine.backends.base import Backend, RawSolve
+from .engine.certify import CertifiedPoint, certify_point
+from .engine.refine import PointSet, RefinedPoint, refine_point, relative_residual
 from .errors import BackendError
-from .options import SolveOptions, Tolerances
-from .refine import PointSet, RefinedPoint, refine_point, relative_residual
-from .system import PolynomialSystem
-from .verdict import BOUND_NAMES
+from .model.options import SolveOptions, Tolerances
+from .model.precision import PRECISIONS
+from .model.system import PolynomialSystem
+from .results.catalog import RunRecord
 
 __all__ = ["Search", "Progress", "derived_seeds"]
 

@@ -2,7 +2,7 @@
 (or per data set).
 
 The loss's critical points at generic parameters of the family ``grad L + c * w`` are found once
-(monodromy on the support strata, :mod:`algmorse.monodromy`); every value ``s`` of the sweep is
+(monodromy on the support strata, :mod:`algmorse.engine.monodromy`); every value ``s`` of the sweep is
 the loss with its regularizer multiplied by ``s``, reached from them by one parameter homotopy
 and then refined, certified, counted and classified by the same pipeline as ``algmorse solve``
 (:func:`algmorse.analyze` with ``generic=``). Paths that fail (points escaping to infinity) or
@@ -18,9 +18,9 @@ one, or a scheduler address).
 
 from __future__ import annotations
 
-import logging
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -33,17 +33,17 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .backends import get_backend
-from .catalog import Catalog, dumps, load_catalog
+from .engine.backends import get_backend
+from .engine.family import StratumFamily
+from .engine.monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
+from .engine.strata import SupportStratum, support_strata
 from .errors import AlgmorseError, CatalogError, SpecError
-from .family import StratumFamily
-from .fileio import write_text_atomically
-from .monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
-from .network import Dataset, NetworkProblem, Problem
-from .options import SolveOptions
-from .spec import problem_to_spec, validated_problem
-from .strata import SupportStratum, support_strata
-from .system import PolynomialSystem, build_system
+from .model.network import Dataset, NetworkProblem, Problem
+from .model.options import SolveOptions
+from .model.spec import problem_to_spec, validated_problem
+from .model.system import PolynomialSystem, build_system
+from .results.catalog import Catalog, dumps, load_catalog
+from .results.fileio import write_text_atomically
 
 __all__ = ["SweepRow", "SweepResult", "parse_values", "scaled_problem", "sweep"]
 
@@ -436,7 +436,7 @@ def _run_dask(tasks: dict[int, _Task], jobs: int, scheduler: str) -> Iterable[tu
 
 def _plot(result: SweepResult) -> None:
     """``counts.png``: counts by type against the eps scale, as steps, exceptional values marked."""
-    from .plot import save_figure, sweep_figure
+    from .results.plot import save_figure, sweep_figure
 
     if not result.rows:
         return

@@ -1,6 +1,6 @@
 """Helpers for test suites (ours and users'): run the fixture library against a catalog.
 
-Relu cases (``list_cases("relu")``) are solved by :func:`algmorse.relu.analyze_relu` and checked
+Relu cases (``list_cases("relu")``) are solved by :func:`algmorse.relu.analyze.analyze_relu` and checked
 against these ``[expected]`` keys: ``patterns`` (network patterns listed, up to neuron
 permutations when the loss is symmetric), ``ordered_patterns``, ``inside_points`` (real critical
 points strictly inside cones), ``boundary_points``, ``global_minimum`` (rational string),
@@ -17,7 +17,7 @@ A user's test module::
 
     @pytest.mark.parametrize("name", case_names())
     def test_case(name):
-        case = algmorse.library.load_case(name)
+        case = algmorse.results.library.load_case(name)
         catalog = algmorse.analyze(case.spec.problem, options=case.spec.solve)
         assert_matches_expected(catalog, case)
 """
@@ -27,9 +27,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable
 
-from .catalog import Catalog
-from .library import Case, list_cases
-from .relu_result import ReluAnalysis
+from .relu.result import ReluAnalysis
+from .results.catalog import Catalog
+from .results.library import Case, list_cases
 
 __all__ = ["assert_matches_expected", "case_names"]
 
@@ -38,7 +38,7 @@ _COUNTS = ("isolated", "real", "degenerate", "minima", "saddles", "maxima")
 
 def case_names(predicate: Callable[[Case], bool] | None = None, *, kind: str = "polynomial") -> list[str]:
     """Names of the shipped cases of one kind (see :func:`list_cases`), optionally filtered."""
-    from .library import load_case
+    from .results.library import load_case
 
     names = list_cases(kind)
     return names if predicate is None else [n for n in names if predicate(load_case(n))]

@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from algmorse import load_catalog, load_spec
-from algmorse.backends.phcpack import PhcpackBackend
+from algmorse.engine.backends.phcpack import PhcpackBackend
+from algmorse.engine.exact import rational_count
 from algmorse.errors import BackendError
-from algmorse.exact import rational_count
-from algmorse.system import build_system
+from algmorse.model.system import build_system
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CASES = ("net1221_genl2", "net2222_genl2")

@@ -40,13 +40,18 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from algmorse import analyze
-from algmorse.backends.phcpack import format_system, locate_phcpy, select_interpreter, variable_names
+from algmorse.engine.backends.phcpack import (
+    format_system,
+    locate_phcpy,
+    select_interpreter,
+    variable_names,
+)
 from algmorse.errors import AlgmorseError
-from algmorse.library import list_cases, load_case
-from algmorse.network import Problem
-from algmorse.options import SolveOptions
-from algmorse.spec import load_spec, parse_spec
-from algmorse.system import build_system
+from algmorse.model.network import Problem
+from algmorse.model.options import SolveOptions
+from algmorse.model.spec import load_spec, parse_spec
+from algmorse.model.system import build_system
+from algmorse.results.library import list_cases, load_case
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "net121_genl2.toml"
 QUICK = ("chain2_l2", "chain3_l2", "chain4_l2", "net121_sq_l2")
@@ -415,7 +420,7 @@ def format_proof_share(results: list[AlgmorseResult]) -> str:
 
 LEGEND = """\
 Columns:
-  problem       fixture case name (algmorse.library), the shipped example, or an extra problem
+  problem       fixture case name (algmorse.results.library), the shipped example, or an extra problem
   n             number of parameters (unknowns of the gradient system)
   exact         exact number of isolated complex critical points (Singular or hand derivation; ? unknown)
   algmorse      sec: wall seconds of the whole analyze() call (build, all runs, refinement,

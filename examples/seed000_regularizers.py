@@ -9,8 +9,8 @@ The claims (``shared/seeds/000_*.txt``; restated as computations in ``shared/not
 3. the multiplicative regularizer ``eps * prod_k ||W_k||^2`` fails, for linear and nonlinear
    networks: its core locus (strata where weight matrices vanish) and degenerate critical loci;
 4. two open questions, as computations: the exceptional strengths ``eps`` at which
-   ``L + eps R`` stops being Morse (:func:`algmorse.discriminant.discriminant`), and which losses
-   keep a continuous rotational symmetry (:func:`algmorse.rotations.rotation_algebra`;
+   ``L + eps R`` stops being Morse (:func:`algmorse.probes.discriminant.discriminant`), and which losses
+   keep a continuous rotational symmetry (:func:`algmorse.probes.rotations.rotation_algebra`;
    the paper's Conjecture 5.6 says none does for a nonlinear activation and >= 2 data points).
 
 Every problem solved here is a fixture of ``algmorse.polynomials`` whose expected classification
@@ -36,13 +36,22 @@ from typing import Sequence
 
 import numpy as np
 
-from algmorse import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer, SolveOptions, analyze
-from algmorse.catalog import Catalog
-from algmorse.discriminant import discriminant
-from algmorse.library import load_case
-from algmorse.plot import critical_values_figure, save_figure, slice_figure, sweep_figure
-from algmorse.rotations import rotation_algebra
-from algmorse.system import build_system
+from algmorse import (
+    Activation,
+    Dataset,
+    FunctionProblem,
+    Network,
+    NetworkProblem,
+    Regularizer,
+    SolveOptions,
+    analyze,
+)
+from algmorse.model.system import build_system
+from algmorse.probes.discriminant import discriminant
+from algmorse.probes.rotations import rotation_algebra
+from algmorse.results.catalog import Catalog
+from algmorse.results.library import load_case
+from algmorse.results.plot import critical_values_figure, save_figure, slice_figure, sweep_figure
 
 # (fixture, architecture, regularizer, verify exactly?) -- exact verification is what turns
 # "no degenerate point found" into a proof of Morse-ness; a False verdict needs no proof beyond

@@ -66,9 +66,9 @@ import numpy as np
 import sympy
 
 import algmorse
-from algmorse.catalog import Catalog
-from algmorse.exact import exact_check
-from algmorse.plot import critical_values_figure, hessian_spectra_figure, save_figure
+from algmorse.engine.exact import exact_check
+from algmorse.results.catalog import Catalog
+from algmorse.results.plot import critical_values_figure, hessian_spectra_figure, save_figure
 
 TANH = algmorse.Activation.from_coefficients([0, 1, 0, "-1/3"])
 """s(t) = t - t^3/3, the cubic Taylor polynomial of tanh."""

@@ -14,7 +14,7 @@ beta |a|`` with equality iff ``w_j = sign(a) u_j``: the minimisers are ``sum_P u
 ``S^(p-1)``), and ``(p - 1) + (q - 1) = m - 2`` (the paper's Theta* also has neurons at ``u_j = w_j = 0``,
 lower-dimensional pieces on cone boundaries).
 
-What is computed: :func:`algmorse.relu.analyze_relu` on each width, up to neuron permutations and
+What is computed: :func:`algmorse.relu.analyze.analyze_relu` on each width, up to neuron permutations and
 restricted to the cones with neurons on both sides (a cone with an empty side leaves ``f = 0``
 there and loses ``1/2 sum y_i^2 > 0`` against the fitted side, whatever the other neurons do, since
 each side's optimum does not depend on how many neurons it has). Each cone's polynomial splits into
@@ -37,12 +37,12 @@ from pathlib import Path
 
 import numpy as np
 
-from algmorse.network import NetworkProblem
-from algmorse.options import SolveOptions
-from algmorse.plot import save_figure, slice_figure
-from algmorse.relu import analyze_relu, relu_loss
-from algmorse.relu_result import ReluAnalysis
-from algmorse.spec import parse_spec
+from algmorse.model.network import NetworkProblem
+from algmorse.model.options import SolveOptions
+from algmorse.model.spec import parse_spec
+from algmorse.relu.analyze import analyze_relu, relu_loss
+from algmorse.relu.result import ReluAnalysis
+from algmorse.results.plot import save_figure, slice_figure
 
 X = (1, 2, -1, -3)
 Y = (1, 3, 2, 1)

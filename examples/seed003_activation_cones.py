@@ -10,9 +10,9 @@ Claims (``shared/seeds/003_*.txt``; ``shared/notes/math.md``, seed 003):
    global minimum of the L2-regularized loss, and the fraction of cones containing a spurious local
    minimum vanishes.
 
-What is computed: the patterns are enumerated exactly (:mod:`algmorse.arrangement`) and counted
+What is computed: the patterns are enumerated exactly (:mod:`algmorse.relu.arrangement`) and counted
 against the formula for several ``(n, d)``; then, for widths ``m = 1..M``, the fraction of *all*
-``P^m`` activation cones (``P`` neuron patterns; closed cones, see :mod:`algmorse.relu_cones`)
+``P^m`` activation cones (``P`` neuron patterns; closed cones, see :mod:`algmorse.relu.cones`)
 
 * containing a global minimum: the cone's minimum ``F*_T`` (a convex problem over the set ``T`` of
   its distinct neuron patterns) equals the width-``m`` global minimum ``min_{|T| <= m} F*_T``;
@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from algmorse.arrangement import arrangement_regions
-from algmorse.plot import save_figure, sweep_figure
-from algmorse.relu_cones import ConeFractions, cone_fractions, cone_problem, neuron_pattern_formula
-from algmorse.spec import parse_spec
+from algmorse.model.spec import parse_spec
+from algmorse.relu.arrangement import arrangement_regions
+from algmorse.relu.cones import ConeFractions, cone_fractions, cone_problem, neuron_pattern_formula
+from algmorse.results.plot import save_figure, sweep_figure
 
 COUNT_CASES = ((3, 1), (5, 1), (3, 2), (4, 2), (6, 2), (4, 3), (6, 3), (8, 3), (7, 4))
 CONE_CASES = {

@@ -82,9 +82,14 @@ from typing import Sequence
 import numpy as np
 
 import algmorse
-from algmorse.catalog import Catalog
-from algmorse.exact import exact_check
-from algmorse.plot import critical_values_figure, hessian_spectra_figure, save_figure, sweep_figure
+from algmorse.engine.exact import exact_check
+from algmorse.results.catalog import Catalog
+from algmorse.results.plot import (
+    critical_values_figure,
+    hessian_spectra_figure,
+    save_figure,
+    sweep_figure,
+)
 
 TARGET = Fraction(2)
 """m of the scalar chains (as in the fixtures chain*_l2)."""

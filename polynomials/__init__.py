@@ -1,7 +1,7 @@
 """The algmorse fixture library, installed as ``algmorse.polynomials``.
 
 Each ``*.toml`` file in this package is one named case: a problem in the spec format of
-:mod:`algmorse.spec` (``[network]``/``[data]``/``[loss]``/``[regularizer]`` or ``[function]``),
+:mod:`algmorse.model.spec` (``[network]``/``[data]``/``[loss]``/``[regularizer]`` or ``[function]``),
 plus
 
 * ``[case]``: ``description``, one line, and optionally ``slow = true`` (solving takes minutes);
@@ -15,6 +15,6 @@ plus
 * ``[expected.sources]``: how each expected value was established (hand derivation written in
   the file's comments, or an exact computation such as Singular's ``vdim``).
 
-Read them with :func:`algmorse.library.list_cases` and :func:`algmorse.library.load_case`;
+Read them with :func:`algmorse.results.library.list_cases` and :func:`algmorse.results.library.load_case`;
 check a catalog against one with :func:`algmorse.testing.assert_matches_expected`.
 """

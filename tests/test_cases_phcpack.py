@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from algmorse import SolveOptions, analyze
-from algmorse.library import list_cases, load_case
+from algmorse.results.library import list_cases, load_case
 from algmorse.testing import assert_matches_expected
 
 pytestmark = pytest.mark.phcpack
@@ -59,8 +59,9 @@ def test_case_with_exact_verification(name):
 
 
 def _points_bytes(catalog):
-    from algmorse.catalog import dumps
     import json
+
+    from algmorse.results.catalog import dumps
 
     return json.dumps(json.loads(dumps(catalog))["critical_points"], sort_keys=True)
 

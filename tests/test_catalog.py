@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from algmorse import SolveOptions, analyze
-from algmorse.backends.fake import FakeBackend
-from algmorse.catalog import Catalog, Summary, dumps, load_catalog, write_catalog
+from algmorse.engine.backends.fake import FakeBackend
 from algmorse.errors import CatalogError
-from algmorse.library import load_case
-from algmorse.network import FunctionProblem
+from algmorse.model.network import FunctionProblem
+from algmorse.results.catalog import Catalog, Summary, dumps, load_catalog, write_catalog
+from algmorse.results.library import load_case
 
 R, C = math.sqrt(9 / 5), math.sqrt(11 / 5)
 
@@ -37,7 +37,8 @@ def test_round_trip_through_dict_and_file(catalog, tmp_path):
 def test_round_trip_of_function_problem_with_random_generalized_l2(tmp_path):
     spec_problem = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4")
     from dataclasses import replace
-    from algmorse.network import Regularizer
+
+    from algmorse.model.network import Regularizer
     problem = replace(spec_problem, regularizer=Regularizer("generalized-l2"))
     catalog = analyze(problem, options=SolveOptions(seed=4, max_runs=2), backend=FakeBackend([[(1.0, 0.0)]]))
     assert catalog.problem.regularizer.eps is not None  # drawn from the seed and recorded
@@ -218,8 +219,8 @@ def test_show_and_plot_exit_2_on_a_hostile_catalog(catalog, tmp_path, capsys):
 @pytest.mark.phcpack
 def test_witness_sets_survive_a_reload_and_answer_membership(tmp_path):
     from algmorse import SolveOptions, analyze, load_catalog, write_catalog
-    from algmorse.backends import get_backend
-    from algmorse.library import load_case
+    from algmorse.engine.backends import get_backend
+    from algmorse.results.library import load_case
 
     catalog = analyze(load_case("net121_lin_l2_circle").spec.problem, options=SolveOptions(seed=1, proof="none"))
     path = tmp_path / "circle.json"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from flint import acb, arb, fmpq
 
-from algmorse.certify import certify_point, disjoint_boxes, krawczyk
-from algmorse.network import FunctionProblem
-from algmorse.precision import BallSystem, working_precision
-from algmorse.system import build_system
+from algmorse.engine.certify import certify_point, disjoint_boxes, krawczyk
+from algmorse.model.network import FunctionProblem
+from algmorse.model.precision import BallSystem, working_precision
+from algmorse.model.system import build_system
 
 
 def _balls(variables, expression):

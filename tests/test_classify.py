@@ -7,11 +7,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from algmorse.classify import classify_point
-from algmorse.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem
-from algmorse.options import Tolerances
-from algmorse.refine import newton
-from algmorse.system import build_system
+from algmorse.analysis.classify import classify_point
+from algmorse.engine.refine import newton
+from algmorse.model.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem
+from algmorse.model.options import Tolerances
+from algmorse.model.system import build_system
 
 
 def _classify(expression, variables, point):
@@ -86,7 +86,7 @@ def test_double_root_known_only_to_sqrt_eps_is_degenerate():
     # h = (x-1)^3 + (y-2)^2: gradient (3(x-1)^2, 2(y-2)); the root x = 1 is double, so Newton
     # only reaches it to ~1e-8 and the computed gradient there is rounding noise. The Hessian
     # diag(6(x-1), 2) looks "nonzero" (~6e-8), but not beyond the point's own uncertainty.
-    from algmorse.refine import refine_point
+    from algmorse.engine.refine import refine_point
 
     numeric = build_system(FunctionProblem(("x", "y"), "(x-1)^3 + (y-2)^2")).numeric
     refined = refine_point(numeric, np.array([1.01, 2.01], dtype=complex), Tolerances())
@@ -99,7 +99,7 @@ def test_signature_on_a_curve_of_minima_counts_the_positive_direction():
     # [1,1,1], s(t) = t - t^3/3, x = 1, y = 1, no regularizer: L = 1/2 (b s(a) - 1)^2. The zero
     # set {b s(a) = 1} is a curve of global minima; there the Hessian is grad r grad r^T with
     # r = b s(a) - 1: rank 1, eigenvalues 0 and |grad r|^2 > 0. Signature (1 positive, 0 negative).
-    from algmorse.components import hessian_signature
+    from algmorse.analysis.components import hessian_signature
 
     tanh_surrogate = Activation.from_coefficients([0, 1, 0, Fraction(-1, 3)])
     problem = NetworkProblem(network=Network(widths=(1, 1, 1), activation=tanh_surrogate, bias=False),

@@ -12,8 +12,8 @@ import pytest
 
 import algmorse.commands.solve
 import algmorse.pipeline
-from algmorse.backends.phcpack import PhcpackBackend
 from algmorse.cli import main
+from algmorse.engine.backends.phcpack import PhcpackBackend
 
 DOUBLE = Path(__file__).parent / "doubles" / "worker_double.py"
 

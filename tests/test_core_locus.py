@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from algmorse.core_locus import core_locus
-from algmorse.network import Activation, Dataset, Network, NetworkProblem, Regularizer
-from algmorse.system import build_system
+from algmorse.analysis.core_locus import core_locus
+from algmorse.model.network import Activation, Dataset, Network, NetworkProblem, Regularizer
+from algmorse.model.system import build_system
 
 ONE = Dataset(((Fraction(1),),), ((Fraction(2),),))
 

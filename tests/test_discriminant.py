@@ -1,4 +1,4 @@
-"""Exceptional regularization strengths (:mod:`algmorse.discriminant`) against hand derivations.
+"""Exceptional regularization strengths (:mod:`algmorse.probes.discriminant`) against hand derivations.
 
 Every test needs Singular (marker ``exact``); the numerical cross-check also needs PHCpack.
 """
@@ -12,12 +12,12 @@ from fractions import Fraction
 import pytest
 
 from algmorse.cli import main
-from algmorse.discriminant import discriminant
 from algmorse.errors import BackendTimeout, SpecError
-from algmorse.library import load_case
-from algmorse.network import FunctionProblem, Regularizer
-from algmorse.options import SolveOptions
+from algmorse.model.network import FunctionProblem, Regularizer
+from algmorse.model.options import SolveOptions
 from algmorse.pipeline import analyze
+from algmorse.probes.discriminant import discriminant
+from algmorse.results.library import load_case
 
 pytestmark = pytest.mark.exact
 

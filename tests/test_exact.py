@@ -1,4 +1,4 @@
-"""Exact cross-checks (:mod:`algmorse.exact`) against counts derived by hand.
+"""Exact cross-checks (:mod:`algmorse.engine.exact`) against counts derived by hand.
 
 Tests marked ``exact`` need Singular and/or msolve. Locally they are skipped when the tool is
 missing; on CI (``CI`` set) they run anyway and fail, because ``scripts/setup.sh`` installs both.
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 import algmorse
-from algmorse import exact
+from algmorse.engine import exact
+from algmorse.engine.exact import ExactResult, available_exact_tools, eliminant, exact_check
 from algmorse.errors import BackendCrashed, BackendTimeout, BackendUnavailable
-from algmorse.exact import ExactResult, available_exact_tools, eliminant, exact_check
-from algmorse.library import load_case
-from algmorse.network import FunctionProblem
+from algmorse.model.network import FunctionProblem
+from algmorse.results.library import load_case
 
 TOOLS = available_exact_tools()
 
@@ -171,7 +171,7 @@ def test_real_count_net121_sq_l2_two_independent_ways() -> None:
     # its conjugate are both solutions and would share a real value), so the number of real
     # roots (isolated exactly by sympy; count_roots, a Sturm sequence, agrees but takes 1.4 s)
     # is the number of real critical points.
-    from sympy import Poly, QQ, Symbol
+    from sympy import QQ, Poly, Symbol
 
     coefficients = eliminant(polynomials, nvars, [1, 2, 3, 4])
     squarefree = Poly(list(reversed(coefficients)), Symbol("t"), domain=QQ).sqf_part()

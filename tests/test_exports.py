@@ -8,20 +8,18 @@ import re
 import shutil
 import subprocess
 import sys
-
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import algmorse.polynomials as library
-
 from algmorse import SolveOptions, analyze
-from algmorse.exact import _msolve_path, _singular_path
-from algmorse.expr import parse_polynomial
-from algmorse.exports import points_csv, system_text
-from algmorse.library import load_case
-from algmorse.system import build_system
+from algmorse.engine.exact import _msolve_path, _singular_path
+from algmorse.model.expr import parse_polynomial
+from algmorse.model.system import build_system
+from algmorse.results.exports import points_csv, system_text
+from algmorse.results.library import load_case
 
 CASE = "chain3_l2"  # 17 critical points, all regular (math.md; Singular vdim 17)
 
@@ -53,7 +51,7 @@ def test_msolve_reads_the_export_and_counts_the_catalog(tmp_path, catalog):
     (tmp_path / "in.ms").write_text(system_text(_system(), "msolve"))
     subprocess.run([msolve, "-P", "1", "-f", str(tmp_path / "in.ms"), "-o", str(tmp_path / "out.ms")], check=True,
                    capture_output=True, timeout=60)
-    from algmorse.exact import _interpret_msolve, _parse_msolve
+    from algmorse.engine.exact import _interpret_msolve, _parse_msolve
 
     answer = _interpret_msolve(_parse_msolve((tmp_path / "out.ms").read_text()))
     assert answer.distinct == len(catalog.critical_points) == 17

@@ -1,4 +1,4 @@
-"""Tests of the restricted polynomial grammar (algmorse.expr)."""
+"""Tests of the restricted polynomial grammar (algmorse.model.expr)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from fractions import Fraction
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sympy.parsing.sympy_parser import (
     convert_xor,
     parse_expr,
     rationalize,
     standard_transformations,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from algmorse.errors import SpecError
-from algmorse.expr import (
+from algmorse.model.expr import (
     MAX_EXPONENT,
     MAX_LENGTH,
     format_polynomial,

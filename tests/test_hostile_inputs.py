@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from algmorse import SolveOptions, analyze
-from algmorse.backends.fake import FakeBackend
-from algmorse.catalog import Catalog, dumps
+from algmorse.engine.backends.fake import FakeBackend
 from algmorse.errors import AlgmorseError, CatalogError
-from algmorse.fields import parse_json
-from algmorse.library import load_case
-from algmorse.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
-from algmorse.spec import parse_spec
+from algmorse.model.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from algmorse.model.spec import parse_spec
+from algmorse.results.catalog import Catalog, dumps
+from algmorse.results.fields import parse_json
+from algmorse.results.library import load_case
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -143,9 +143,9 @@ def test_random_bytes_are_catalog_errors(raw):
 def test_a_required_object_set_to_null_is_a_catalog_error(tmp_path):
     # found by the mutation test above: "library_versions": null used to fail deep inside
     from algmorse import load_catalog, write_catalog
-    from algmorse.backends.fake import FakeBackend
+    from algmorse.engine.backends.fake import FakeBackend
     from algmorse.errors import CatalogError
-    from algmorse.library import load_case
+    from algmorse.results.library import load_case
 
     catalog = analyze(load_case("chain2_l2").spec.problem, options=SolveOptions(seed=1, proof="none", decompose="never"),
                       backend=FakeBackend([[(0, 0)]]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from algmorse.errors import SpecError
-from algmorse.library import list_cases, load_case
+from algmorse.results.library import list_cases, load_case
 
 
 def test_library_ships_the_cases_the_tests_use():
@@ -35,7 +35,7 @@ def test_oracle_fails_on_wrong_counts_wrong_verdicts_and_undetermined_ones():
     import pytest
 
     from algmorse import SolveOptions, analyze
-    from algmorse.backends.fake import FakeBackend
+    from algmorse.engine.backends.fake import FakeBackend
     from algmorse.testing import assert_matches_expected
 
     case = load_case("quartic_double_well")

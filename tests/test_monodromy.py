@@ -9,19 +9,19 @@ import numpy as np
 import pytest
 
 from algmorse import SolveOptions, analyze, load_spec
-from algmorse.backends import get_backend
-from algmorse.backends.base import Leg
-from algmorse.backends.phcpack import format_system
+from algmorse.engine import monodromy
+from algmorse.engine.backends import get_backend
+from algmorse.engine.backends.base import Leg
+from algmorse.engine.backends.phcpack import format_system
+from algmorse.engine.exact import rational_count
+from algmorse.engine.family import StratumFamily
+from algmorse.engine.monodromy import solve_generic, track_to_target
+from algmorse.engine.strata import support_strata
 from algmorse.errors import BackendUnavailable
-from algmorse.exact import rational_count
-from algmorse.family import StratumFamily
-from algmorse import monodromy
-from algmorse.monodromy import solve_generic, track_to_target
-from algmorse.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
-from algmorse.strata import support_strata
-from algmorse.system import build_system
+from algmorse.model.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from algmorse.model.system import build_system
+from algmorse.results.library import load_case
 from algmorse.testing import assert_matches_expected
-from algmorse.library import load_case
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -139,7 +139,7 @@ def test_auto_uses_monodromy_when_the_bezout_number_dwarfs_the_count(tmp_path):
 
 def test_monodromy_needs_a_backend_that_tracks_paths():
     problem = load_case("chain2_l2").spec.problem
-    from algmorse.backends.fake import FakeBackend
+    from algmorse.engine.backends.fake import FakeBackend
 
     with pytest.raises(BackendUnavailable, match="needs a backend that tracks paths"):
         analyze(problem, options=SolveOptions(seed=1, method="monodromy"), backend=FakeBackend([[(0, 0)]]))

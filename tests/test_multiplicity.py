@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from algmorse.multiplicity import local_structure
-from algmorse.network import FunctionProblem
-from algmorse.options import Tolerances
-from algmorse.refine import refine_point
-from algmorse.system import build_system
+from algmorse.analysis.multiplicity import local_structure
+from algmorse.engine.refine import refine_point
+from algmorse.model.network import FunctionProblem
+from algmorse.model.options import Tolerances
+from algmorse.model.system import build_system
 
 
 def _numeric(expression, variables):

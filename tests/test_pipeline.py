@@ -7,10 +7,10 @@ import math
 import pytest
 
 from algmorse import SolveOptions, analyze
-from algmorse.backends.fake import FakeBackend
+from algmorse.engine.backends.fake import FakeBackend
 from algmorse.errors import BackendCrashed, SpecError
-from algmorse.library import load_case
-from algmorse.network import FunctionProblem
+from algmorse.model.network import FunctionProblem
+from algmorse.results.library import load_case
 
 # chain2_l2 by hand: origin, a = b = +-sqrt(9/5), a = -b = +-i sqrt(11/5)
 R, C = math.sqrt(9 / 5), math.sqrt(11 / 5)
@@ -145,8 +145,8 @@ def test_failed_runs_are_recorded_and_do_not_count_towards_stability():
 def test_exact_mismatch_fails_loudly(monkeypatch):
     """If the numerical set disagrees with exact algebra the solve raises, naming both numbers."""
     import algmorse.pipeline
+    from algmorse.engine.exact import ExactResult
     from algmorse.errors import VerificationFailed
-    from algmorse.exact import ExactResult
 
     lying = ExactResult(tool="singular", tool_versions={}, dimension=0, count_with_multiplicity=6,
                         count_without_multiplicity=6, real_count=3, components=None, seconds=0.0, notes=())
@@ -162,7 +162,7 @@ def test_exact_mismatch_fails_loudly(monkeypatch):
 
 def test_exact_count_makes_completeness_exact_and_stops_the_search(monkeypatch):
     import algmorse.pipeline
-    from algmorse.exact import ExactResult
+    from algmorse.engine.exact import ExactResult
 
     truth = ExactResult(tool="singular", tool_versions={}, dimension=0, count_with_multiplicity=5,
                         count_without_multiplicity=5, real_count=3, components=None, seconds=0.0, notes=())
@@ -175,7 +175,7 @@ def test_exact_count_makes_completeness_exact_and_stops_the_search(monkeypatch):
 
 def test_decomposition_moves_component_samples_out_and_describes_the_component():
     """h = (xy - 1)^2: the hyperbola xy = 1 (global minima, loss 0) and the origin (index-1 saddle)."""
-    from algmorse.backends.base import Decomposition, WitnessSet
+    from algmorse.engine.backends.base import Decomposition, WitnessSet
 
     hyperbola = WitnessSet(dimension=1, points=((2.0, 0.5), (-2.0, -0.5)), slices=((0, 1, -4),),
                            embedded_system=(), trace_error=0.0)
@@ -198,7 +198,7 @@ def test_decomposition_moves_component_samples_out_and_describes_the_component()
 
 def test_a_reported_component_through_regular_critical_points_is_rejected():
     """Cascade junk: a 'component' whose witness points are nondegenerate critical points."""
-    from algmorse.backends.base import Decomposition, WitnessSet
+    from algmorse.engine.backends.base import Decomposition, WitnessSet
 
     s5 = math.sqrt(5)
     fake = WitnessSet(dimension=1, points=((s5, 0.0), (-s5, 0.0)), slices=((0, 0, 1),), embedded_system=(),
@@ -221,8 +221,8 @@ def test_exact_check_compares_component_degrees_and_isolated_points():
     from dataclasses import replace
 
     import algmorse.pipeline
+    from algmorse.engine.exact import ExactResult
     from algmorse.errors import VerificationFailed
-    from algmorse.exact import ExactResult
 
     catalog = analyze(load_case("net111_lin_noreg_hyperbola").spec.problem,
                       options=SolveOptions(seed=1, verify="exact"))

@@ -13,13 +13,14 @@ from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 
 from algmorse import SolveOptions, analyze
-from algmorse.backends.fake import FakeBackend
-from algmorse.catalog import Catalog, write_catalog
+from algmorse.analysis.components import Component
 from algmorse.cli import main
-from algmorse.components import Component
-from algmorse.library import load_case
-from algmorse.network import FunctionProblem
-from algmorse.plot import (
+from algmorse.engine.backends.fake import FakeBackend
+from algmorse.model.network import FunctionProblem
+from algmorse.model.system import build_system
+from algmorse.results.catalog import Catalog, write_catalog
+from algmorse.results.library import load_case
+from algmorse.results.plot import (
     critical_values_figure,
     hessian_spectra_figure,
     hessian_spectra_of,
@@ -29,7 +30,6 @@ from algmorse.plot import (
     slice_figure,
     sweep_figure,
 )
-from algmorse.system import build_system
 
 PNG = b"\x89PNG\r\n\x1a\n"
 R, C = math.sqrt(9 / 5), math.sqrt(11 / 5)  # chain2_l2.toml: real points a = b = +-R, complex a = -b = +-iC
@@ -217,7 +217,7 @@ def test_failed_save_leaves_nothing_behind(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("algmorse.plot.os.replace", broken_replace)
+    monkeypatch.setattr("algmorse.results.plot.os.replace", broken_replace)
     with pytest.raises(OSError):
         save_figure(sweep_figure([1, 2], {"n": [1, 2]}), tmp_path / "s.png")
     assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from algmorse import processes
+from algmorse.engine import processes
 
 SLOW_SPEC = Path(__file__).parents[1] / "polynomials" / "net221_sq_l2_2pts.toml"  # a backend run takes ~1 min
 
@@ -76,7 +76,7 @@ def test_workers_die_with_a_killed_solve_and_its_folder_goes_at_the_next_start(t
         assert time.monotonic() < deadline, "the worker outlived its killed parent"
         time.sleep(0.1)
     assert folder.exists()  # nothing can clean up after SIGKILL ...
-    subprocess.run([sys.executable, "-c", "from algmorse import processes\n"
+    subprocess.run([sys.executable, "-c", "from algmorse.engine import processes\n"
                     "with processes.temporary_directory('probe'): pass"],
                    env={**os.environ, "TMPDIR": str(folder.parent)}, check=True)
     assert not folder.exists()  # ... but the next algmorse process does

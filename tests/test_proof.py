@@ -8,10 +8,17 @@ from fractions import Fraction
 import pytest
 
 from algmorse import SolveOptions, analyze
-from algmorse.backends.fake import FakeBackend
+from algmorse.engine.backends.fake import FakeBackend
+from algmorse.engine.exact import exact_points, modular_count
 from algmorse.errors import SpecError
-from algmorse.exact import exact_points, modular_count
-from algmorse.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from algmorse.model.network import (
+    Activation,
+    Dataset,
+    FunctionProblem,
+    Network,
+    NetworkProblem,
+    Regularizer,
+)
 
 exact = pytest.mark.exact
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from algmorse.network import FunctionProblem
-from algmorse.options import Tolerances
-from algmorse.refine import PointSet, newton, refine_point
-from algmorse.system import build_system
+from algmorse.engine.refine import PointSet, newton, refine_point
+from algmorse.model.network import FunctionProblem
+from algmorse.model.options import Tolerances
+from algmorse.model.system import build_system
 
 TOL = Tolerances()
 

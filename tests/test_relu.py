@@ -8,20 +8,33 @@ from math import comb
 
 import numpy as np
 import pytest
+from _examples import load_example
 
 from algmorse import SolveOptions, SpecError, analyze
-from algmorse.arrangement import arrangement_regions, region_count_formula, sign_vector
 from algmorse.cli import main
-from algmorse.library import list_cases, load_case
-from algmorse.relu import analyze_relu, cone_status, network_patterns, neuron_regions, pattern_loss, relu_loss
-from algmorse.relu_cones import (cone_fractions, cone_problem, local_minimum_test, neuron_pattern_count,
-                                 neuron_pattern_formula, solve_subsets, surjections)
-from algmorse.relu_result import ReluAnalysis, load_relu_analysis, write_relu_analysis
-from algmorse.spec import parse_spec
-from algmorse.system import build_system
+from algmorse.model.spec import parse_spec
+from algmorse.model.system import build_system
+from algmorse.relu.analyze import (
+    analyze_relu,
+    cone_status,
+    network_patterns,
+    neuron_regions,
+    pattern_loss,
+    relu_loss,
+)
+from algmorse.relu.arrangement import arrangement_regions, region_count_formula, sign_vector
+from algmorse.relu.cones import (
+    cone_fractions,
+    cone_problem,
+    local_minimum_test,
+    neuron_pattern_count,
+    neuron_pattern_formula,
+    solve_subsets,
+    surjections,
+)
+from algmorse.relu.result import ReluAnalysis, load_relu_analysis, write_relu_analysis
+from algmorse.results.library import list_cases, load_case
 from algmorse.testing import assert_matches_expected
-
-from _examples import load_example
 
 
 def relu_problem(x, y, width, *, reg=None, bias=False):
@@ -38,7 +51,7 @@ def relu_problem(x, y, width, *, reg=None, bias=False):
 def test_relu_spec_loads_and_round_trips():
     problem = relu_problem([1, -1], [2, 1], 2, reg={"kind": "l2", "eps": "1/4"})
     assert problem.network.is_relu and problem.network.activation.text == "relu"
-    from algmorse.spec import problem_to_spec
+    from algmorse.model.spec import problem_to_spec
     assert parse_spec(problem_to_spec(problem)).problem == problem
 
 

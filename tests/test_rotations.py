@@ -26,10 +26,17 @@ import sympy
 
 from algmorse.cli import main
 from algmorse.errors import SpecError
-from algmorse.library import load_case
-from algmorse.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
-from algmorse.rotations import is_infinitesimal_symmetry, rotation_algebra
-from algmorse.system import build_system
+from algmorse.model.network import (
+    Activation,
+    Dataset,
+    FunctionProblem,
+    Network,
+    NetworkProblem,
+    Regularizer,
+)
+from algmorse.model.system import build_system
+from algmorse.probes.rotations import is_infinitesimal_symmetry, rotation_algebra
+from algmorse.results.library import load_case
 
 L2 = Regularizer("l2", Fraction(1, 3))
 NONE = Regularizer("none")
@@ -68,7 +75,7 @@ def _spans(algebra, expected):
 # --- an independent numerical computation of the dimension -------------------------------------
 # Its own forward pass (numpy), gradients by complex step (exact to rounding for a polynomial),
 # and the rank of the conditions sum_(i<j) A_ij (a_j dL/da_i - a_i dL/da_j) = 0 at random points
-# by SVD. Shares nothing with algmorse.system or algmorse.rotations.
+# by SVD. Shares nothing with algmorse.model.system or algmorse.probes.rotations.
 
 def _numeric_loss(problem, a):
     network, powers = problem.network, [float(c) for c in problem.network.activation.coefficients]

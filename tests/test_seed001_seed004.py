@@ -12,12 +12,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
+from _examples import load_example
 
 import algmorse
-from algmorse.exact import exact_check
-from algmorse.library import load_case
-
-from _examples import load_example
+from algmorse.engine.exact import exact_check
+from algmorse.results.library import load_case
 
 seed001 = load_example("seed001_hessian_spectra")
 seed004 = load_example("seed004_deep_factorization")

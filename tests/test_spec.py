@@ -1,4 +1,4 @@
-"""Tests of the TOML spec boundary (algmorse.spec)."""
+"""Tests of the TOML spec boundary (algmorse.model.spec)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from algmorse.errors import SpecError, UnsupportedActivation
-from algmorse.network import (
+from algmorse.model.network import (
     Activation,
     Dataset,
     FunctionProblem,
@@ -17,8 +17,8 @@ from algmorse.network import (
     NetworkProblem,
     Regularizer,
 )
-from algmorse.options import SolveOptions
-from algmorse.spec import Spec, load_spec, parse_spec, problem_to_spec
+from algmorse.model.options import SolveOptions
+from algmorse.model.spec import Spec, load_spec, parse_spec, problem_to_spec
 
 F = Fraction
 
@@ -454,7 +454,7 @@ def test_product_of_huge_constants_fails_fast(tmp_path):
 
 def test_huge_data_is_refused_before_the_backend_with_its_size(tmp_path):
     from algmorse import SolveOptions, analyze
-    from algmorse.backends.fake import FakeBackend
+    from algmorse.engine.backends.fake import FakeBackend
 
     problem = load_spec(_hostile(tmp_path, activation="t^3", x='"1e1000"')).problem
     with pytest.raises(SpecError, match=r"about 1e\+6000") as error:
@@ -465,7 +465,7 @@ def test_huge_data_is_refused_before_the_backend_with_its_size(tmp_path):
 def test_too_many_parameters_for_a_system_is_refused_at_build(tmp_path):
     import time
 
-    from algmorse.system import build_system
+    from algmorse.model.system import build_system
 
     problem = load_spec(_hostile(tmp_path, widths="[1, 1000, 1]")).problem
     started = time.perf_counter()
@@ -479,7 +479,7 @@ def test_too_many_parameters_for_a_system_is_refused_at_build(tmp_path):
 def test_python_problems_are_checked_like_spec_files():
     import numpy as np
 
-    from algmorse.network import Activation
+    from algmorse.model.network import Activation
 
     linear = Activation.from_coefficients([0, 1])
     with pytest.raises(SpecError, match="expected a row of 1 value") as error:
@@ -497,7 +497,7 @@ def test_python_numbers_are_read_exactly_whatever_their_type():
     import numpy as np
     import sympy
 
-    from algmorse.network import Activation
+    from algmorse.model.network import Activation
 
     problem = NetworkProblem(Network((1, 1, 1), "t + t^2"),
                              Dataset(x=np.linspace(0, 1, 3).reshape(3, 1), y=[[0.1], [sympy.Rational(1, 3)], ["2/7"]]),
@@ -511,7 +511,7 @@ def test_python_numbers_are_read_exactly_whatever_their_type():
 def test_sympy_expression_gives_the_same_system_as_its_text():
     import sympy
 
-    from algmorse.system import build_system
+    from algmorse.model.system import build_system
 
     x, y = sympy.symbols("x y")
     from_sympy = FunctionProblem((x, y), x**4 - 2 * x**2 + y**2 + sympy.Rational(1, 3) * x * y)

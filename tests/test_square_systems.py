@@ -8,10 +8,17 @@ import sys
 import pytest
 import sympy
 
-from algmorse import SolveOptions, SystemProblem, load_catalog, parse_spec, solve_system, write_catalog
+from algmorse import (
+    SolveOptions,
+    SystemProblem,
+    load_catalog,
+    parse_spec,
+    solve_system,
+    write_catalog,
+)
+from algmorse.engine.exact import rational_count
 from algmorse.errors import SpecError
-from algmorse.exact import rational_count
-from algmorse.system import build_system
+from algmorse.model.system import build_system
 
 
 def _katsura(n: int):

@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 import algmorse.polynomials
-
 from algmorse import SolveOptions, analyze
+from algmorse.engine.exact import rational_count
 from algmorse.errors import SpecError
-from algmorse.exact import rational_count
-from algmorse.library import load_case
-from algmorse.network import FunctionProblem
+from algmorse.model.network import FunctionProblem
+from algmorse.model.system import build_system
+from algmorse.results.library import load_case
 from algmorse.sweep import parse_values, scaled_problem, sweep
-from algmorse.system import build_system
 
 CASE = "net121_sq_genl2"  # [1,2,1], t^2, generalized L2: 4 weights, a second per value
 VALUES = (Fraction(1, 2), Fraction(1), Fraction(3))
@@ -127,7 +126,7 @@ y = [[2], ["-1/3"]]
 @pytest.mark.phcpack
 @pytest.mark.exact
 def test_a_sweep_over_data_sets_matches_each_data_set_solved_alone(tmp_path):
-    from algmorse.spec import load_data_sets
+    from algmorse.model.spec import load_data_sets
 
     problem = load_case(CASE).spec.problem
     path = tmp_path / "sets.toml"
@@ -145,7 +144,7 @@ def test_a_sweep_over_data_sets_matches_each_data_set_solved_alone(tmp_path):
 
 
 def test_data_set_files_are_checked_field_by_field(tmp_path):
-    from algmorse.spec import load_data_sets
+    from algmorse.model.spec import load_data_sets
 
     network = load_case(CASE).spec.problem.network
     path = tmp_path / "sets.toml"

@@ -6,10 +6,18 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from algmorse.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
-from algmorse.system import build_system
+from algmorse.model.network import (
+    Activation,
+    Dataset,
+    FunctionProblem,
+    Network,
+    NetworkProblem,
+    Regularizer,
+)
+from algmorse.model.system import build_system
 
 
 def _reference_loss(problem: NetworkProblem) -> tuple[list[sp.Symbol], sp.Expr]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from algmorse.certify import Certificate
-from algmorse.classify import CriticalPoint
-from algmorse.verdict import ModularEvidence, decide_completeness, decide_verdict
+from algmorse.analysis.classify import CriticalPoint
+from algmorse.analysis.verdict import ModularEvidence, decide_completeness, decide_verdict
+from algmorse.engine.certify import Certificate
 
 
 def _point(*, real=True, nondegenerate=True, multiplicity=1, isolated=True, certified=True):

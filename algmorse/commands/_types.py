@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..options import MAX_RUNS, MAX_SECONDS
+from ..model.options import MAX_RUNS, MAX_SECONDS
 
 __all__ = ["positive_int", "seed", "positive_seconds"]
 

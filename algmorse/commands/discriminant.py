@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..discriminant import discriminant
-from ..spec import load_spec
+from ..model.spec import load_spec
+from ..probes.discriminant import discriminant
 from ._types import positive_seconds, seed
 
 NAME = "discriminant"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from ..catalog import load_catalog
 from ..errors import SpecError
-from ..exports import FORMATS, points_csv, system_text
-from ..fileio import check_writable, write_text_atomically
-from ..spec import load_spec
-from ..system import build_system
+from ..model.spec import load_spec
+from ..model.system import build_system
+from ..results.catalog import load_catalog
+from ..results.exports import FORMATS, points_csv, system_text
+from ..results.fileio import check_writable, write_text_atomically
 
 NAME = "export"
 HELP = "write the gradient system (and points) for phc, Singular, msolve, Macaulay2, Bertini, HC.jl, or CSV"

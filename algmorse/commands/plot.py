@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..catalog import load_catalog
-from ..network import SystemProblem
-from ..relu_result import RELU_SCHEMA, file_schema
 from ..errors import AlgmorseError
+from ..model.network import SystemProblem
+from ..relu.result import RELU_SCHEMA, file_schema
+from ..results.catalog import load_catalog
 
 NAME = "plot"
 HELP = "draw a catalog: critical values by Morse index, Hessian spectra, a loss slice"
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the catalog, write the figures, print their paths."""
-    from ..plot import write_catalog_figures  # matplotlib is loaded only for this command
+    from ..results.plot import write_catalog_figures
 
     source = Path(args.catalog)
     if file_schema(source) == RELU_SCHEMA:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..catalog import format_table, load_catalog, point_to_dict, select_points
 from ..errors import SpecError
-from ..exports import points_csv
-from ..relu_result import RELU_SCHEMA, file_schema, format_relu_table, load_relu_analysis
+from ..relu.result import RELU_SCHEMA, file_schema, format_relu_table, load_relu_analysis
+from ..results.catalog import format_table, load_catalog, point_to_dict, select_points
+from ..results.exports import points_csv
 from ._types import positive_int
 
 NAME = "show"

@@ -1,6 +1,6 @@
 """``algmorse solve SPEC.toml -o CATALOG.json``: solve a spec, print a summary, write the catalog.
 
-A relu network (``activation = "relu"``) is solved cone by cone by :func:`algmorse.relu.analyze_relu`
+A relu network (``activation = "relu"``) is solved cone by cone by :func:`algmorse.relu.analyze.analyze_relu`
 and written as a relu analysis (schema ``algmorse.relu/1``), which ``algmorse show`` also reads.
 """
 
@@ -10,14 +10,14 @@ import argparse
 import sys
 from dataclasses import replace
 
-from ..catalog import write_catalog
 from ..errors import SpecError
-from ..fileio import check_writable
-from ..network import NetworkProblem
+from ..model.network import NetworkProblem
+from ..model.spec import load_spec
 from ..pipeline import analyze
-from ..relu import analyze_relu
-from ..relu_result import write_relu_analysis
-from ..spec import load_spec
+from ..relu.analyze import analyze_relu
+from ..relu.result import write_relu_analysis
+from ..results.catalog import write_catalog
+from ..results.fileio import check_writable
 from ._types import positive_int, positive_seconds, seed
 
 NAME = "solve"

@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SpecError
-from ..network import NetworkProblem
-from ..spec import load_data_sets, load_spec
+from ..model.network import NetworkProblem
+from ..model.spec import load_data_sets, load_spec
 from ..sweep import parse_values, sweep
 from ._types import positive_int, positive_seconds, seed
 

@@ -7,8 +7,8 @@ import json
 import secrets
 from dataclasses import replace
 
-from ..rotations import rotation_algebra
-from ..spec import load_spec
+from ..model.spec import load_spec
+from ..probes.rotations import rotation_algebra
 from ._types import seed
 
 NAME = "symmetries"

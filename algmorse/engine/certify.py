@@ -1,0 +1,285 @@
+"""Interval certificates for isolated critical points (Krawczyk's test on the exact gradient).
+
+A numerical endpoint is a guess. A *certificate* is a box ``X`` around it (a product of real
+intervals, or of complex rectangles) for which the Krawczyk operator
+
+    K(X) = x - Y g(x) + (I - Y H(X)) (X - x),
+
+with ``x`` the box's center, ``Y`` an approximate inverse of the Hessian ``H(x)``, ``g`` the exact
+gradient and ``H(X)`` the exact Hessian evaluated over the whole box in ball arithmetic, lies in
+the interior of ``X``. Then ``X`` holds exactly one zero of ``g`` (Krawczyk 1969, Moore 1977; the
+form of Breiding, Rose and Timme, "Certifying zeros of polynomial systems using interval
+arithmetic", 2020, which HomotopyContinuation.jl's ``certify`` implements), and every matrix in
+``H(X)`` is invertible, so that zero is a nondegenerate critical point (multiplicity 1).
+
+What a certificate proves, and how:
+
+* **existence and uniqueness** in the box: the test above;
+* **realness**: the test run in real arithmetic on a real box proves a real zero (the only zero
+  in the complex box of the same radius is then that real one, since the conjugate of a zero is
+  a zero); a complex box whose imaginary parts exclude 0 in some coordinate proves a non-real
+  zero;
+* **distinctness**: boxes that are pairwise disjoint hold distinct zeros
+  (:func:`disjoint_boxes`), so ``k`` certified disjoint boxes prove at least ``k`` critical points;
+* **Morse index** of a real point: the Hessian over the box is congruent, through a float matrix
+  ``Q`` of approximate eigenvectors (proven nonsingular), to ``M = Q^T H(X) Q``; when the
+  Gershgorin intervals of ``M`` all exclude 0, the number of negative ones is the number of
+  negative eigenvalues of every symmetric matrix in ``H(X)`` (Sylvester's law of inertia and
+  Gershgorin's theorem), hence the Morse index of the zero;
+* an **enclosure of the loss** at the zero: the loss evaluated over the box.
+
+Points whose double-precision refinement is doubtful (ill-conditioned, slowly converging) are
+refined again in higher precision (:mod:`algmorse.model.precision`) before the test, at 64, 128, 256
+and 512 bits in turn. A point that fails at every precision stays uncertified: it may be a
+multiple point, a point of a curve, or too ill-conditioned; nothing is claimed about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from flint import acb, acb_mat, arb, arb_mat
+
+from ..model.precision import PRECISIONS, BallSystem, working_precision
+
+__all__ = ["Certificate", "CertifiedPoint", "certify_point", "disjoint_boxes", "krawczyk"]
+
+_RADIUS_TRIES = 8
+"""Radii tried per precision: from a few Newton steps up, by factors of 64."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Certificate:
+    """What a box proved about the one critical point it holds (the catalog's ``certificate``).
+
+    Attributes
+    ----------
+    method : str
+        ``"krawczyk"``.
+    radius : float
+        Half-width of the box around the point's coordinates in every coordinate (real and
+        imaginary parts alike), absolute.
+    real : bool or None
+        ``True``: the point is real (proven in real arithmetic); ``False``: proven non-real;
+        ``None``: not decided (the box meets the reals and the test was complex).
+    morse_index : int or None
+        Proven number of negative Hessian eigenvalues (real points only; ``None`` when the
+        Gershgorin test did not separate the spectrum from 0).
+    loss : tuple of float
+        ``(low, high)`` enclosing the loss at the point (its real part for a complex point).
+    precision : int
+        Bits of the ball arithmetic that proved it.
+    """
+
+    method: str
+    radius: float
+    real: bool | None
+    morse_index: int | None
+    loss: tuple[float, float]
+    precision: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CertifiedPoint:
+    """A certified box: its center (rounded to double), certificate, and outward float bounds.
+
+    ``lower`` and ``upper`` hold the box's real and imaginary parts interleaved, rounded
+    outward, for :func:`disjoint_boxes`.
+    """
+
+    center: np.ndarray
+    certificate: Certificate
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+def krawczyk(balls: BallSystem, center: Sequence, radius: float) -> bool:
+    """Whether the box of ``radius`` around ``center`` passes Krawczyk's test.
+
+    Parameters
+    ----------
+    balls : BallSystem
+    center : sequence of arb or acb
+        Exact midpoints (real for a real box).
+    radius : float
+        Half-width in every coordinate (and in real and imaginary parts).
+
+    Returns
+    -------
+    bool
+        ``True`` proves a unique zero of the gradient in the box and an invertible Hessian over
+        it. Use inside :func:`~algmorse.model.precision.working_precision`.
+    """
+    real = all(isinstance(c, arb) for c in center)
+    n = balls.n
+    offset = arb(0, radius)
+    box = [c + offset if real else c + acb(offset, offset) for c in center]
+    _, g_center, h_center = balls.evaluate(center)
+    _, _, h_box = balls.evaluate(box)
+    mat = arb_mat if real else acb_mat
+    try:
+        y = mat(h_center).mid().inv().mid()
+    except (ZeroDivisionError, ValueError):
+        return False
+    identity = mat(n, n)
+    for i in range(n):
+        identity[i, i] = 1
+    deviation = identity - y * mat(h_box)
+    widths = mat(n, 1, [offset if real else acb(offset, offset)] * n)
+    image = mat(n, 1, list(center)) - y * mat(n, 1, g_center) + deviation * widths
+    return all(box[i].contains_interior(image[i, 0]) for i in range(n))
+
+
+def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = None,
+                  precisions: Sequence[int] = PRECISIONS) -> CertifiedPoint | None:
+    """Refine ``point`` in ball arithmetic and try to certify it, precision by precision.
+
+    Parameters
+    ----------
+    balls : BallSystem
+    point : ndarray or sequence of acb
+        Approximate critical point (complex dtype allowed), or balls whose midpoints carry more
+        than double precision (e.g. from :func:`algmorse.engine.exact.exact_points`).
+    real : bool, optional
+        Certify in real arithmetic (default: when ``point`` has no imaginary part). A real
+        certificate that fails is retried in complex arithmetic.
+    precisions : sequence of int
+        Bits to try in turn.
+
+    Returns
+    -------
+    CertifiedPoint or None
+        ``None`` when no precision and radius passed (nothing is then proven about the point).
+    """
+    if not (len(point) and isinstance(point[0], acb)):
+        point = np.asarray(point, dtype=complex)
+    if real is None:
+        real = not any(_as_complex(v).imag if isinstance(v, acb) else complex(v).imag for v in point)
+    modes = [True, False] if real else [False]
+    for bits in precisions:
+        for in_reals in modes:
+            center, converged = balls.newton(point, in_reals, bits)
+            if not converged:
+                continue
+            with working_precision(bits):
+                certificate = _certify_center(balls, center, bits)
+            if certificate is not None:
+                return certificate
+    return None
+
+
+def _certify_center(balls: BallSystem, center: list, bits: int) -> CertifiedPoint | None:
+    real = all(isinstance(c, arb) for c in center)
+    mat = arb_mat if real else acb_mat
+    _, gradient, hessian = balls.evaluate(center)
+    try:
+        inverse = mat(hessian).mid().inv().mid()
+    except (ZeroDivisionError, ValueError):
+        return None
+    step = inverse * mat(balls.n, 1, gradient)  # the Newton step, with the gradient's rounding
+    size = max(_upper_magnitude(step[k, 0]) for k in range(balls.n))
+    scale = max(1.0, max(abs(complex(_as_complex(c))) for c in center))
+    radius = max(4 * size, 2.0 ** -(bits - 12) * scale)
+    for _ in range(_RADIUS_TRIES):
+        if krawczyk(balls, center, radius):
+            return _certificate(balls, center, radius, bits)
+        radius *= 64
+        if radius > 1e-2 * scale:
+            break
+    return None
+
+
+def _upper_magnitude(value) -> float:
+    """An upper bound of ``|value|`` for a ball (as a float)."""
+    return float(abs(value).upper())
+
+
+def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> CertifiedPoint:
+    real = all(isinstance(c, arb) for c in center)
+    offset = arb(0, radius)
+    box = [c + offset if real else c + acb(offset, offset) for c in center]
+    loss, _, hessian = balls.evaluate(box)
+    values = [_as_complex(c) for c in center]
+    if real:
+        realness: bool | None = True
+        index = _morse_index(hessian) if balls.symmetric else None
+        loss_part = loss
+    else:
+        realness = False if any(not b.imag.contains(0) for b in box) else None
+        index = None
+        loss_part = loss.real
+    parts = []
+    for b in box:
+        parts.extend([b] if real else [b.real, b.imag])
+    lower = np.nextafter(np.array([float(p.lower()) for p in parts]), -np.inf)
+    upper = np.nextafter(np.array([float(p.upper()) for p in parts]), np.inf)
+    loss_bounds = (float(np.nextafter(float(loss_part.lower()), -np.inf)),
+                   float(np.nextafter(float(loss_part.upper()), np.inf)))
+    if real:  # a real box is the complex box with zero-width imaginary parts
+        lower = np.column_stack([lower, np.zeros_like(lower)]).ravel()
+        upper = np.column_stack([upper, np.zeros_like(upper)]).ravel()
+    rounding = 2.0 ** -52 * max(1.0, max(abs(v) for v in values))  # center rounded to double
+    certificate = Certificate(method="krawczyk", radius=float(radius + rounding), real=realness, morse_index=index,
+                              loss=loss_bounds, precision=bits)
+    return CertifiedPoint(np.array(values, dtype=complex), certificate, lower, upper)
+
+
+def _as_complex(value) -> complex:
+    if isinstance(value, arb):
+        return complex(float(value.mid()))
+    return complex(float(value.real.mid()), float(value.imag.mid()))
+
+
+def _morse_index(hessian: list[list[arb]]) -> int | None:
+    """Proven number of negative eigenvalues of every symmetric matrix in ``hessian`` (or None)."""
+    n = len(hessian)
+    middle = np.array([[float(h.mid()) for h in row] for row in hessian])
+    if not np.all(np.isfinite(middle)):
+        return None
+    _, vectors = np.linalg.eigh((middle + middle.T) / 2)
+    q = arb_mat(n, n, [arb(float(v)) for v in vectors.ravel()])
+    gram = q.transpose() * q
+    if _gershgorin_signs(gram) != [1] * n:  # Q^T Q positive definite: Q is nonsingular
+        return None
+    signs = _gershgorin_signs(q.transpose() * arb_mat(hessian) * q)
+    if signs is None:
+        return None
+    return signs.count(-1)
+
+
+def _gershgorin_signs(matrix: arb_mat) -> list[int] | None:
+    """Signs of the Gershgorin intervals of a symmetric ball matrix, or None if one meets 0."""
+    n = matrix.nrows()
+    signs = []
+    for i in range(n):
+        radius = sum((abs(matrix[i, j]) for j in range(n) if j != i), arb(0))
+        low, high = matrix[i, i] - radius, matrix[i, i] + radius
+        if low > 0:
+            signs.append(1)
+        elif high < 0:
+            signs.append(-1)
+        else:
+            return None
+    return signs
+
+
+def disjoint_boxes(certificates: Sequence[CertifiedPoint]) -> list[tuple[int, int]]:
+    """Pairs of certified points whose boxes overlap (empty: all hold distinct zeros).
+
+    Boxes are compared through their outward-rounded float bounds.
+    """
+    if len(certificates) < 2:
+        return []
+    lower = np.array([c.lower for c in certificates])
+    upper = np.array([c.upper for c in certificates])
+    order = np.argsort(lower[:, 0])
+    overlaps = []
+    for position, i in enumerate(order):
+        for j in order[position + 1:]:
+            if lower[j, 0] > upper[i, 0]:
+                break
+            if np.all(lower[j] <= upper[i]) and np.all(lower[i] <= upper[j]):
+                overlaps.append((int(min(i, j)), int(max(i, j))))
+    return overlaps

@@ -1,0 +1,236 @@
+"""The linear parameter family ``grad L(w) + c * w`` on one support stratum.
+
+Adding ``c_j w_j`` to the j-th gradient component embeds any loss's critical-point system in a
+family whose parameters ``c`` enter linearly: for a random complex point ``w0`` with no zero
+coordinate, ``c_j = -(dL/dw_j)(w0) / w0_j`` makes ``w0`` a solution (a *start pair*, no solve
+needed), and the user's system is the member ``c = 0``. On a support stratum (see
+:mod:`algmorse.engine.strata`) the family lives in the stratum's free coordinates only.
+
+For the generalized-L2 loss this is the family of all regularization strengths; for any other
+loss it is the same shift of the gradient.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from ..model.system import PolynomialSystem
+from .backends.base import ComplexPolynomial, SparsePolynomial
+from .strata import SupportStratum
+
+__all__ = ["StratumFamily", "restrict"]
+
+_NEWTON_STEPS = 12
+_ZERO_COORDINATE = 1e-7
+"""Relative size below which a coordinate counts as zero (the point then belongs to a smaller stratum)."""
+
+
+def restrict(polynomial, support: Sequence[int]) -> dict[tuple[int, ...], Fraction]:
+    """The polynomial on the coordinate subspace: terms without a zeroed variable, in the free
+    coordinates ``support`` (exact :class:`Fraction` coefficients).
+
+    Examples
+    --------
+    >>> from sympy.polys.rings import ring
+    >>> from sympy import QQ
+    >>> _, x, y, z = ring("x y z", QQ)
+    >>> sorted(restrict(x**2 * y + 3 * z + x / 2, [0, 2]).items())
+    [((0, 1), Fraction(3, 1)), ((1, 0), Fraction(1, 2))]
+    """
+    free = set(support)
+    zeroed = [k for k in range(len(polynomial.ring.gens)) if k not in free]
+    return {tuple(exponents[k] for k in support): Fraction(int(c.numerator), int(c.denominator))
+            for exponents, c in polynomial.items() if all(exponents[k] == 0 for k in zeroed)}
+
+
+class StratumFamily:
+    """``F(w; c) = (dL/dw_j)(w, 0) + c_j w_j`` for ``j`` in a stratum's support.
+
+    Parameters
+    ----------
+    system : PolynomialSystem
+        The loss's exact system (its gradient and Hessian evaluators are used for Newton's method).
+    stratum : SupportStratum
+        Must be a stratum of ``system`` (its zeroed gradient components vanish on it).
+    target : PolynomialSystem, optional
+        The system whose restriction is the member ``c = 0`` tracked to at the end; default
+        ``system``.
+    """
+
+    def __init__(self, system: PolynomialSystem, stratum: SupportStratum,
+                 target: PolynomialSystem | None = None) -> None:
+        self.system = system
+        self.stratum = stratum
+        self.support = np.array(stratum.support, dtype=int)
+        self.size = len(stratum.support)
+        self.base = [restrict(system.gradient[j], stratum.support) for j in stratum.support]
+        self.target_system = system if target is None else target
+        self.target: list[SparsePolynomial] = [restrict(self.target_system.gradient[j], stratum.support)
+                                               for j in stratum.support]
+        self.signs = _sign_group(system, stratum, self.target_system)
+
+    def with_target(self, target: PolynomialSystem) -> "StratumFamily":
+        """The same family and stratum, ending at ``target`` (which must have the same strata and
+        sign flips, e.g. the loss at another regularization strength)."""
+        return StratumFamily(self.system, self.stratum, target)
+
+    def member(self, c: Sequence[complex]) -> list[ComplexPolynomial]:
+        """The system at parameters ``c`` (one per free coordinate), with complex coefficients."""
+        members = []
+        for j, (polynomial, value) in enumerate(zip(self.base, c)):
+            linear = tuple(1 if k == j else 0 for k in range(self.size))
+            shifted: dict[tuple[int, ...], Fraction | complex] = dict(polynomial)
+            shifted[linear] = complex(shifted.get(linear, 0)) + complex(value)
+            members.append(shifted)
+        return members
+
+    def rational_member(self, c: Sequence[Fraction]) -> list[SparsePolynomial]:
+        """The system at rational parameters ``c``, exactly (for counts and blackbox solves)."""
+        members = []
+        for j, (polynomial, value) in enumerate(zip(self.base, c)):
+            linear = tuple(1 if k == j else 0 for k in range(self.size))
+            shifted = dict(polynomial)
+            total = shifted.get(linear, Fraction(0)) + Fraction(value)
+            if total:
+                shifted[linear] = total
+            else:
+                shifted.pop(linear, None)
+            members.append(shifted)
+        return members
+
+    def lift(self, point: np.ndarray) -> np.ndarray:
+        """The full-length point: ``point`` in the free coordinates, zeros elsewhere."""
+        full = np.zeros(self.system.num_variables, dtype=complex)
+        full[self.support] = point
+        return full
+
+    def residual_and_jacobian(self, point: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``F(point; c)`` and its Jacobian in the free coordinates."""
+        gradient, hessian = self.system.numeric.gradient_and_hessian(self.lift(point))
+        jacobian = hessian[np.ix_(self.support, self.support)] + np.diag(c)
+        return gradient[self.support] + c * point, jacobian
+
+    def start_pair(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """A random complex point with no zero coordinate and the parameters that make it a solution."""
+        point = (rng.normal(size=self.size) + 1j * rng.normal(size=self.size)) / np.sqrt(2)
+        gradient = self.system.numeric.gradient(self.lift(point))[self.support]
+        return point, -gradient / point
+
+    def target_residual_and_jacobian(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The target system and its Jacobian in the free coordinates."""
+        gradient, hessian = self.target_system.numeric.gradient_and_hessian(self.lift(point))
+        return gradient[self.support], hessian[np.ix_(self.support, self.support)]
+
+    def polish_at_target(self, point: np.ndarray) -> np.ndarray:
+        """A few Newton steps on the target system (the point as it is where they do not help)."""
+        x = np.asarray(point, dtype=complex)
+        for _ in range(4):
+            value, jacobian = self.target_residual_and_jacobian(x)
+            try:
+                step = np.linalg.lstsq(jacobian, value, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                break
+            if not np.all(np.isfinite(step)):
+                break
+            x = x - step
+        return x if np.all(np.isfinite(x)) else np.asarray(point, dtype=complex)
+
+    def finish_path(self, point: np.ndarray, t: float, c: np.ndarray, gamma: complex) -> np.ndarray | None:
+        """Continue ``H(x, s) = gamma (1 - s)^2 F(x; c) + s^2 G(x)`` (``G`` the target) from
+        ``(point, t)`` to ``s = 1``; None if it fails.
+
+        PHCpack's double-precision tracker stops short of ``s = 1`` on paths to badly scaled
+        solutions (norms of 50 to 100 with condition numbers near 1e8, met on deep linear
+        networks): its corrector asks for more accuracy than such a Jacobian allows. This finishes
+        them in numpy by natural-parameter continuation: Newton from the last point at ``s + h``,
+        accepted when it converges to a relative 1e-8 and moves the point by less than 5 %.
+        """
+        x, s = np.asarray(point, dtype=complex), float(t)
+        h = 1e-5
+        while s < 1:
+            step = min(h, 1 - s)
+            moved = self._homotopy_step(x, s + step, c, gamma)
+            if moved is None:
+                h /= 2
+                if h < 1e-15:
+                    return None
+                continue
+            x, s, h = moved, s + step, min(1.5 * h, 0.01)
+        return x
+
+    def _homotopy_step(self, x: np.ndarray, s: float, c: np.ndarray, gamma: complex) -> np.ndarray | None:
+        """Newton on ``H(., s)`` from ``x`` (None: no convergence, or too far a move)."""
+        a, b = gamma * (1 - s) ** 2, s ** 2
+        y = x
+        for _ in range(8):
+            f, jf = self.residual_and_jacobian(y, c)
+            g, jg = self.target_residual_and_jacobian(y)
+            try:
+                correction = np.linalg.solve(a * jf + b * jg, a * f + b * g)
+            except np.linalg.LinAlgError:
+                return None
+            y = y - correction
+            if not np.all(np.isfinite(y)):
+                return None
+            if np.linalg.norm(correction) <= 1e-8 * (1 + np.linalg.norm(y)):
+                return y if np.linalg.norm(y - x) <= 0.05 * (1 + np.linalg.norm(x)) else None
+        return None
+
+    def newton(self, point: np.ndarray, c: np.ndarray) -> np.ndarray | None:
+        """Newton's method on ``F(.; c)`` from ``point``; None unless it converges to a solution
+        with no zero coordinate (near-zero coordinates mean a smaller stratum's point)."""
+        x = np.asarray(point, dtype=complex)
+        for _ in range(_NEWTON_STEPS):
+            value, jacobian = self.residual_and_jacobian(x, c)
+            try:
+                step = np.linalg.solve(jacobian, value)
+            except np.linalg.LinAlgError:
+                return None
+            if not np.all(np.isfinite(step)):
+                return None
+            x = x - step
+            if np.linalg.norm(step) <= 1e-13 * (1 + np.linalg.norm(x)):
+                break
+        value, _ = self.residual_and_jacobian(x, c)
+        scale = 1 + np.linalg.norm(c * x) + np.linalg.norm(x)
+        if not np.linalg.norm(value) <= 1e-9 * scale:
+            return None
+        if np.min(np.abs(x)) <= _ZERO_COORDINATE * max(1.0, float(np.max(np.abs(x)))):
+            return None
+        return x
+
+    def orbit(self, point: np.ndarray) -> np.ndarray:
+        """The images of ``point`` under the stratum's sign-flip group (rows; the point first)."""
+        return self.signs * point
+
+
+def _sign_group(system: PolynomialSystem, stratum: SupportStratum, target: PolynomialSystem) -> np.ndarray:
+    """All sign vectors, restricted to the support, of the group the sign flips of both the loss
+    and the target generate.
+
+    Only pure sign changes are used: ``grad L(s w) = s grad L(w)`` and ``c * (s w) = s (c * w)``
+    for every ``c``, so they act on every member of the family, and on every homotopy to a
+    target they preserve too. Permutations act only where ``c`` is permuted as well, which a
+    generic ``c`` is not.
+    """
+    support = list(stratum.support)
+    identity = tuple(range(system.num_variables))
+    flips = [{g.signs for g in s.symmetries if g.source == identity} for s in (system, target)]
+    generators = {tuple(signs[k] for k in support) for signs in flips[0] & flips[1]}
+    identity = (1,) * len(support)
+    group = {identity}
+    frontier = [identity]
+    while frontier:
+        new = []
+        for element in frontier:
+            for generator in generators:
+                product = tuple(a * b for a, b in zip(element, generator))
+                if product not in group:
+                    group.add(product)
+                    new.append(product)
+        frontier = new
+    ordered = [identity] + sorted(group - {identity})
+    return np.array(ordered, dtype=float)

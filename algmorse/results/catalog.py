@@ -1,0 +1,638 @@
+"""Solution catalogs: the result of a solve, as Python objects and as versioned JSON.
+
+A catalog is one JSON document with schema ``"algmorse.catalog/1"``; points are written in a
+canonical order (real before complex, then by loss, then by coordinates) with sorted keys and
+fixed indentation, so two solves that found the same set produce the same ``critical_points``
+bytes. Complex numbers are ``[re, im]`` pairs. Files are written atomically (temporary file in
+the target directory, then :func:`os.replace`): a failed write never leaves a partial catalog.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from ..analysis.classify import CriticalPoint
+from ..analysis.components import Component
+from ..analysis.core_locus import Stratum
+from ..analysis.verdict import COMPLETENESS_LEVELS, Reason, Verdict
+from ..engine.backends.base import WitnessSet
+from ..engine.certify import Certificate
+from ..errors import AlgmorseError, CatalogError
+from ..model.network import Problem, SystemProblem
+from ..model.spec import parse_spec, problem_to_spec
+from .fields import Fields, parse_json
+from .fileio import write_text_atomically
+
+__all__ = ["Catalog", "Summary", "Provenance", "RunRecord", "SCHEMA", "load_catalog", "write_catalog"]
+
+SCHEMA = "algmorse.catalog/1"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary:
+    """Counts of the isolated critical points by type."""
+
+    isolated: int
+    real: int
+    degenerate: int
+    undetermined: int
+    minima: int
+    saddles: int
+    maxima: int
+    orbits: int
+    components: int = 0
+    certified: int = 0
+
+    @classmethod
+    def of(cls, points: tuple[CriticalPoint, ...], components: tuple | list = ()) -> Summary:
+        """Count ``points`` (and ``components``)."""
+        kinds = [p.kind for p in points]
+        return cls(
+            isolated=len(points),
+            real=sum(p.is_real for p in points),
+            degenerate=sum(p.nondegenerate is False for p in points),
+            undetermined=sum(p.nondegenerate is None for p in points),
+            minima=kinds.count("minimum"),
+            saddles=kinds.count("saddle"),
+            maxima=kinds.count("maximum"),
+            orbits=len({p.orbit for p in points}),
+            components=len(components),
+            certified=sum(p.certified for p in points),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunRecord:
+    """One backend run: its seed and what it contributed."""
+
+    seed: int
+    endpoints: int
+    new_points: int
+    dropped_nonfinite: int
+    paths_tracked: int | None
+    seconds: float
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Everything needed to reproduce and judge a catalog."""
+
+    algmorse_version: str
+    backend: str
+    backend_version: str
+    python_version: str
+    library_versions: dict[str, str]
+    seed: int
+    root_counts: dict[str, int]
+    paths_tracked: int
+    runs: tuple[RunRecord, ...]
+    seconds: dict[str, float]
+    options: dict[str, Any] = field(default_factory=dict)
+    symmetries: tuple[str, ...] = ()
+    exact: dict[str, Any] | None = None
+    decomposition: dict[str, Any] | None = None
+    modular: dict[str, Any] | None = None
+    monodromy: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalog:
+    """The isolated critical points of a regularized loss, classified, with a verdict.
+
+    Attributes
+    ----------
+    problem : NetworkProblem or FunctionProblem
+        The problem solved (random strengths resolved to the values used).
+    variables : tuple of str
+        Parameter names; coordinates of every point follow this order.
+    critical_points : tuple of CriticalPoint
+        In canonical order.
+    components : tuple of Component
+        Positive-dimensional components of the critical set (when a decomposition ran).
+    core_locus : tuple of Stratum
+        Strata of the multiplicative regularizer's core locus (empty for other regularizers).
+    summary : Summary
+    verdict : Verdict
+    provenance : Provenance
+    """
+
+    problem: Problem
+    variables: tuple[str, ...]
+    critical_points: tuple[CriticalPoint, ...]
+    components: tuple[Component, ...] = ()
+    core_locus: tuple[Stratum, ...] = ()
+    summary: Summary
+    verdict: Verdict
+    provenance: Provenance
+
+    # -- queries ---------------------------------------------------------------------------
+    def to_numpy(self, real: bool = True) -> np.ndarray:
+        """The points' coordinates as an array, one row per point in catalog order.
+
+        Parameters
+        ----------
+        real : bool
+            True: a float array of the real points only; False: a complex array of all points.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(points, parameters)``; columns follow :attr:`variables`.
+        """
+        if real:
+            return np.array([[complex(z).real for z in p.coordinates] for p in self.real()],
+                            dtype=float).reshape(-1, len(self.variables))
+        return np.array([p.coordinates for p in self.critical_points], dtype=complex).reshape(-1, len(self.variables))
+
+    def to_dataframe(self):
+        """The points as a pandas DataFrame (pandas is optional: ``pip install pandas``).
+
+        One row per point, in catalog order, with the columns of :func:`algmorse.results.exports.points_csv`
+        (coordinates as complex numbers, one column per parameter).
+        """
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("Catalog.to_dataframe needs pandas: pip install pandas") from None
+        rows = [{"type": p.kind, "real": p.is_real, "certified": p.certified, "morse_index": p.morse_index,
+                 "loss": complex(p.loss).real if p.is_real else complex(p.loss),
+                 **{name: (complex(z).real if p.is_real else complex(z)) for name, z in zip(self.variables, p.coordinates)}}
+                for p in self.critical_points]
+        return pandas.DataFrame(rows, columns=["type", "real", "certified", "morse_index", "loss", *self.variables])
+
+    def real(self) -> tuple[CriticalPoint, ...]:
+        """Real critical points."""
+        return tuple(p for p in self.critical_points if p.is_real)
+
+    def minima(self) -> tuple[CriticalPoint, ...]:
+        """Real nondegenerate local minima."""
+        return tuple(p for p in self.critical_points if p.kind == "minimum")
+
+    def saddles(self, index: int | None = None) -> tuple[CriticalPoint, ...]:
+        """Real nondegenerate saddles, optionally of a given Morse index."""
+        return tuple(p for p in self.critical_points if p.kind == "saddle" and (index is None or p.morse_index == index))
+
+    def maxima(self) -> tuple[CriticalPoint, ...]:
+        """Real nondegenerate local maxima."""
+        return tuple(p for p in self.critical_points if p.kind == "maximum")
+
+    def degenerate(self) -> tuple[CriticalPoint, ...]:
+        """Points with a singular (or undecidable) Hessian."""
+        return tuple(p for p in self.critical_points if not p.nondegenerate)
+
+    # -- conversion ------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The catalog as plain JSON-ready data (schema ``algmorse.catalog/1``)."""
+        return {
+            "schema": SCHEMA,
+            "problem": problem_to_spec(self.problem),
+            "variables": list(self.variables),
+            "critical_points": [point_to_dict(p) for p in self.critical_points],
+            "components": [_component_to_dict(c) for c in self.components],
+            "core_locus": [{**_record_to_dict(s), "zero_matrices": list(s.zero_matrices), "components": list(s.components)}
+                           for s in self.core_locus],
+            "summary": _record_to_dict(self.summary),
+            "verdict": {
+                "morse": self.verdict.morse,
+                "complex_morse": self.verdict.complex_morse,
+                "completeness": self.verdict.completeness,
+                "morse_basis": self.verdict.morse_basis,
+                "complex_morse_basis": self.verdict.complex_morse_basis,
+                "reasons": [{"code": r.code, "message": r.message, "points": list(r.points),
+                             "components": list(r.components)} for r in self.verdict.reasons],
+            },
+            "provenance": _provenance_to_dict(self.provenance),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "<catalog>") -> Catalog:
+        """Rebuild a catalog from :meth:`to_dict` output.
+
+        Raises
+        ------
+        CatalogError
+            On an unknown schema or a missing or malformed field.
+        """
+        if not isinstance(data, dict):
+            raise CatalogError(f"{source}: expected a JSON object at the top level.")
+        schema = data.get("schema")
+        if schema != SCHEMA:
+            raise CatalogError(f"{source}: unsupported catalog schema {schema!r}; this version of algmorse reads {SCHEMA!r}.")
+        top = Fields(data, "", source)
+        with reading_fields(source, "algmorse catalog"):
+            problem = parse_spec(top.obj("problem").data, source=f"{source}:problem").problem
+        variables = tuple(top.items("variables", length=len(problem.variables)))
+        if variables != problem.variables:
+            top.fail("variables", f"expected {list(problem.variables)}, the problem's parameters in order")
+        n = len(variables)
+        points = tuple(_point_from_fields(f, n) for f in top.objects("critical_points"))
+        components = tuple(_component_from_fields(f, n) for f in top.objects("components"))
+        strata = tuple(_stratum_from_fields(f, len(components)) for f in top.objects("core_locus"))
+        summary = Summary.of(points, components)
+        stored = top.obj("summary")
+        for name in Summary.__slots__:
+            if stored.integer(name, 0, optional=name == "certified") not in (getattr(summary, name), None):
+                stored.fail(name, f"says {stored.data[name]}, but the catalog holds {getattr(summary, name)}")
+        return cls(
+            problem=problem,
+            variables=variables,
+            critical_points=points,
+            components=components,
+            core_locus=strata,
+            summary=summary,
+            verdict=_verdict_from_fields(top.obj("verdict"), len(points), len(components)),
+            provenance=_provenance_from_fields(top.obj("provenance")),
+        )
+
+    # -- display ---------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return format_summary(self)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"<Catalog: {s.isolated} isolated critical points ({s.real} real), morse={self.verdict.morse}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{i}</td><td>{p.kind}</td><td>{_fmt_complex(p.loss)}</td><td>{_dash(p.morse_index)}</td>"
+            f"<td>{p.hessian_rank}</td><td>{html.escape(_fmt_point(p.coordinates))}</td></tr>"
+            for i, p in enumerate(self.critical_points)
+        )
+        header = html.escape(format_summary(self)).replace("\n", "<br>")
+        return (f"<div><p>{header}</p><table><tr><th>#</th><th>type</th><th>loss</th><th>index</th>"
+                f"<th>rank</th><th>coordinates</th></tr>{rows}</table></div>")
+
+
+
+@contextmanager
+def reading_fields(source: str, what: str) -> Iterator[None]:
+    """Turn a missing or malformed field met while rebuilding ``what`` into one :class:`CatalogError`.
+
+    Parameters
+    ----------
+    source : str
+        The file (or other origin) named in the message.
+    what : str
+        What is being read, e.g. ``"algmorse catalog"``.
+    """
+    try:
+        yield
+    except KeyError as exc:
+        raise CatalogError(f"{source}: missing field {exc.args[0]!r}; the file is not a complete {what}.") from None
+    except AlgmorseError as exc:
+        raise CatalogError(f"{source}: {exc}") from None
+    except (TypeError, ValueError, IndexError) as exc:
+        raise CatalogError(f"{source}: malformed {what} ({exc}).") from None
+
+def _fmt_complex(z: complex, digits: int = 6) -> str:
+    if z.imag == 0:
+        return f"{z.real:.{digits}g}"
+    return f"{z.real:.{digits}g}{z.imag:+.{digits}g}i"
+
+
+def _fmt_point(coords: tuple[complex, ...], digits: int = 4) -> str:
+    return "(" + ", ".join(_fmt_complex(c, digits) for c in coords) + ")"
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """``"1 point"``, ``"2 points"``."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _critical_point_lines(catalog: Catalog, orbits: str) -> list[str]:
+    """The head lines of a loss's catalog: counts by type, verdicts, certified points."""
+    s, v = catalog.summary, catalog.verdict
+    return [
+        f"Catalog: {_plural(s.isolated, 'isolated critical point')} ({s.real} real, {s.isolated - s.real} complex)",
+        f"  minima {s.minima}, saddles {s.saddles}, maxima {s.maxima}, degenerate {s.degenerate}, "
+        f"undetermined {s.undetermined}{orbits}; {_plural(s.components, 'positive-dimensional component')}",
+        f"  morse: {_verdict_word(v.morse, v.morse_basis)}   "
+        f"complex_morse: {_verdict_word(v.complex_morse, v.complex_morse_basis)}   completeness: {v.completeness}",
+        f"  certified: {s.certified} of {s.isolated} points (interval boxes, each holding exactly one "
+        "nondegenerate critical point)",
+    ]
+
+
+def format_summary(catalog: Catalog) -> str:
+    """A few lines: counts by type, verdict, completeness, seed."""
+    s, v, prov = catalog.summary, catalog.verdict, catalog.provenance
+    orbits = (f"; {_plural(s.orbits, 'symmetry orbit')} ({_plural(len(prov.symmetries), 'verified symmetry', 'verified symmetries')})"
+              if prov.symmetries else "")
+    if isinstance(catalog.problem, SystemProblem):
+        regular = sum(p.kind == "regular" for p in catalog.critical_points)
+        lines = [
+            f"System: {_plural(s.isolated, 'isolated solution')} ({s.real} real, {s.isolated - s.real} complex)",
+            f"  regular (real, invertible Jacobian) {regular}, degenerate {s.degenerate}, undetermined {s.undetermined}; "
+            f"{_plural(s.components, 'positive-dimensional component')}; completeness: {v.completeness}",
+            f"  certified: {s.certified} of {s.isolated} solutions (interval boxes, each holding exactly one regular "
+            "solution)",
+        ]
+    else:
+        lines = _critical_point_lines(catalog, orbits)
+    lines += [f"  - {r.message}" for r in v.reasons]
+    if catalog.core_locus:
+        lines.append("  core locus of the multiplicative regularizer (strata W_k = 0 for k in S):")
+        for stratum in catalog.core_locus:
+            lines.append(
+                f"    S = {{{', '.join(map(str, stratum.zero_matrices))}}}: dimension {stratum.dimension}, R vanishes to order "
+                f"{stratum.vanishing_order}, critical: {_yes(stratum.critical)}, Hessian vanishes: {_yes(stratum.hessian_vanishes)}"
+                + (f"; contains component(s) {', '.join(map(str, stratum.components))}" if stratum.components else "")
+            )
+    counts = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(prov.root_counts.items()))
+    runs = f"{len(prov.runs)} run{'' if len(prov.runs) == 1 else 's'}"
+    if prov.monodromy is not None:
+        strata = prov.monodromy.get("strata", [])
+        runs = (f"monodromy on {len(strata)} support strat{'um' if len(strata) == 1 else 'a'} "
+                f"({prov.monodromy.get('generic_count')} generic points)" + ("" if len(prov.runs) == 1 else
+                                                                            f", then {len(prov.runs) - 1} blackbox runs"))
+    lines.append(f"  seed {prov.seed}; {runs}, {prov.paths_tracked} paths; root counts: {counts or 'none'}")
+    return "\n".join(lines)
+
+
+def select_points(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...] = (),
+                  limit: int | None = None) -> list[tuple[int, CriticalPoint]]:
+    """``(index, point)`` pairs in catalog order: real points only, of the given kinds
+    (``minimum``, ``saddle``, ``maximum``, ``degenerate``, ``undetermined``, ``complex``), at most
+    ``limit`` of them. Indices are the catalog's, the same in every view and figure."""
+    chosen = [(i, p) for i, p in enumerate(catalog.critical_points)
+              if (not real or p.is_real) and (not kinds or p.kind in kinds)]
+    return chosen if limit is None else chosen[:limit]
+
+
+_LOSS_WIDTH = 24
+
+
+def _fmt_loss(z: complex) -> str:
+    """A loss in a fixed-width column: 10 significant digits when real, else ``re+im i``."""
+    z = complex(z)
+    text = f"{z.real:.10g}" if z.imag == 0 else f"{z.real:.6g}{z.imag:+.3e}i"
+    return f"{text:>{_LOSS_WIDTH}}"
+
+
+def format_table(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...] = (), limit: int | None = None) -> str:
+    """The summary followed by one fixed-width line per critical point (see :func:`select_points`)."""
+    lines = [format_summary(catalog), ""]
+    if catalog.components:
+        lines.append("Components:")
+        lines.append(f"{'#':>4}  {'dim':>3}  {'deg':>3}  {'kind':<10} {'loss':>{_LOSS_WIDTH}}  {'rank':>4}  {'stratum':<8} "
+                     "real points")
+        for i, c in enumerate(catalog.components):
+            real_points = "; ".join(_fmt_point(tuple(complex(x) for x in p)) for p in c.real_points[:2]) or "none found"
+            stratum = "-" if c.stratum is None else "{" + ",".join(map(str, c.stratum)) + "}"
+            loss = f"{'?':>{_LOSS_WIDTH}}" if c.loss is None else _fmt_loss(c.loss)
+            lines.append(f"{i:>4}  {c.dimension:>3}  {c.degree:>3}  {c.kind:<10} {loss}  {_dash(c.hessian_rank):>4}  "
+                         f"{stratum:<8} {real_points}")
+        lines.append("")
+    chosen = select_points(catalog, real=real, kinds=kinds, limit=limit)
+    shown = len(chosen)
+    total = len(select_points(catalog, real=real, kinds=kinds))
+    lines.append("Isolated critical points" + ("" if shown == len(catalog.critical_points) else
+                                               f" ({shown} of {total} selected, {len(catalog.critical_points)} in all)")
+                 + ":")
+    lines.append(f"{'#':>4}  {'type':<12} {'loss':>{_LOSS_WIDTH}}  {'index':>5}  {'rank':>4}  {'min sv':>8}  {'cert':<4}  "
+                 f"coordinates ({', '.join(catalog.variables)})")
+    for i, p in chosen:
+        lines.append(
+            f"{i:>4}  {p.kind:<12} {_fmt_loss(p.loss)}  {_dash(p.morse_index):>5}  {p.hessian_rank:>4}  "
+            f"{p.hessian_min_singular_value:>8.1e}  {_yes(p.certified):<4}  {_fmt_point(p.coordinates)}"
+        )
+    return "\n".join(lines)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _verdict_word(value: bool | None, basis: str | None = None) -> str:
+    word = "undetermined" if value is None else str(value).lower()
+    return f"{word} ({basis})" if basis else word
+
+
+def _pair(z: complex) -> list[float]:
+    return [float(z.real), float(z.imag)]
+
+
+def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
+    return {
+        "coordinates": [_pair(c) for c in p.coordinates],
+        "is_real": p.is_real,
+        "loss": _pair(p.loss),
+        "hessian_eigenvalues": [_pair(e) for e in p.hessian_eigenvalues],
+        "hessian_rank": p.hessian_rank,
+        "hessian_min_singular_value": p.hessian_min_singular_value,
+        "hessian_noise_level": p.hessian_noise_level,
+        "nondegenerate": p.nondegenerate,
+        "morse_index": p.morse_index,
+        "multiplicity": p.multiplicity,
+        "isolated": p.isolated,
+        "residual": p.residual,
+        "orbit": p.orbit,
+        "type": p.kind,
+        "certified": p.certified,
+        "certificate": None if p.certificate is None else {
+            "method": p.certificate.method, "radius": p.certificate.radius, "real": p.certificate.real,
+            "morse_index": p.certificate.morse_index, "loss": list(p.certificate.loss),
+            "precision": p.certificate.precision},
+    }
+
+
+def point_from_dict(d: dict[str, Any], nvars: int | None = None, *, source: str = "<catalog>",
+                    path: str = "point") -> CriticalPoint:
+    """Rebuild a point from :func:`point_to_dict` output, checking every field.
+
+    Raises
+    ------
+    CatalogError
+        Naming the first malformed field (``nvars``, when given, fixes the number of coordinates).
+    """
+    fields = Fields(d, path, source)
+    if nvars is None:
+        nvars = len(fields.items("coordinates"))
+    return _point_from_fields(fields, nvars)
+
+
+def _point_from_fields(f: Fields, n: int) -> CriticalPoint:
+    certificate = f.obj("certificate", optional=True)
+    eigenvalues = f.complex_pairs("hessian_eigenvalues")
+    if len(eigenvalues) not in (0, n):  # none for a square system's solution
+        f.fail("hessian_eigenvalues", f"expected {n} entries (or none), got {len(eigenvalues)}")
+    return CriticalPoint(
+        coordinates=f.complex_pairs("coordinates", n),
+        is_real=f.boolean("is_real"),
+        loss=f.complex_pair("loss"),
+        hessian_eigenvalues=eigenvalues,
+        hessian_rank=f.integer("hessian_rank", 0, n),
+        hessian_min_singular_value=f.number("hessian_min_singular_value", low=0.0),
+        hessian_noise_level=f.number("hessian_noise_level", low=0.0),
+        nondegenerate=f.boolean("nondegenerate", optional=True),
+        morse_index=f.integer("morse_index", 0, n, optional=True),
+        multiplicity=f.integer("multiplicity", 1, optional=True),
+        isolated=f.boolean("isolated", optional=True),
+        residual=f.number("residual", low=0.0),
+        orbit=f.integer("orbit", 0),
+        certificate=None if certificate is None else _certificate_from_fields(certificate, n),
+    )
+
+
+def _certificate_from_fields(f: Fields, n: int) -> Certificate:
+    low, high = f.numbers("loss", 2)
+    if low > high:
+        f.fail("loss", f"expected low <= high, got [{low}, {high}]")
+    return Certificate(method=f.text("method", choices=("krawczyk",)), radius=f.number("radius", low=0.0),
+                       real=f.boolean("real", optional=True), morse_index=f.integer("morse_index", 0, n, optional=True),
+                       loss=(low, high), precision=f.integer("precision", 1, 1 << 20))
+
+
+def _component_to_dict(c: Component) -> dict[str, Any]:
+    return {
+        "dimension": c.dimension,
+        "degree": c.degree,
+        "witness_points": [[_pair(z) for z in p] for p in c.witness_points],
+        "real_points": [list(p) for p in c.real_points],
+        "loss": None if c.loss is None else _pair(c.loss),
+        "hessian_rank": c.hessian_rank,
+        "kind": c.kind,
+        "description": c.description,
+        "stratum": None if c.stratum is None else list(c.stratum),
+        "trace_error": c.trace_error,
+        "witness": None if c.witness is None else {
+            "dimension": c.witness.dimension,
+            "points": [[_pair(z) for z in p] for p in c.witness.points],
+            "slices": [[_pair(z) for z in s] for s in c.witness.slices],
+            "embedded_system": list(c.witness.embedded_system),
+            "trace_error": c.witness.trace_error,
+        },
+    }
+
+
+def _component_from_fields(f: Fields, n: int) -> Component:
+    return Component(
+        dimension=f.integer("dimension", 1, n),
+        degree=f.integer("degree", 1),
+        witness_points=f.pair_rows("witness_points", n),
+        real_points=f.number_rows("real_points", n),
+        loss=f.complex_pair("loss", optional=True),
+        hessian_rank=f.integer("hessian_rank", 0, n, optional=True),
+        kind=f.text("kind"),
+        description=f.text("description"),
+        stratum=f.integers("stratum", 1, optional=True),
+        trace_error=f.number("trace_error", optional=True),
+        witness=_witness_from_fields(f.obj("witness", optional=True), n),
+    )
+
+
+def _witness_from_fields(f: Fields | None, n: int) -> WitnessSet | None:
+    if f is None:
+        return None
+    dimension = f.integer("dimension", 1, n - 1)
+    points = f.pair_rows("points", n)
+    slices = f.pair_rows("slices", n + 1)
+    embedded = f.texts("embedded_system")
+    if not points or len(slices) != dimension or len(embedded) != n + dimension:
+        f.fail("", f"a witness set of dimension {dimension} needs points, {dimension} slices and "
+                   f"{n + dimension} embedded equations")
+    return WitnessSet(dimension=dimension, points=points, slices=slices, embedded_system=embedded,
+                      trace_error=f.number("trace_error", optional=True))
+
+
+def _stratum_from_fields(f: Fields, components: int) -> Stratum:
+    return Stratum(zero_matrices=f.integers("zero_matrices", 1), dimension=f.integer("dimension", 0),
+                   vanishing_order=f.integer("vanishing_order", 0), critical=f.boolean("critical"),
+                   critical_for_every_eps=f.boolean("critical_for_every_eps"),
+                   hessian_vanishes=f.boolean("hessian_vanishes"),
+                   components=f.integers("components", 0, components - 1))
+
+
+def _verdict_from_fields(f: Fields, points: int, components: int) -> Verdict:
+    reasons = tuple(Reason(code=r.text("code"), message=r.text("message"), points=r.integers("points", 0, points - 1),
+                           components=r.integers("components", 0, components - 1)) for r in f.objects("reasons"))
+    return Verdict(morse=f.boolean("morse", optional=True), complex_morse=f.boolean("complex_morse", optional=True),
+                   completeness=f.text("completeness", choices=COMPLETENESS_LEVELS),
+                   morse_basis=f.text("morse_basis", optional=True),
+                   complex_morse_basis=f.text("complex_morse_basis", optional=True), reasons=reasons)
+
+
+def _record_to_dict(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
+def _provenance_to_dict(p: Provenance) -> dict[str, Any]:
+    data = _record_to_dict(p)
+    data["runs"] = [_record_to_dict(r) for r in p.runs]
+    data["symmetries"] = list(p.symmetries)
+    return data
+
+
+def _provenance_from_fields(f: Fields) -> Provenance:
+    runs = tuple(RunRecord(seed=r.integer("seed", 0), endpoints=r.integer("endpoints", 0),
+                           new_points=r.integer("new_points", 0), dropped_nonfinite=r.integer("dropped_nonfinite", 0),
+                           paths_tracked=r.integer("paths_tracked", 0, optional=True),
+                           seconds=r.number("seconds", low=0.0), error=r.text("error", optional=True))
+                 for r in f.objects("runs"))
+    versions, counts, seconds = f.obj("library_versions"), f.obj("root_counts"), f.obj("seconds")
+    return Provenance(
+        algmorse_version=f.text("algmorse_version"), backend=f.text("backend"),
+        backend_version=f.text("backend_version"), python_version=f.text("python_version"),
+        library_versions={k: versions.text(k) for k in versions.data},
+        seed=f.integer("seed", 0), root_counts={k: counts.integer(k, 0) for k in counts.data},
+        paths_tracked=f.integer("paths_tracked", 0), runs=runs,
+        seconds={k: seconds.number(k, low=0.0) for k in seconds.data},
+        options=_json_object(f, "options"),
+        symmetries=f.texts("symmetries"),
+        exact=_json_object(f, "exact", optional=True), decomposition=_json_object(f, "decomposition", optional=True),
+        modular=_json_object(f, "modular", optional=True),
+        monodromy=_json_object(f, "monodromy", optional=True),
+    )
+
+
+def _json_object(f: Fields, key: str, *, optional: bool = False) -> dict | None:
+    value = f.obj(key, optional=optional)
+    if value is None:
+        return None
+    f.json_safe(key)
+    return value.data
+
+
+def dumps(catalog: Catalog) -> str:
+    """The catalog's canonical JSON text."""
+    return json.dumps(catalog.to_dict(), indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def write_catalog(catalog: Catalog, path: str | os.PathLike) -> Path:
+    """Write ``catalog`` to ``path`` atomically (temporary file, then rename).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    return write_text_atomically(path, dumps(catalog), error=CatalogError)
+
+
+def load_catalog(path: str | os.PathLike) -> Catalog:
+    """Read a catalog written by :func:`write_catalog`.
+
+    Raises
+    ------
+    CatalogError
+        If the file is missing, not JSON, or not a catalog of a supported schema.
+    """
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{source}: cannot read ({exc.strerror}).") from None
+    return Catalog.from_dict(parse_json(raw, source), source=source)

@@ -1,0 +1,842 @@
+"""Pictures of catalogs and loss landscapes (matplotlib, object-oriented, never a window).
+
+Every function returns a :class:`matplotlib.figure.Figure` built directly (no :mod:`pyplot`
+state, so figures can be made from threads and in scripts without a display); save it with
+:func:`save_figure`, which writes atomically. matplotlib is imported by this module only, so the
+rest of algmorse does not pay for it.
+
+* :func:`critical_values_figure`: loss values of the real critical points by Morse index.
+* :func:`hessian_spectra_figure` (with :func:`hessian_spectra_of`): Hessian eigenvalues per point.
+* :func:`slice_figure` (with :func:`loss_on_plane`): the loss on a 2-D plane through parameter space.
+* :func:`sweep_figure`: counts (or any numbers) against a swept parameter.
+* :func:`catalog_figures`, :func:`write_catalog_figures`: the standard pictures of a catalog
+  (what ``algmorse plot`` writes).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm, Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from numpy.polynomial import chebyshev
+
+from ..analysis.classify import CriticalPoint
+from ..analysis.components import Component
+from ..model.network import NetworkProblem, Problem
+from ..model.numeric import NumericSystem
+from ..model.system import PolynomialSystem, build_system
+from .catalog import Catalog
+from .fileio import write_atomically
+
+__all__ = [
+    "critical_values_figure",
+    "hessian_spectra_of",
+    "hessian_spectra_figure",
+    "loss_on_plane",
+    "slice_figure",
+    "sweep_figure",
+    "save_figure",
+    "catalog_figures",
+    "landscape_plane",
+    "write_catalog_figures",
+]
+
+LossFunction = Union[Callable[[np.ndarray], float], PolynomialSystem, NumericSystem]
+"""A loss for :func:`slice_figure`: a callable on parameter vectors, or an exact system."""
+
+# Marker and colour of each point type (``CriticalPoint.kind``), and of component kinds.
+_KIND_STYLE: dict[str, dict[str, Any]] = {
+    "minimum": {"marker": "v", "color": "tab:blue"},
+    "saddle": {"marker": "X", "color": "tab:orange"},
+    "maximum": {"marker": "^", "color": "tab:red"},
+    "degenerate": {"marker": "D", "color": "tab:purple"},
+    "undetermined": {"marker": "s", "color": "tab:gray"},
+    "point": {"marker": "o", "color": "white"},
+    "component": {"marker": "d", "color": "white"},
+}
+_COMPONENT_COLOR = {"minima": "tab:blue", "saddles": "tab:orange", "maxima": "tab:red",
+                    "degenerate": "tab:purple", "complex": "tab:gray"}
+_SHORT_KIND = {"minimum": "min", "saddle": "saddle", "maximum": "max", "degenerate": "deg",
+               "undetermined": "undet"}
+
+
+def _new_figure(**kwargs: Any) -> Figure:
+    """A figure drawn by the Agg canvas (no GUI, no pyplot registry)."""
+    figure = Figure(**kwargs)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+# -- critical values ----------------------------------------------------------------------------
+
+def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Figure:
+    """Loss values of the real critical points, grouped by Morse index.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    title : str, optional
+        Default: a short description of the problem.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        x is the Morse index (0 to the number of parameters), y the loss. Degenerate and
+        undetermined points (no Morse index) sit in a separate column ``deg.``. Points that
+        coincide are spread sideways and labelled with their count (``x2``). Positive-dimensional
+        components with real points are horizontal lines at their loss; complex points and
+        components without real points are only counted in the footnote.
+    """
+    n = len(catalog.variables)
+    degenerate_column = n + 1
+    real = catalog.real()
+    columns = [p.morse_index if p.morse_index is not None else degenerate_column for p in real]
+    losses = [p.loss.real for p in real]
+    offsets, groups = _spread(columns, losses)
+
+    figure = _new_figure(figsize=(max(5.0, 1.0 + 0.55 * (n + 2)), 4.2), layout="constrained")
+    ax = figure.add_subplot()
+    for kind in ("minimum", "saddle", "maximum", "degenerate", "undetermined"):
+        chosen = [i for i, p in enumerate(real) if p.kind == kind]
+        if chosen:
+            style = _KIND_STYLE[kind]
+            ax.scatter([columns[i] + offsets[i] for i in chosen], [losses[i] for i in chosen], s=70,
+                       marker=style["marker"], color=style["color"], edgecolors="black", linewidths=0.6,
+                       zorder=3, label=f"{kind} ({len(chosen)})")
+    for (column, loss), count, lift in _label_lifts(groups, losses):
+        ax.annotate(f"\u00d7{count}", (column, loss), xytext=(0, 7 + lift), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8,
+                    arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
+
+    drawn = [c for c in catalog.components if c.real_points and c.loss is not None]
+    for c in drawn:
+        color = _COMPONENT_COLOR.get(c.kind, "tab:gray")
+        ax.axhline(c.loss.real, color=color, linewidth=6, alpha=0.25, zorder=1,
+                   label=f"component dim {c.dimension} ({c.kind}), L = {c.loss.real:.4g}")
+        ax.annotate(f"component dim {c.dimension}", (1.0, c.loss.real), xycoords=("axes fraction", "data"),
+                    xytext=(-4, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8, color=color)
+
+    ax.axvline(n + 0.5, color="0.6", linewidth=0.8, linestyle=":")
+    ax.set_xlim(-0.7, degenerate_column + 0.7)
+    ax.margins(y=0.12)
+    ax.set_xticks(list(range(n + 1)) + [degenerate_column])
+    ax.set_xticklabels([str(k) for k in range(n + 1)] + ["deg."])
+    hidden = len(catalog.critical_points) - len(real)
+    hidden_components = len(catalog.components) - len(drawn)
+    note = f"{len(real)} real of {len(catalog.critical_points)} isolated points"
+    if hidden:
+        note += f"; {hidden} complex not shown"
+    if hidden_components:
+        note += f"; {hidden_components} component(s) without real points not shown"
+    ax.set_xlabel(f"Morse index (number of negative Hessian eigenvalues)\n{note}", fontsize=9)
+    ax.set_ylabel("loss L")
+    ax.grid(axis="y", alpha=0.3)
+    if not real and not drawn:
+        ax.text(0.5, 0.5, "no real critical points", transform=ax.transAxes, ha="center", va="center")
+    else:
+        ax.legend(fontsize=8, loc="best")
+    ax.set_title(title if title is not None else _describe_problem(catalog.problem), fontsize=10)
+    return figure
+
+
+def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float], dict[tuple[int, float], int]]:
+    """Sideways offsets for coinciding points, and the size of each group of coinciding points."""
+    span = (max(values) - min(values)) if values else 0.0
+    tol = 1e-6 * max(span, max((abs(v) for v in values), default=0.0), 1e-12)
+    members: dict[tuple[int, float], list[int]] = {}
+    for i, (column, value) in enumerate(zip(columns, values)):
+        key = next((k for k in members if k[0] == column and abs(k[1] - value) <= tol), (column, value))
+        members.setdefault(key, []).append(i)
+    offsets = [0.0] * len(values)
+    for indices in members.values():
+        width = min(0.3, 0.08 * (len(indices) - 1))
+        for i, dx in zip(indices, np.linspace(-width, width, len(indices))):
+            offsets[i] = float(dx)
+    return offsets, {key: len(indices) for key, indices in members.items()}
+
+
+def _label_lifts(groups: Mapping[tuple[int, float], int], values: Sequence[float]):
+    """``(key, count, lift)`` for each group of coinciding points with more than one member: a
+    label (drawn above its group) that would touch the one below it in the same column (values
+    closer than 6 % of the loss range) is lifted by 10 points per neighbour."""
+    span = (max(values) - min(values)) if values else 0.0
+    close = 0.06 * span
+    placed: dict[int, tuple[float, float]] = {}
+    for (column, loss), count in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
+        if count < 2:
+            continue
+        previous = placed.get(column)
+        lift = previous[1] + 10.0 if previous is not None and loss - previous[0] < close else 0.0
+        placed[column] = (loss, lift)
+        yield (column, loss), count, lift
+
+
+def _describe_problem(problem: Problem, limit: int = 70) -> str:
+    """A short one-line description of ``problem`` (used as default title)."""
+    if isinstance(problem, NetworkProblem):
+        net = problem.network
+        text = (f"network {list(net.widths)}, s(t) = {net.activation.text}{', bias' if net.bias else ''}, "
+                f"{len(problem.data)} data point{'s' if len(problem.data) != 1 else ''}")
+    else:
+        text = f"f = {problem.expression}"
+        if len(text) > limit - 25:
+            text = text[: limit - 26] + "\u2026"
+    reg = problem.regularizer
+    if reg.kind == "none":
+        return text
+    if reg.kind == "generalized-l2":
+        return f"{text}; generalized L2"
+    if reg.kind == "polynomial":
+        return f"{text}; polynomial regularizer"
+    eps = reg.eps if isinstance(reg.eps, Fraction) else None
+    strength = f", eps = {eps}" if eps is not None else ""
+    return f"{text}; {'L2' if reg.kind == 'l2' else reg.kind}{strength}"
+
+
+# -- Hessian spectra ----------------------------------------------------------------------------
+
+SPECTRA_COLUMNS = 24
+"""Most columns :func:`hessian_spectra_of` gives (the figure stays readable)."""
+
+
+def hessian_spectra_of(catalog: Catalog, *, limit: int = SPECTRA_COLUMNS,
+                       system: PolynomialSystem | None = None) -> dict[str, list[float]]:
+    """Hessian eigenvalues of the real critical points, one column per symmetry orbit.
+
+    Points of one orbit share their spectrum (the symmetries are signed permutations), so each
+    orbit is one column, labelled with ``algmorse show``'s point numbers, e.g.
+    ``"#0-3 min (L=1.21)"``. Components with real points follow (``"comp 0 minima (L=1.11)"``),
+    their spectrum taken at their first real point, when ``system`` (the catalog's exact system)
+    is given: there the zero eigenvalues of the tangent directions show.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    limit : int
+        Most columns, in catalog order (points first, then components).
+    system : PolynomialSystem, optional
+
+    Returns
+    -------
+    dict of str to list of float
+        Eigenvalues ascending.
+    """
+    orbits: dict[int, list[int]] = {}
+    for index, point in enumerate(catalog.critical_points):
+        if point.is_real:
+            orbits.setdefault(point.orbit, []).append(index)
+    spectra: dict[str, list[float]] = {}
+    for indices in orbits.values():
+        point = catalog.critical_points[indices[0]]
+        label = f"#{_index_ranges(indices)} {_SHORT_KIND.get(point.kind, point.kind)} (L={complex(point.loss).real:.3g})"
+        spectra[label] = sorted(complex(e).real for e in point.hessian_eigenvalues)
+    if system is not None:
+        for number, component in enumerate(catalog.components):
+            if component.real_points and component.loss is not None:
+                hessian = system.numeric.hessian(np.array(component.real_points[0], dtype=complex)).real
+                label = f"comp {number} {component.kind} (L={complex(component.loss).real:.3g})"
+                spectra[label] = sorted(np.linalg.eigvalsh((hessian + hessian.T) / 2).tolist())
+    return dict(list(spectra.items())[:limit])
+
+
+def _index_ranges(indices: Sequence[int]) -> str:
+    """``[0, 1, 2, 3, 7]`` as ``"0-3,7"``."""
+    parts, start = [], None
+    for position, index in enumerate(indices):
+        if start is None:
+            start = index
+        if position + 1 == len(indices) or indices[position + 1] != index + 1:
+            parts.append(str(start) if start == index else f"{start}-{index}")
+            start = None
+    return ",".join(parts)
+
+
+def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequence[float]]], *,
+                           title: str | None = None, zero_tol: float = 1e-8) -> Figure:
+    """Hessian eigenvalues as columns of dots, one column per label.
+
+    Parameters
+    ----------
+    spectra : mapping of str to eigenvalues
+        Each value is one spectrum (a sequence of real numbers) or several spectra (a sequence of
+        sequences, drawn side by side in the same column, e.g. the points of one orbit).
+    title : str, optional
+    zero_tol : float, default 1e-8
+        An eigenvalue with ``|lambda| <= zero_tol * max |lambda|`` (maximum over its own spectrum)
+        counts as zero: it is drawn as a hollow red circle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Symmetric-log y axis (linear within the smallest nonzero ``|lambda|``, rounded down to a
+        power of ten), a horizontal line at zero; negative eigenvalues orange, positive blue.
+
+    Raises
+    ------
+    ValueError
+        If an eigenvalue is complex or not finite.
+    """
+    groups = {label: _as_spectra(label, value) for label, value in spectra.items()}
+    xs: dict[str, list[float]] = {"positive": [], "negative": [], "zero": []}
+    ys: dict[str, list[float]] = {"positive": [], "negative": [], "zero": []}
+    smallest_nonzero = np.inf
+    for column, group in enumerate(groups.values()):
+        shifts = np.linspace(-0.15, 0.15, len(group)) if len(group) > 1 else [0.0]
+        for shift, spectrum in zip(shifts, group):
+            threshold = zero_tol * float(np.max(np.abs(spectrum), initial=0.0))
+            for value, dx in zip(spectrum, _repeat_offsets(spectrum)):
+                sign = "zero" if abs(value) <= threshold else ("negative" if value < 0 else "positive")
+                if sign != "zero":
+                    smallest_nonzero = min(smallest_nonzero, abs(value))
+                xs[sign].append(column + shift + dx)
+                ys[sign].append(value)
+
+    width = min(16.0, max(4.5, 1.5 + 0.6 * len(groups)))
+    figure = _new_figure(figsize=(width, 4.6), layout="constrained")
+    ax = figure.add_subplot()
+    linthresh = 10.0 ** np.floor(np.log10(smallest_nonzero)) if np.isfinite(smallest_nonzero) else 1.0
+    ax.set_yscale("symlog", linthresh=linthresh, linscale=0.6)
+    ax.axhline(0.0, color="black", linewidth=0.8, zorder=1)
+    styles = {
+        "positive": {"s": 36, "color": "tab:blue", "zorder": 3, "label": "positive"},
+        "negative": {"s": 36, "color": "tab:orange", "zorder": 3, "label": "negative"},
+        "zero": {"s": 80, "facecolors": "none", "edgecolors": "red", "linewidths": 1.6, "zorder": 4,
+                 "label": f"zero (|\u03bb| \u2264 {zero_tol:g}\u00b7max|\u03bb|)"},
+    }
+    for sign, style in styles.items():
+        if xs[sign]:
+            ax.scatter(xs[sign], ys[sign], **style)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(list(groups), rotation=30 if len(groups) > 3 else 0, ha="right" if len(groups) > 3 else "center",
+                       fontsize=8)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_ylabel(f"Hessian eigenvalue (symlog, linear within \u00b1{linthresh:g})")
+    ax.grid(axis="y", alpha=0.3)
+    if groups:
+        ax.legend(fontsize=8, loc="best")
+    ax.set_title(_wrapped(title if title is not None else "Hessian spectra", width), fontsize=10)
+    return figure
+
+
+def _wrapped(text: str, width_inches: float) -> str:
+    """``text`` broken into lines that fit a figure ``width_inches`` wide at font size 10."""
+    return "\n".join(textwrap.wrap(text, width=max(20, int(width_inches * 11))))
+
+
+def _as_spectra(label: str, value: Sequence[float] | Sequence[Sequence[float]]) -> list[np.ndarray]:
+    items = list(value)
+    nested = bool(items) and np.ndim(items[0]) > 0
+    out = []
+    for spectrum in (items if nested else [items]):
+        array = np.real_if_close(np.asarray(spectrum, dtype=complex), tol=1000)
+        if np.iscomplexobj(array) or not np.all(np.isfinite(array)):
+            raise ValueError(f"spectra[{label!r}]: eigenvalues must be finite real numbers, got {list(spectrum)!r}.")
+        out.append(np.sort(array.astype(float)))
+    return out
+
+
+def _repeat_offsets(spectrum: np.ndarray) -> list[float]:
+    """Small sideways offsets so repeated eigenvalues in one column stay visible."""
+    scale = float(np.max(np.abs(spectrum), initial=0.0)) or 1.0
+    offsets, run = [], 0
+    for k, value in enumerate(spectrum):
+        run = run + 1 if k and abs(value - spectrum[k - 1]) <= 1e-9 * scale else 0
+        offsets.append(0.07 * ((run + 1) // 2) * (1 if run % 2 else -1))
+    return offsets
+
+
+# -- loss slices --------------------------------------------------------------------------------
+
+def loss_on_plane(loss: LossFunction, center: Sequence[float], directions: Sequence[Sequence[float]], *,
+                  extent: float = 2.0, resolution: int = 161) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The loss on the grid ``center + s u + t v``, ``s, t`` in ``[-extent, extent]``.
+
+    Parameters
+    ----------
+    loss : callable, PolynomialSystem or NumericSystem
+        A callable is called once per grid point with a parameter vector; a system's loss is
+        restricted to the plane exactly (interpolation at ``(D + 1)^2`` Chebyshev nodes, ``D``
+        its degree) and evaluated on the grid from that, in milliseconds.
+    center : sequence of float
+    directions : pair of sequences of float
+        Orthonormalised by Gram-Schmidt (``u`` along the first, ``v`` in their span).
+    extent : float, default 2.0
+    resolution : int, default 161
+        Grid points per axis.
+
+    Returns
+    -------
+    s, t : ndarray, shape (resolution,)
+    values : ndarray, shape (resolution, resolution)
+        ``values[i, j] = L(center + s[j] u + t[i] v)``.
+
+    Raises
+    ------
+    ValueError
+        If the directions are not two independent vectors of the center's length, or
+        ``extent``/``resolution`` are not positive.
+
+    Examples
+    --------
+    >>> from algmorse.model.network import FunctionProblem
+    >>> from algmorse.model.system import build_system
+    >>> system = build_system(FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^2"))
+    >>> s, t, values = loss_on_plane(system, [0, 0], ([1, 0], [0, 1]), extent=1.0, resolution=3)
+    >>> s.tolist()
+    [-1.0, 0.0, 1.0]
+    >>> (values.round(12) + 0.0).tolist()  # rows t = -1, 0, 1; columns s = -1, 0, 1
+    [[0.0, 1.0, 0.0], [-1.0, 0.0, -1.0], [0.0, 1.0, 0.0]]
+    """
+    c, (u, v) = _plane(center, directions)
+    if not extent > 0 or resolution < 2:
+        raise ValueError(f"extent must be positive and resolution at least 2, got {extent!r} and {resolution!r}.")
+    s = np.linspace(-extent, extent, resolution)
+    t = np.linspace(-extent, extent, resolution)
+    numeric = loss.numeric if isinstance(loss, PolynomialSystem) else loss
+    if isinstance(numeric, NumericSystem):
+        if numeric.num_variables != c.size:
+            raise ValueError(f"center has {c.size} coordinates but the system has {numeric.num_variables} variables.")
+        return s, t, _polynomial_on_plane(numeric, c, u, v, extent, s, t)
+    grid_s, grid_t = np.meshgrid(s, t)
+    points = c + grid_s.reshape(-1, 1) * u + grid_t.reshape(-1, 1) * v
+    values = np.array([float(np.real(loss(p))) for p in points])
+    return s, t, values.reshape(resolution, resolution)
+
+
+def _polynomial_on_plane(numeric: NumericSystem, c: np.ndarray, u: np.ndarray, v: np.ndarray, extent: float,
+                         s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The loss on the grid ``s x t`` of the plane, through its restriction to the plane.
+
+    ``L(c + s u + t v)`` is a polynomial of degree at most ``D`` (the loss's degree) in ``s``
+    and in ``t``, so it equals its tensor Chebyshev interpolant on ``(D + 1)^2`` Chebyshev
+    nodes of ``[-extent, extent]^2``; the grid is then two small matrix products. Rounding
+    error: a few machine epsilons times the largest ``|L|`` on the square.
+    """
+    keep = numeric.loss_coeffs != 0
+    degree = int(numeric.exponents[keep].sum(axis=1).max(initial=0))
+    nodes = np.cos(np.pi * (np.arange(degree + 1) + 0.5) / (degree + 1))
+    node_s, node_t = np.meshgrid(nodes * extent, nodes * extent, indexing="ij")
+    at_nodes = c + node_s.reshape(-1, 1) * u + node_t.reshape(-1, 1) * v
+    samples = np.array([numeric.loss(x) for x in at_nodes]).reshape(degree + 1, degree + 1)
+    basis = np.linalg.inv(chebyshev.chebvander(nodes, degree))
+    coefficients = basis @ samples @ basis.T
+    return chebyshev.chebvander(t / extent, degree) @ coefficients.T @ chebyshev.chebvander(s / extent, degree).T
+
+
+_Plane = tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]  # a point and two orthonormal directions
+
+
+def _plane(center: Sequence[float], directions: Sequence[Sequence[float]]) -> _Plane:
+    c = np.asarray(center, dtype=float).ravel()
+    if len(directions) != 2:
+        raise ValueError(f"directions must be two vectors (u, v), got {len(directions)}.")
+    d1, d2 = (np.asarray(d, dtype=float).ravel() for d in directions)
+    if d1.size != c.size or d2.size != c.size:
+        raise ValueError(f"directions must have {c.size} coordinates like center, got {d1.size} and {d2.size}.")
+    u = d1 / np.linalg.norm(d1) if np.linalg.norm(d1) > 0 else d1
+    w = d2 - (d2 @ u) * u
+    if np.linalg.norm(d1) == 0 or np.linalg.norm(w) <= 1e-12 * np.linalg.norm(d2):
+        raise ValueError("directions must be two linearly independent nonzero vectors.")
+    return c, (u, w / np.linalg.norm(w))
+
+
+def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequence[Sequence[float]], *,
+                 extent: float = 2.0, resolution: int = 161, points: Sequence[Any] = (), curves: Sequence[Any] = (),
+                 title: str | None = None, labels: Sequence[str] | None = None) -> Figure:
+    """Filled contour plot of the loss on the plane ``center + s u + t v``.
+
+    Parameters
+    ----------
+    loss : callable, PolynomialSystem or NumericSystem
+        See :func:`loss_on_plane`.
+    center : sequence of float
+    directions : pair of sequences of float
+        Orthonormalised by Gram-Schmidt; the axes are labelled with their nonzero components.
+    extent : float, default 2.0
+        The plot shows ``s, t`` in ``[-extent, extent]``.
+    resolution : int, default 161
+    points : sequence
+        Drawn at their orthogonal projection onto the plane. Each item is a parameter vector (a
+        white dot), a :class:`CriticalPoint` (marker by type; complex points are skipped) or a
+        :class:`Component` (its real points, as small diamonds). Points farther than
+        ``0.05 * extent`` from the plane are drawn faded (the legend says so).
+    curves : sequence
+        Arrays of parameter vectors (shape ``(k, n)``) drawn as lines, or ``(label, array)`` pairs.
+    title : str, optional
+    labels : sequence of str, optional
+        Parameter names for the axis labels (default: a system's variables, else ``x1, x2, ...``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With a colourbar in loss units. When the loss range is wide (max - min more than four
+        times median - min) the contour levels are equally spaced in
+        ``log(1 + (L - L_min)/delta)``, ``delta = median - min``, and the colourbar label says so.
+
+    Raises
+    ------
+    ValueError
+        See :func:`loss_on_plane`; also if ``labels`` has the wrong length.
+    """
+    c, (u, v) = _plane(center, directions)
+    if labels is None:
+        labels = loss.variables if isinstance(loss, PolynomialSystem) else [f"x{j + 1}" for j in range(c.size)]
+    if len(labels) != c.size:
+        raise ValueError(f"labels must name the {c.size} parameters, got {len(labels)}.")
+    s, t, values = loss_on_plane(loss, c, (u, v), extent=extent, resolution=resolution)
+
+    figure = _new_figure(figsize=(6.4, 6.0), layout="constrained")
+    ax = figure.add_subplot()
+    norm, levels, how = _loss_norm(values)
+    filled = ax.contourf(s, t, values, levels=levels, norm=norm, cmap="viridis", extend="neither")
+    ax.contour(s, t, values, levels=levels[::3], colors="black", linewidths=0.4, alpha=0.45,
+               negative_linestyles="solid")
+    bar = figure.colorbar(filled, ax=ax, shrink=0.9)
+    bar.set_label(f"loss L{how}", fontsize=9)
+    ticks = _tick_levels(levels)
+    bar.set_ticks(ticks, labels=[f"{x:.3g}" if abs(x) > 1e-9 * (levels[-1] - levels[0]) else "0" for x in ticks])
+    bar.ax.tick_params(labelsize=8)
+
+    fade = 0.05 * extent
+    faded_any = False
+    for item in points:
+        for vector, kind in _point_items(item):
+            offset = vector - c
+            ps, pt = offset @ u, offset @ v
+            faded = np.linalg.norm(offset - ps * u - pt * v) > fade
+            faded_any |= faded
+            ax.scatter([ps], [pt], s=45 if kind == "component" else 80, **_KIND_STYLE[kind], edgecolors="black",
+                       linewidths=0.8, alpha=0.35 if faded else 1.0, zorder=4, label=_legend_name(kind))
+    for item in curves:
+        labelled = isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+        name, array = item if labelled else ("curve", item)
+        offsets = np.asarray(array, dtype=float).reshape(-1, c.size) - c
+        ax.plot(offsets @ u, offsets @ v, color="white", linewidth=1.8, linestyle="--", zorder=3, label=name,
+                path_effects=[patheffects.Stroke(linewidth=3.0, foreground="black"), patheffects.Normal()])
+
+    handles, names = _unique_legend(ax)
+    if faded_any:
+        handles.append(Line2D([], [], linestyle="", marker="o", color="white", markeredgecolor="black", alpha=0.35))
+        names.append(f"faded: > {fade:.2g} off the plane")
+    if handles:  # below the axes, so it hides nothing of the landscape
+        ax.legend(handles, names, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncols=2,
+                  frameon=False)
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    ax.set_xlabel(f"s along u = {_direction_text(u, labels)}", fontsize=9)
+    ax.set_ylabel(f"t along v = {_direction_text(v, labels)}", fontsize=9)
+    if title is None:
+        title = "loss on the plane c + s u + t v"
+        if c.size <= 4:
+            title += f", c = ({', '.join(f'{x:.3g}' for x in c)})"
+    ax.set_title(title, fontsize=10)
+    return figure
+
+
+def _loss_norm(values: np.ndarray) -> tuple[Normalize, np.ndarray, str]:
+    """Colour normalisation, contour levels and a colourbar note for the loss ``values``.
+
+    Wide ranges (more than four times the median above the minimum) get levels equally spaced
+    in ``log(1 + (L - L_min)/delta)`` (``delta``: the 10th percentile above the minimum) and
+    one colour per band, so the low-lying structure keeps its
+    colours; the colourbar is then uniform in bands, labelled with loss values.
+    """
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if high <= low:
+        high = low + max(1.0, abs(low)) * 1e-6
+    typical = float(np.median(finite)) - low if finite.size else 0.0
+    if typical > 0 and high - low > 4 * typical:
+        delta = max(float(np.percentile(finite, 10)) - low, 1e-6 * (high - low))
+        levels = low + delta * np.expm1(np.linspace(0.0, np.log1p((high - low) / delta), 25))
+        levels[0], levels[-1] = low, high
+        return (BoundaryNorm(levels, 256), levels,
+                f" (levels equally spaced in log(1 + (L \u2212 L_min)/\u03b4), \u03b4 = {delta:.3g})")
+    levels = np.linspace(low, high, 25)
+    return Normalize(vmin=low, vmax=high), levels, ""
+
+
+def _tick_levels(levels: np.ndarray) -> np.ndarray:
+    """Seven of the contour levels, for colourbar ticks (inside the range: ticks outside would widen it)."""
+    return levels[np.linspace(0, len(levels) - 1, 7).round().astype(int)]
+
+
+def _point_items(item: Any) -> list[tuple[np.ndarray, str]]:
+    if isinstance(item, CriticalPoint):
+        return [(np.array([z.real for z in item.coordinates]), item.kind)] if item.is_real else []
+    if isinstance(item, Component):
+        return [(np.asarray(p, dtype=float), "component") for p in item.real_points]
+    return [(np.asarray(item, dtype=float).ravel(), "point")]
+
+
+def _legend_name(kind: str) -> str:
+    return {"component": "real point of a component", "point": "point"}.get(kind, kind)
+
+
+def _unique_legend(ax) -> tuple[list, list[str]]:
+    handles, names = [], []
+    for handle, name in zip(*ax.get_legend_handles_labels()):
+        if name not in names:
+            handles.append(handle)
+            names.append(name)
+    return handles, names
+
+
+def _direction_text(direction: np.ndarray, labels: Sequence[str], terms: int = 4) -> str:
+    scale = float(np.max(np.abs(direction)))
+    parts = [(abs(x), x, name) for x, name in zip(direction, labels) if abs(x) > 1e-9 * scale]
+    parts.sort(key=lambda part: -part[0])
+    text = " + ".join(_term(coef, name) for _, coef, name in parts[:terms]).replace("+ -", "\u2212 ")
+    return text + (f" + \u2026 ({len(parts) - terms} more)" if len(parts) > terms else "")
+
+
+def _term(coef: float, name: str) -> str:
+    if abs(abs(coef) - 1) < 5e-4:
+        return name if coef > 0 else f"-{name}"
+    return f"{coef:.3g}\u00b7{name}"
+
+
+# -- sweeps -------------------------------------------------------------------------------------
+
+def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | None]], *, xlabel: str = "eps",
+                 ylabel: str = "count", marks: Sequence[float | tuple[float, str]] = (),
+                 title: str | None = None, step: bool = False) -> Figure:
+    """One line with markers per label against a swept parameter.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The swept parameter (x). A logarithmic x axis is used when all values are positive and
+        span at least two decades.
+    counts : mapping of str to sequence of float
+        y values, one per entry of ``values`` (``None`` leaves a gap).
+    xlabel, ylabel : str
+    marks : sequence of float or of (float, str)
+        Vertical dotted lines, optionally labelled.
+    title : str, optional
+    step : bool
+        Draw each count as a step function (held from its value to the next), as counts of
+        critical points are, instead of joining the values by sloped lines.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If a sequence in ``counts`` does not have one entry per value.
+
+    Examples
+    --------
+    >>> figure = sweep_figure([1, 2, 3], {"minima": [2, 2, 1]}, marks=[(2.5, "eps*")])
+    >>> figure.axes[0].lines[0].get_ydata().tolist()
+    [2.0, 2.0, 1.0]
+    """
+    x = np.asarray(values, dtype=float)
+    figure = _new_figure(figsize=(6.0, 4.0), layout="constrained")
+    ax = figure.add_subplot()
+    integers = True
+    for label, ys in counts.items():
+        if len(ys) != len(x):
+            raise ValueError(f"counts[{label!r}] has {len(ys)} entries, expected one per value ({len(x)}).")
+        y = np.array([np.nan if value is None else float(value) for value in ys])
+        integers &= bool(np.all(np.isnan(y) | (y == np.round(y))))
+        ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label,
+                drawstyle="steps-post" if step else "default")
+    if x.size and np.all(x > 0) and x.max() >= 100 * x.min():
+        ax.set_xscale("log")
+    for mark in marks:
+        position, name = mark if isinstance(mark, tuple) else (mark, None)
+        ax.axvline(float(position), color="0.3", linestyle=":", linewidth=1.2)
+        if name:
+            ax.annotate(name, (float(position), 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                        textcoords="offset points", rotation=90, va="top", fontsize=8, color="0.3")
+    if integers:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    if counts:
+        ax.legend(fontsize=8, loc="best")
+    if title is not None:
+        ax.set_title(title, fontsize=10)
+    return figure
+
+
+# -- saving -------------------------------------------------------------------------------------
+
+def save_figure(figure: Figure, path: str | os.PathLike, *, dpi: int = 150) -> Path:
+    """Write ``figure`` to ``path`` atomically and close it.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    path : str or path-like
+        The format follows the suffix (``.png``, ``.svg``, ``.pdf``, ...); without a suffix,
+        ``.png`` is appended. Missing parent directories are created.
+    dpi : int, default 150
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        If matplotlib cannot write the suffix's format.
+    """
+    target = Path(path)
+    if not target.suffix:
+        target = target.with_suffix(".png")
+    fmt = target.suffix[1:].lower()
+    supported = figure.canvas.get_supported_filetypes()
+    if fmt not in supported:
+        raise ValueError(f"cannot write {target.name}: unknown figure format {fmt!r}; "
+                         f"use one of {', '.join(sorted(supported))}.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, lambda handle: figure.savefig(handle, format=fmt, dpi=dpi))
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # a figure made with pyplot stays registered until closed
+        pyplot.close(figure)
+    return target
+
+
+# -- the standard pictures of a catalog ---------------------------------------------------------
+
+def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
+    """The standard figures of a catalog.
+
+    Parameters
+    ----------
+    catalog : Catalog
+
+    Returns
+    -------
+    dict of str to Figure
+        ``"critical_values"`` (always); ``"hessian_spectra"`` (when there are real points);
+        ``"slice"`` (when there is a real point and at least two parameters): the loss, rebuilt
+        exactly from ``catalog.problem``, on a plane through the lowest real minimum (isolated or
+        on a component), spanned by the directions to its nearest real critical neighbours, or
+        by the Hessian eigenvectors with the smallest eigenvalues there when there are too few
+        neighbours; the view is centred on those neighbours.
+    """
+    figures = {"critical_values": critical_values_figure(catalog)}
+    system = build_system(catalog.problem)
+    spectra = hessian_spectra_of(catalog, system=system)
+    if spectra:
+        columns = len({p.orbit for p in catalog.real()}) + sum(bool(c.real_points) for c in catalog.components)
+        shown = "" if columns <= len(spectra) else f" (first {len(spectra)} of {columns} columns)"
+        figures["hessian_spectra"] = hessian_spectra_figure(
+            spectra, title=f"Hessian spectra of the real critical points, one column per symmetry orbit{shown}; "
+                           "# = the point numbers of algmorse show")
+    if len(catalog.variables) >= 2:
+        plane = landscape_plane(catalog, system)
+        if plane is not None:
+            center, directions, extent = plane
+            has_minimum = bool(catalog.minima()) or any(c.kind == "minima" and c.real_points
+                                                        for c in catalog.components)
+            lowest = "minimum" if has_minimum else "critical point"
+            figures["slice"] = slice_figure(
+                system, center, directions, extent=extent, points=[*catalog.real(), *catalog.components],
+                title=f"loss landscape through the lowest real {lowest}\n{_describe_problem(catalog.problem)}")
+    return figures
+
+
+def landscape_plane(
+    catalog: Catalog, system: PolynomialSystem
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], float] | None:
+    """Center, directions and extent of a plane through the lowest real minimum of ``catalog``.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    system : PolynomialSystem
+        The catalog's system (for the Hessian at the minimum).
+
+    Returns
+    -------
+    tuple (center, (u, v), extent) or None
+        Orthonormal ``u, v``; ``None`` when the catalog has no real point (isolated or on a
+        component). Without a real minimum the plane goes through the lowest real point. See
+        :func:`catalog_figures` for the choice of directions.
+    """
+    anchors = [(np.array([z.real for z in p.coordinates]), p.loss.real, p.kind == "minimum") for p in catalog.real()]
+    anchors += [(np.asarray(x, dtype=float), c.loss.real if c.loss is not None else np.inf, c.kind == "minima")
+                for c in catalog.components for x in c.real_points]
+    if not anchors:
+        return None
+    minima = [a for a in anchors if a[2]] or anchors
+    base = min(minima, key=lambda a: a[1])[0]
+    tiny = 1e-6 * (1.0 + np.linalg.norm(base))
+    others = sorted((a[0] - base for a in anchors if np.linalg.norm(a[0] - base) > tiny), key=np.linalg.norm)
+    eigenvalues, eigenvectors = np.linalg.eigh(system.numeric.hessian(base))
+    candidates = list(others) + [eigenvectors[:, k] for k in np.argsort(eigenvalues)]
+    u = candidates[0] / np.linalg.norm(candidates[0])
+    v = None
+    for k, d in enumerate(candidates[1:], start=1):
+        rest = d - (d @ u) * u
+        if np.linalg.norm(rest) > (0.2 if k < len(others) else 0.3) * np.linalg.norm(d):
+            v = rest / np.linalg.norm(rest)
+            break
+    if v is None:  # every candidate is parallel to u: take the coordinate axis most orthogonal to it
+        axis = np.eye(base.size)[int(np.argmin(np.abs(u)))]
+        rest = axis - (axis @ u) * u
+        v = rest / np.linalg.norm(rest)
+    near = [np.zeros(base.size)] + [d for d in others
+                                     if np.linalg.norm(d - (d @ u) * u - (d @ v) * v) <= 0.1 * np.linalg.norm(d)]
+    st = np.array([[d @ u, d @ v] for d in near])
+    middle = (st.max(axis=0) + st.min(axis=0)) / 2
+    half = float(np.max(st.max(axis=0) - st.min(axis=0))) / 2
+    extent = 1.5 * half if half > 0 else max(1.0, 0.5 * float(np.linalg.norm(base)))
+    return base + middle[0] * u + middle[1] * v, (u, v), extent
+
+
+def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, stem: str,
+                          format: str = "png") -> list[Path]:
+    """Write :func:`catalog_figures` as ``<directory>/<stem>_<name>.<format>``.
+
+    All figures are drawn before the first file is written; if a write fails, the files this
+    call already wrote are removed again.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    directory : str or path-like
+        Created if missing.
+    stem : str
+        File name prefix, e.g. the catalog's file stem.
+    format : str, default "png"
+        Any format matplotlib writes (``png``, ``svg``, ``pdf``, ...).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    figures = catalog_figures(catalog)
+    written: list[Path] = []
+    try:
+        for name, figure in figures.items():
+            written.append(save_figure(figure, Path(directory) / f"{stem}_{name}.{format}"))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
