@@ -28,6 +28,16 @@ _ZERO_COORDINATE = 1e-7
 """Relative size below which a coordinate counts as zero (the point then belongs to a smaller stratum)."""
 
 
+def random_complex(rng: np.random.Generator, size: int) -> np.ndarray:
+    """A standard complex Gaussian vector: generic parameters, start points and slices."""
+    return (rng.normal(size=size) + 1j * rng.normal(size=size)) / np.sqrt(2)
+
+
+def random_gamma(rng: np.random.Generator) -> complex:
+    """A random point of the unit circle: the gamma of a homotopy (the gamma trick)."""
+    return complex(np.exp(2j * np.pi * rng.random()))
+
+
 def restrict(polynomial, support: Sequence[int]) -> dict[tuple[int, ...], Fraction]:
     """The polynomial on the coordinate subspace: terms without a zeroed variable, in the free
     coordinates ``support`` (exact :class:`Fraction` coefficients).
@@ -115,7 +125,7 @@ class StratumFamily:
 
     def start_pair(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """A random complex point with no zero coordinate and the parameters that make it a solution."""
-        point = (rng.normal(size=self.size) + 1j * rng.normal(size=self.size)) / np.sqrt(2)
+        point = random_complex(rng, self.size)
         gradient = self.system.numeric.gradient(self.lift(point))[self.support]
         return point, -gradient / point
 

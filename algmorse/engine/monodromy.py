@@ -31,7 +31,7 @@ from ..model.system import PolynomialSystem
 from . import processes
 from .backends.base import Backend, Endpoint, Leg
 from .exact import available_exact_tools, modular_count
-from .family import StratumFamily
+from .family import StratumFamily, random_complex, random_gamma
 from .strata import is_invariant
 
 __all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count", "TargetEndpoints"]
@@ -269,14 +269,6 @@ def _distinct_rows(rows: np.ndarray) -> np.ndarray:
     return np.array(kept)
 
 
-def _random_complex(rng: np.random.Generator, size: int) -> np.ndarray:
-    return (rng.normal(size=size) + 1j * rng.normal(size=size)) / np.sqrt(2)
-
-
-def _gamma(rng: np.random.Generator) -> complex:
-    return complex(np.exp(2j * np.pi * rng.random()))
-
-
 def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator, record: StratumRecord,
                jobs: int, quiet_loops: int, timeout: float) -> tuple[np.ndarray, np.ndarray]:
     point, parameters = family.start_pair(rng)
@@ -290,8 +282,8 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
             break
         if record.expected is None and quiet >= quiet_loops:
             break
-        c1 = scale * _random_complex(rng, family.size)
-        legs = [Leg(base, family.member(c1), _gamma(rng)), Leg(family.member(c1), base, _gamma(rng))]
+        c1 = scale * random_complex(rng, family.size)
+        legs = [Leg(base, family.member(c1), random_gamma(rng)), Leg(family.member(c1), base, random_gamma(rng))]
         representatives = list(orbits.representatives)
         endpoints = track_in_parallel(backend, legs, representatives, family.size, rng, jobs, timeout)
         record.loops += 1
@@ -438,7 +430,7 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
         for _ in range(1 + MAX_RETRACKS):
             if not pending:
                 break
-            gamma = _gamma(rng)
+            gamma = random_gamma(rng)
             leg = Leg(family.member(parameters), family.target, gamma)
             try:
                 ends = track_in_parallel(backend, [leg], [points[i] for i in pending], family.size, rng, jobs, timeout)

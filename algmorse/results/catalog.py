@@ -169,6 +169,50 @@ class Catalog:
                 for p in self.critical_points]
         return pandas.DataFrame(rows, columns=["type", "real", "certified", "morse_index", "loss", *self.variables])
 
+    def sample(self, component: int | Component, count: int, *, real: bool = False, seed: int = 0,
+               backend: str = "phcpack", timeout: float = 60.0) -> np.ndarray:
+        """New points on a positive-dimensional component, from its stored witness set.
+
+        Moves the witness set's slices (see :func:`algmorse.engine.sampling.sample_component`);
+        works on a reloaded catalog. Every point is checked against the gradient and the
+        component's loss.
+
+        Parameters
+        ----------
+        component : int or Component
+            An index into :attr:`components`, or one of them.
+        count : int
+            Number of points.
+        real : bool
+            Real points only (through real hyperplanes near the component's known real points).
+        seed : int
+            Same seed, same points.
+        backend : str
+            The tracker's name.
+        timeout : float
+            Seconds per backend call.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(count, len(variables))``, complex (float with `real`).
+
+        Examples
+        --------
+        >>> circle = catalog.components[0]                                   # doctest: +SKIP
+        >>> catalog.sample(circle, 100, real=True)                           # doctest: +SKIP
+        """
+        from ..engine.backends import get_backend
+        from ..engine.sampling import sample_component
+        from ..model.system import build_system
+
+        chosen = self.components[component] if isinstance(component, int) else component
+        if chosen.witness is None:
+            raise AlgmorseError("component: it has no witness set (a catalog written before they were kept); "
+                                "solve again to sample it.")
+        return sample_component(build_system(self.problem), chosen.witness, count, backend=get_backend(backend),
+                                seed=seed, real=real, anchors=chosen.real_points, timeout=timeout)
+
     def real(self) -> tuple[CriticalPoint, ...]:
         """Real critical points."""
         return tuple(p for p in self.critical_points if p.is_real)
