@@ -54,7 +54,8 @@ from .model.options import SolveOptions, Tolerances
 from .model.precision import PRECISIONS
 from .model.system import PolynomialSystem, build_system
 from .results.catalog import Catalog, Provenance, Summary
-from .search import Progress, Search, derived_seeds
+from .progress import Progress
+from .search import Search, derived_seeds
 
 __all__ = ["analyze", "solve_system"]
 
@@ -66,6 +67,7 @@ def analyze(
     tolerances: Tolerances = Tolerances(),
     backend: Backend | None = None,
     progress: Progress | None = None,
+    progress_bar: bool = True,
     generic: GenericSolution | None = None,
 ) -> Catalog:
     """Find, classify and certify-as-far-as-possible every critical point of a loss.
@@ -84,6 +86,9 @@ def analyze(
     progress : callable, optional
         Receives one line of text per finished stage or run. Default: the ``algmorse.pipeline``
         logger at level INFO (``logging.basicConfig(level=logging.INFO)`` shows them).
+    progress_bar : bool
+        A bar of the critical points found against the count that ends the search, on a
+        terminal or in Jupyter, for runs longer than two seconds (never in a log or a pipe).
     generic : GenericSolution, optional
         Critical points at generic parameters of a family this loss belongs to (the support
         strata of the same network and ``grad L + c * w``), from an earlier monodromy solve, as
@@ -156,7 +161,7 @@ def analyze(
             if method == "monodromy":
                 report("monodromy fell short of the count: blackbox runs follow")
             root_counts = search.run(backend, seed, report, target=target, target_is_exact=exact is not None,
-                                     fill=fill)
+                                     fill=fill, progress_bar=progress_bar)
     root_counts.setdefault("total_degree", system.total_degree)
     doubtful = 0
     if modular is not None and modular.dimension == 0 and not no_points:
@@ -240,6 +245,7 @@ def solve_system(
     tolerances: Tolerances = Tolerances(),
     backend: Backend | None = None,
     progress: Progress | None = None,
+    progress_bar: bool = True,
 ) -> Catalog:
     """Every isolated solution of a square polynomial system, refined, certified and counted.
 
@@ -249,7 +255,7 @@ def solve_system(
         One polynomial per variable, with rational coefficients (the grammar of
         :mod:`algmorse.model.expr` for strings).
     variables : sequence of str or sympy symbols
-    options, tolerances, backend, progress
+    options, tolerances, backend, progress, progress_bar
         As for :func:`analyze`.
 
     Returns
@@ -266,9 +272,9 @@ def solve_system(
         catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))
         len(catalog.critical_points), catalog.verdict.completeness   # (2, 'exact-count')
     """
-    texts = tuple(e.as_expr() if hasattr(e, "as_expr") and not isinstance(e, str) else e for e in equations)
-    problem = SystemProblem(tuple(str(v) for v in variables), texts)
-    return analyze(problem, options=options, tolerances=tolerances, backend=backend, progress=progress)
+    problem = SystemProblem(tuple(str(v) for v in variables), tuple(equations))
+    return analyze(problem, options=options, tolerances=tolerances, backend=backend, progress=progress,
+                   progress_bar=progress_bar)
 
 
 def _is_nonzero_constant(poly) -> bool:

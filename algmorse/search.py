@@ -29,11 +29,11 @@ from .errors import BackendError
 from .model.options import SolveOptions, Tolerances
 from .model.precision import PRECISIONS
 from .model.system import PolynomialSystem
+from .progress import Progress, ProgressBar
 from .results.catalog import RunRecord
 
-__all__ = ["Search", "Progress", "derived_seeds"]
+__all__ = ["Search", "derived_seeds"]
 
-Progress = Callable[[str], None]
 
 _MAX_SINGULAR_SAMPLES = 64
 """How many refined endpoints that are not proven isolated are kept for the decomposition stage."""
@@ -60,7 +60,8 @@ class Search:
         self.balls = system.balls
 
     def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None,
-            target_is_exact: bool = True, fill: Callable[[], None] | None = None) -> dict[str, int]:
+            target_is_exact: bool = True, fill: Callable[[], None] | None = None,
+            progress_bar: bool = False) -> dict[str, int]:
         """Run the backend until the stopping rule holds; return the root counts.
 
         ``fill`` is called once, after the first run that adds nothing while ``target`` is not
@@ -71,14 +72,16 @@ class Search:
         reached, whatever the stability rule says (up to ``max_runs``). A target that is not exact
         (a count with multiplicity over prime fields, which multiple points never reach) stops
         the runs when reached, and otherwise after twice ``stable_runs`` runs in a row that add
-        nothing.
+        nothing. ``progress_bar`` shows the distinct points found against ``target`` (see
+        :class:`~algmorse.progress.ProgressBar`).
         """
         jobs = max(1, self.options.jobs)
         try:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
+            with ThreadPoolExecutor(max_workers=jobs) as pool, \
+                    ProgressBar("critical points", target, enabled=progress_bar) as bar:
                 try:
                     return self._run_batches(pool, jobs, backend, derived_seeds(seed, self.options.max_runs), report,
-                                             target, target_is_exact, fill)
+                                             target, target_is_exact, fill, bar)
                 except BaseException:  # an interrupt: end the running workers, so the pool can shut down
                     processes.kill_all()
                     raise
@@ -87,7 +90,7 @@ class Search:
 
     def _run_batches(self, pool: ThreadPoolExecutor, jobs: int, backend: Backend, run_seeds: list[int],
                      report: Progress, target: int | None, target_is_exact: bool,
-                     fill: Callable[[], None] | None) -> dict[str, int]:
+                     fill: Callable[[], None] | None, bar: ProgressBar) -> dict[str, int]:
         """The runs, ``jobs`` at a time, merged in order, until the stopping rule holds."""
         options = self.options
         polynomials = self.system.sparse_gradient()
@@ -112,6 +115,7 @@ class Search:
                 self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
                                            dropped_nonfinite=outcome.dropped_nonfinite,
                                            paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
+                bar.update_to(len(self.found))
                 report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
                        f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
                 quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0

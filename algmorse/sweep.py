@@ -44,10 +44,10 @@ from .model.spec import problem_to_spec, validated_problem
 from .model.system import PolynomialSystem, build_system
 from .results.catalog import Catalog, dumps, load_catalog
 from .results.fileio import write_text_atomically
+from .progress import Progress, ProgressBar
 
 __all__ = ["SweepRow", "SweepResult", "parse_values", "scaled_problem", "sweep"]
 
-Progress = Callable[[str], None]
 
 MAX_VALUES = 10_000
 
@@ -242,9 +242,9 @@ def _analyze(problem: Problem, options: SolveOptions, generic: GenericSolution) 
     from .pipeline import analyze
 
     try:
-        return analyze(problem, options=options, generic=generic)
+        return analyze(problem, options=options, generic=generic, progress_bar=False)
     except NotInFamily:  # a stratum not invariant at this target: solve it on its own
-        return analyze(problem, options=options)
+        return analyze(problem, options=options, progress_bar=False)
 
 
 def _die_with_parent() -> None:
@@ -260,7 +260,7 @@ def _die_with_parent() -> None:
 
 def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | os.PathLike, *,
           data_sets: Sequence[Dataset] | None = None, options: SolveOptions = SolveOptions(),
-          scheduler: str | None = None, progress: Progress | None = None) -> SweepResult:
+          scheduler: str | None = None, progress: Progress | None = None, progress_bar: bool = True) -> SweepResult:
     """Solve the loss at every value of the eps scale, or on every data set, from one generic solve.
 
     Parameters
@@ -284,6 +284,8 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     progress : callable, optional
         Receives one line per finished stage and value. Default: the ``algmorse.sweep`` logger
         at level INFO.
+    progress_bar : bool
+        A bar of the values solved, on a terminal or in Jupyter (never in a log or a pipe).
 
     Returns
     -------
@@ -339,16 +341,19 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
                           tuple(generic.parameters), tuple(generic.points), tuple(generic.records), generic.total)
                  for i in pending}
         solving = time.perf_counter()
-        for solved, (index, (text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
-            name = _file_name(index)
-            write_text_atomically(directory / name, text, error=CatalogError)
-            catalog = load_catalog(directory / name)
-            rows[index] = _row(targets[index][0], name, catalog, seconds)
-            _write_summary(directory, generic_count, len(targets), rows)
-            left = (time.perf_counter() - solving) / solved * (len(pending) - solved)
-            report(f"value {targets[index][0]}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
-                   f"{rows[index].escaped} escaped, {rows[index].collided} collided, "
-                   f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(targets)} done, about {left:.0f} s left")
+        with ProgressBar("sweep", len(targets), unit="value", enabled=progress_bar) as bar:
+            bar.update_to(len(rows))
+            for solved, (index, (text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
+                name = _file_name(index)
+                write_text_atomically(directory / name, text, error=CatalogError)
+                catalog = load_catalog(directory / name)
+                rows[index] = _row(targets[index][0], name, catalog, seconds)
+                _write_summary(directory, generic_count, len(targets), rows)
+                bar.update_to(len(rows))
+                left = (time.perf_counter() - solving) / solved * (len(pending) - solved)
+                report(f"value {targets[index][0]}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
+                       f"{rows[index].escaped} escaped, {rows[index].collided} collided, "
+                       f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(targets)} done, about {left:.0f} s left")
     result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory,
                          "data set" if data_sets is not None else "eps scale")
     _write_summary(directory, generic_count, len(targets), rows)

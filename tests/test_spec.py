@@ -518,3 +518,15 @@ def test_sympy_expression_gives_the_same_system_as_its_text():
     from_text = FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^2 + x*y/3")
     assert from_sympy.variables == ("x", "y")
     assert build_system(from_sympy).loss == build_system(from_text).loss
+    as_poly = FunctionProblem((x, y), sympy.Poly(x**4 - 2 * x**2 + y**2 + sympy.Rational(1, 3) * x * y, x, y))
+    assert build_system(as_poly).loss == build_system(from_text).loss
+
+
+def test_a_sympy_expression_outside_the_grammar_is_refused():
+    import sympy
+
+    x = sympy.Symbol("x")
+    with pytest.raises(SpecError, match="function.expression.*function calls are not allowed"):
+        FunctionProblem((x,), sympy.sin(x) + x**2)
+    with pytest.raises(SpecError, match="function.expression"):
+        FunctionProblem((x,), x**2 + sympy.sqrt(2) * x)  # not rational

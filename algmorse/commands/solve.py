@@ -7,13 +7,13 @@ and written as a relu analysis (schema ``algmorse.relu/1``), which ``algmorse sh
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import replace
 
 from ..errors import SpecError
 from ..model.network import NetworkProblem
 from ..model.spec import load_spec
 from ..pipeline import analyze
+from ..progress import stderr_lines
 from ..relu.analyze import analyze_relu
 from ..relu.result import write_relu_analysis
 from ..results.catalog import write_catalog
@@ -62,17 +62,14 @@ def run(args: argparse.Namespace) -> int:
     }
     options = replace(spec.solve, **overrides)
 
-    def progress(line: str) -> None:
-        if not args.quiet:
-            print(f"  {line}", file=sys.stderr, flush=True)
-
+    progress = stderr_lines(args.quiet)
     if isinstance(spec.problem, NetworkProblem) and spec.problem.network.is_relu:
         result = analyze_relu(spec.problem, options=options, progress=progress)
         write_relu_analysis(result, args.output)
         print(result)
         print(f"relu analysis written to {args.output}")
         return 0
-    catalog = analyze(spec.problem, options=options, progress=progress)
+    catalog = analyze(spec.problem, options=options, progress=progress, progress_bar=not args.quiet)
     write_catalog(catalog, args.output)
     print(catalog)
     print(f"catalog written to {args.output}")

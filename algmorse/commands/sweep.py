@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SpecError
 from ..model.network import NetworkProblem
 from ..model.spec import load_data_sets, load_spec
+from ..progress import stderr_lines
 from ..sweep import parse_values, sweep
 from ._types import positive_int, positive_seconds, seed
 
@@ -57,12 +57,8 @@ def run(args: argparse.Namespace) -> int:
                  if value is not None}
     options = replace(spec.solve, **overrides)
 
-    def progress(line: str) -> None:
-        if not args.quiet:
-            print(f"  {line}", file=sys.stderr, flush=True)
-
     result = sweep(spec.problem, values, args.output, data_sets=data_sets, options=options, scheduler=args.scheduler,
-                   progress=progress)
+                   progress=stderr_lines(args.quiet), progress_bar=not args.quiet)
     print(f"generic count {result.generic_count}; {len(result.rows)} values")
     print(f"{'data set' if data_sets is not None else 'value':>10} {'isolated':>8} {'real':>5} {'minima':>6} {'saddles':>7} {'maxima':>6} {'escaped':>7} "
           f"{'collided':>8}  completeness")

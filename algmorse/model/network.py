@@ -292,8 +292,10 @@ class FunctionProblem:
     ----------
     variables : tuple of str
         Variable names (identifiers), in the order used everywhere downstream.
-    expression : str
-        The polynomial, in the restricted grammar of :mod:`algmorse.model.expr`.
+    expression : str, sympy expression or sympy ``Poly``
+        The polynomial, in the restricted grammar of :mod:`algmorse.model.expr` (sympy input is
+        printed and read back through the same grammar, so it must be a polynomial with
+        rational coefficients; it is stored as text).
     regularizer : Regularizer
         ``multiplicative`` is not defined here (there are no weight matrices).
     """

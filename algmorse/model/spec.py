@@ -594,9 +594,9 @@ def _raw_activation(activation: Any) -> Any:
 
 
 def _raw_expression(expression: Any) -> Any:
-    """A sympy expression as text in the spec grammar (``**`` powers, exact rationals)."""
+    """A sympy expression or ``Poly`` as text in the spec grammar (``**`` powers, exact rationals)."""
     if type(expression).__module__.startswith("sympy"):
-        return str(expression)
+        return str(expression.as_expr() if hasattr(expression, "as_expr") else expression)
     return expression
 
 

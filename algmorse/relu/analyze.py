@@ -609,7 +609,7 @@ def _component(system, loss: PatternLoss, full, names, combo, dimension, problem
 
 
 def _default_solver(block: FunctionProblem, options: SolveOptions) -> Catalog:
-    return analyze(block, options=options)
+    return analyze(block, options=options, progress_bar=False)
 
 
 def analyze_relu(
