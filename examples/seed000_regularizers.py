@@ -274,7 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep_figure(strengths, real_counts_against_eps(strengths, seed=args.seed), xlabel="eps",
                      ylabel="number of real critical points",
                      marks=[(v, f"eps = {v:g}") for v in exceptional],
-                     title="(ab - 2)^2 + eps (a^2 + b^2): counts change only at the exceptional strengths"),
+                     title="(ab - 2)^2 + eps (a^2 + b^2): counts change only at the exceptional strengths",
+                     step=True),
         out / "exceptional_strengths.png"))
     print("\nfigures:", ", ".join(str(path) for path in written))
     print(f"done in {time.perf_counter() - start:.1f} s")

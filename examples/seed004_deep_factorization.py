@@ -445,7 +445,7 @@ def write_figures(out: Path, chains: dict[int, Catalog], spectra: dict, results:
         "sweep_minima.png": sweep_figure(
             ratios, {f"L = {d}": [p.real_minima for p in points] for d, points in results.items()},
             xlabel="lam / lam*(L)", ylabel="number of real local minima (origin included)", marks=[(1.0, "lam*")],
-            title=f"Scalar chains, m = {m}: real local minima against the regularization"),
+            title=f"Scalar chains, m = {m}: real local minima against the regularization", step=True),
         "sweep_norm.png": sweep_figure(
             ratios, {f"L = {d}": [p.minimizer_norm for p in points] for d, points in results.items()},
             xlabel="lam / lam*(L)", ylabel="norm of the global minimizer", marks=[(1.0, "lam*")],

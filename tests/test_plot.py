@@ -76,6 +76,17 @@ def test_critical_values_shows_every_real_point_at_its_index_and_loss(chain2):
     assert "2 complex not shown" in ax.get_xlabel()
 
 
+def test_near_equal_losses_in_a_column_are_set_side_by_side():
+    from algmorse.results.plot import _spread
+
+    # losses 1.30 and 1.35 (range 4) would draw one marker over the other; 5.3 and the other
+    # column's 1.3 overlap nothing; the two equal saddles form a group of two
+    offsets, groups = _spread([0, 0, 0, 1, 1, 1], [1.30, 1.35, 5.3, 1.3, 3.0, 3.0])
+    assert offsets[0] < offsets[1] and offsets[2] == 0.0 and offsets[3] == 0.0
+    assert offsets[4] != offsets[5]
+    assert sorted(len(members) for members in groups.values()) == [1, 1, 1, 1, 2]
+
+
 def test_critical_values_draws_components_with_real_points_only(circle):
     ax = critical_values_figure(circle).axes[0]
     bands = [line for line in ax.lines if line.get_label().startswith("component")]
@@ -198,6 +209,9 @@ def test_sweep_figure_lines_and_marks():
     verticals = sorted(line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":")
     assert verticals == [0.3, 0.75]
     assert [t.get_text() for t in ax.texts] == ["eps*"]
+    assert lines["real"].get_drawstyle() == "default"
+    stepped = {line.get_label(): line for line in sweep_figure(values, counts, step=True).axes[0].lines}
+    assert stepped["real"].get_drawstyle() == "steps-mid"  # a count changes somewhere between two samples
     with pytest.raises(ValueError, match="counts\\['real'\\] has 2 entries"):
         sweep_figure(values, {"real": [1, 2]})
 

@@ -115,8 +115,9 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
             ax.scatter([columns[i] + offsets[i] for i in chosen], [losses[i] for i in chosen], s=70,
                        marker=style["marker"], color=style["color"], edgecolors="black", linewidths=0.6,
                        zorder=3, label=f"{kind} ({len(chosen)})")
-    for (column, loss), count, lift in _label_lifts(groups, losses):
-        ax.annotate(f"\u00d7{count}", (column, loss), xytext=(0, 7 + lift), textcoords="offset points",
+    for (column, loss), indices, lift in _label_lifts(groups, losses):
+        centre = column + float(np.mean([offsets[i] for i in indices]))
+        ax.annotate(f"\u00d7{len(indices)}", (centre, loss), xytext=(0, 7 + lift), textcoords="offset points",
                     ha="center", va="bottom", fontsize=8,
                     arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
 
@@ -151,8 +152,14 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
     return figure
 
 
-def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float], dict[tuple[int, float], int]]:
-    """Sideways offsets for coinciding points, and the size of each group of coinciding points."""
+def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float], dict[tuple[int, float], list[int]]]:
+    """Sideways offsets for points that would overlap, and the groups of coinciding points.
+
+    In each column, points closer in value than a marker's height (3 % of the loss range) form
+    a cluster and get one slot each, side by side in value order, so that near-equal losses
+    stay distinguishable; points with equal loss (within 1e-6 of the range) are a group (its
+    key is ``(column, loss)``, its value the indices), whose size the figure prints above it.
+    """
     span = (max(values) - min(values)) if values else 0.0
     tol = 1e-6 * max(span, max((abs(v) for v in values), default=0.0), 1e-12)
     members: dict[tuple[int, float], list[int]] = {}
@@ -160,27 +167,35 @@ def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float
         key = next((k for k in members if k[0] == column and abs(k[1] - value) <= tol), (column, value))
         members.setdefault(key, []).append(i)
     offsets = [0.0] * len(values)
-    for indices in members.values():
-        width = min(0.3, 0.08 * (len(indices) - 1))
-        for i, dx in zip(indices, np.linspace(-width, width, len(indices))):
-            offsets[i] = float(dx)
-    return offsets, {key: len(indices) for key, indices in members.items()}
+    overlap = max(0.03 * span, tol)
+    for column in set(columns):
+        order = sorted((i for i, c in enumerate(columns) if c == column), key=lambda i: values[i])
+        cluster: list[int] = []
+        for i in order + [None]:
+            if i is not None and cluster and values[i] - values[cluster[-1]] <= overlap:
+                cluster.append(i)
+                continue
+            width = min(0.36, 0.09 * (len(cluster) - 1))
+            for j, dx in zip(cluster, np.linspace(-width, width, len(cluster))):
+                offsets[j] = float(dx)
+            cluster = [] if i is None else [i]
+    return offsets, members
 
 
-def _label_lifts(groups: Mapping[tuple[int, float], int], values: Sequence[float]):
-    """``(key, count, lift)`` for each group of coinciding points with more than one member: a
+def _label_lifts(groups: Mapping[tuple[int, float], list[int]], values: Sequence[float]):
+    """``(key, indices, lift)`` for each group of coinciding points with more than one member: a
     label (drawn above its group) that would touch the one below it in the same column (values
     closer than 6 % of the loss range) is lifted by 10 points per neighbour."""
     span = (max(values) - min(values)) if values else 0.0
     close = 0.06 * span
     placed: dict[int, tuple[float, float]] = {}
-    for (column, loss), count in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
-        if count < 2:
+    for (column, loss), indices in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
+        if len(indices) < 2:
             continue
         previous = placed.get(column)
         lift = previous[1] + 10.0 if previous is not None and loss - previous[0] < close else 0.0
         placed[column] = (loss, lift)
-        yield (column, loss), count, lift
+        yield (column, loss), indices, lift
 
 
 def _describe_problem(problem: Problem, limit: int = 70) -> str:
@@ -628,8 +643,9 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
         Vertical dotted lines, optionally labelled.
     title : str, optional
     step : bool
-        Draw each count as a step function (held from its value to the next), as counts of
-        critical points are, instead of joining the values by sloped lines.
+        Draw each count as a step function, as counts of critical points are, instead of joining
+        the values by sloped lines. A change is drawn halfway between the two sampled values it
+        lies between (where exactly is not known from the samples).
 
     Returns
     -------
@@ -647,7 +663,7 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     [2.0, 2.0, 1.0]
     """
     x = np.asarray(values, dtype=float)
-    figure = _new_figure(figsize=(6.0, 4.0), layout="constrained")
+    figure = _new_figure(figsize=(7.0, 4.0), layout="constrained")
     ax = figure.add_subplot()
     integers = True
     for label, ys in counts.items():
@@ -656,7 +672,7 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
         y = np.array([np.nan if value is None else float(value) for value in ys])
         integers &= bool(np.all(np.isnan(y) | (y == np.round(y))))
         ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label,
-                drawstyle="steps-post" if step else "default")
+                drawstyle="steps-mid" if step else "default")
     if x.size and np.all(x > 0) and x.max() >= 100 * x.min():
         ax.set_xscale("log")
     for mark in marks:
@@ -670,8 +686,9 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    if counts:
-        ax.legend(fontsize=8, loc="best")
+    ax.margins(y=0.1)
+    if counts:  # outside the axes: sweep lines run across the whole width, so no corner is free
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     if title is not None:
         ax.set_title(title, fontsize=10)
     return figure
@@ -739,10 +756,12 @@ def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
     system = build_system(catalog.problem)
     spectra = hessian_spectra_of(catalog, system=system)
     if spectra:
-        columns = len({p.orbit for p in catalog.real()}) + sum(bool(c.real_points) for c in catalog.components)
+        orbits = len({p.orbit for p in catalog.real()})
+        columns = orbits + sum(bool(c.real_points) for c in catalog.components)
         shown = "" if columns <= len(spectra) else f" (first {len(spectra)} of {columns} columns)"
+        per = "symmetry orbit" if orbits < len(catalog.real()) else "point"
         figures["hessian_spectra"] = hessian_spectra_figure(
-            spectra, title=f"Hessian spectra of the real critical points, one column per symmetry orbit{shown}; "
+            spectra, title=f"Hessian spectra of the real critical points, one column per {per}{shown}; "
                            "# = the point numbers of algmorse show")
     if len(catalog.variables) >= 2:
         plane = landscape_plane(catalog, system)
