@@ -199,8 +199,10 @@ class Catalog:
 
         Examples
         --------
-        >>> circle = catalog.components[0]                                   # doctest: +SKIP
-        >>> catalog.sample(circle, 100, real=True)                           # doctest: +SKIP
+        With the PHCpack backend installed (``tests/test_sampling.py`` runs this)::
+
+            circle = next(c for c in catalog.components if c.kind == "minima")
+            catalog.sample(circle, 100, real=True)       # float array, shape (100, n)
         """
         from ..engine.backends import get_backend
         from ..engine.sampling import sample_component
