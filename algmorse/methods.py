@@ -21,8 +21,9 @@ from .errors import BackendUnavailable
 from .model.network import Problem
 from .model.options import AUTO_MONODROMY_RATIO, SolveOptions
 from .model.system import PolynomialSystem
+from .progress import Progress, ProgressBar
 from .results.catalog import RunRecord
-from .search import Progress, Search
+from .search import Search
 
 __all__ = ["choose_method", "monodromy_search"]
 
@@ -51,11 +52,13 @@ def choose_method(system: PolynomialSystem, options: SolveOptions, modular: Modu
 
 
 def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search, backend: Backend, seed: int,
-                     options: SolveOptions, report: Progress, generic: GenericSolution | None = None) -> dict:
+                     options: SolveOptions, report: Progress, generic: GenericSolution | None = None,
+                     progress_bar: bool = False) -> dict:
     """Monodromy on every support stratum, one parameter homotopy to the loss, endpoints merged.
 
     With ``generic`` (the generic points of a family this loss belongs to, e.g. from the first
     value of a sweep), the monodromy stage is skipped: only the parameter homotopy runs.
+    ``progress_bar`` shows the strata finished (see :class:`~algmorse.progress.ProgressBar`).
 
     Returns
     -------
@@ -70,9 +73,11 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     if generic is None:
         families = [StratumFamily(system, stratum) for stratum in support_strata(problem, system)]
         report(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}")
-        generic = solve_generic(families, backend, seed=seed, jobs=options.jobs,
-                                quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
-                                count_timeout=options.proof_timeout, counts=options.proof == "auto", report=report)
+        with ProgressBar("monodromy", len(families), unit="strata", enabled=progress_bar) as bar:
+            generic = solve_generic(families, backend, seed=seed, jobs=options.jobs,
+                                    quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
+                                    count_timeout=options.proof_timeout, counts=options.proof == "auto",
+                                    report=report, on_stratum=bar.update_to)
     else:
         generic = generic.retargeted(system)
         report(f"parameter homotopy from {generic.count} given generic points")

@@ -145,7 +145,8 @@ def analyze(
             fill = (lambda: _complete_modular(system, search, modular, options, report, notes)) if target else None
         method = choose_method(system, options, modular, backend, generic)
         if method == "monodromy":
-            monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic)
+            monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic,
+                                         progress_bar=progress_bar)
             if fill is not None and len(search.found) < target:
                 fill()
                 fill = None

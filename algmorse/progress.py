@@ -28,7 +28,7 @@ class ProgressBar:
     total : int or None
         The count it runs to (``None``: a counter without an end).
     unit : str
-        What is counted.
+        What is counted, in the plural.
     enabled : bool
         ``False`` for no bar at all.
     delay : float
@@ -37,7 +37,7 @@ class ProgressBar:
         Where the bar is drawn (default stderr); off a terminal it is never drawn.
     """
 
-    def __init__(self, description: str, total: int | None = None, *, unit: str = "point",
+    def __init__(self, description: str, total: int | None = None, *, unit: str = "points",
                  enabled: bool = True, delay: float = 2.0, file: Any = None) -> None:
         self._bar: Any = None
         if not enabled:
@@ -49,7 +49,7 @@ class ProgressBar:
         # No rate: a run or a sweep value takes seconds to minutes, and finds points in bursts.
         self._bar = tqdm(total=total, desc=description, unit=unit, delay=delay, leave=False, disable=None,
                          dynamic_ncols=True, file=file,
-                         bar_format="{desc}: {n_fmt}/{total_fmt} {unit}s |{bar}| {elapsed}")
+                         bar_format="{desc}: {n_fmt}/{total_fmt} {unit} |{bar}| {elapsed}")
 
     def update_to(self, done: int, total: int | None = None) -> None:
         """Show `done` (and a new `total`, when the count becomes known)."""

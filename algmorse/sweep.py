@@ -341,7 +341,7 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
                           tuple(generic.parameters), tuple(generic.points), tuple(generic.records), generic.total)
                  for i in pending}
         solving = time.perf_counter()
-        with ProgressBar("sweep", len(targets), unit="value", enabled=progress_bar) as bar:
+        with ProgressBar("sweep", len(targets), unit="values", enabled=progress_bar) as bar:
             bar.update_to(len(rows))
             for solved, (index, (text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
                 name = _file_name(index)

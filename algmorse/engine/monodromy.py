@@ -175,7 +175,8 @@ def _random_rationals(rng: np.random.Generator, size: int) -> list[Fraction]:
 
 def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: int, jobs: int = 1,
                   quiet_loops: int = 3, timeout: float = 600.0, count_timeout: float = 60.0,
-                  counts: bool = True, report: Progress = lambda _line: None) -> GenericSolution:
+                  counts: bool = True, report: Progress = lambda _line: None,
+                  on_stratum: Callable[[int], None] = lambda _done: None) -> GenericSolution:
     """Find every stratum's solutions at generic parameters by monodromy (blackbox fallback).
 
     Parameters
@@ -199,6 +200,8 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         loops stop after ``quiet_loops`` quiet loops and no stratum is complete.
     report : callable
         Receives one line per stratum.
+    on_stratum : callable
+        Called with the number of strata finished, after each one (e.g. to move a progress bar).
 
     Returns
     -------
@@ -229,6 +232,7 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         solution.parameters.append(parameters)
         solution.points.append(points)
         solution.records.append(record)
+        on_stratum(len(solution.records))
     whole = [f for f in families if f.size == f.system.num_variables]
     if counts and whole:
         solution.total = _modular_family_count(whole[0], rng, count_timeout, torus=False)
