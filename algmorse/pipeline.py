@@ -481,13 +481,24 @@ def _overlapping_boxes(refined: list) -> int:
     return len({i for pair in pairs for i in pair})
 
 
+def _positive_dimensional(exact, modular) -> bool:
+    """Whether exact algebra, or failing it the modular count, says the critical set has a component.
+
+    Either asks for the decomposition even when the runs found no point at all (a critical set
+    that is one surface has no isolated point for the runs to end at).
+    """
+    if exact is not None:
+        return exact.dimension > 0
+    return modular is not None and modular.dimension > 0
+
+
 def _wants_decomposition(system, search: Search, options: SolveOptions, tolerances, root_counts, exact,
                          modular) -> bool:
     if options.decompose == "never":
         return False
     if options.decompose == "auto" and exact is None and modular is not None and modular.dimension == 0:
         return False  # finite by the modular count: any "component" would be a near-curve artefact
-    if options.decompose == "always" or (exact is not None and exact.dimension > 0):
+    if options.decompose == "always" or _positive_dimensional(exact, modular):
         return True
     if search.singular.points:
         return True
@@ -501,7 +512,7 @@ def _wants_decomposition(system, search: Search, options: SolveOptions, toleranc
 
 def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, modular, seconds, report):
     """Run the decomposition stage when wanted; a failure is recorded, never fatal."""
-    if not search.found.points and not search.singular.points and not (exact is not None and exact.dimension > 0) \
+    if not search.found.points and not search.singular.points and not _positive_dimensional(exact, modular) \
             and options.decompose != "always":
         return DecompositionOutcome(), "not run"
     if not _wants_decomposition(system, search, options, tolerances, root_counts, exact, modular):

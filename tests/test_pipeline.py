@@ -92,6 +92,20 @@ def test_degenerate_point_is_a_witness_against_morse():
     assert catalog.critical_points[0].multiplicity == 2
 
 
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_critical_surface_with_no_isolated_point_is_found_and_decides_the_verdict():
+    # grad(x^2 y^2 z^2 + x^2) = 2x (y^2 z^2 + 1, x y z^2, x y^2 z): x = 0 is critical, and x != 0
+    # would need y z^2 = 0 and y^2 z^2 = -1 at once. So the critical set is the plane x = 0
+    # (dimension 2, degree 1) with no isolated point; the modular dimension 2 sends the solve to
+    # the decomposition, whose component is the witness that the loss is not Morse.
+    catalog = analyze(FunctionProblem(("x", "y", "z"), "x^2*y^2*z^2 + x^2"), options=SolveOptions(seed=1))
+    assert catalog.provenance.modular["dimension"] == 2
+    assert catalog.summary.isolated == 0
+    assert [(c.dimension, c.degree) for c in catalog.components] == [(2, 1)]
+    assert catalog.verdict.morse is False and catalog.verdict.morse_basis == "witness"
+
+
 def test_no_critical_points_at_all():
     catalog = analyze(FunctionProblem(("x", "y"), "x + y^2"), options=SolveOptions(seed=1), backend=FakeBackend([[]]))
     assert catalog.summary.isolated == 0 and catalog.provenance.runs == ()

@@ -82,3 +82,16 @@ def test_system_tables_are_checked():
     with pytest.raises(SpecError, match="stands alone"):
         parse_spec({"system": {"variables": ["x"], "equations": ["x"]},
                     "function": {"variables": ["x"], "expression": "x^2"}})
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_solution_line_without_isolated_points_is_decomposed():
+    # x y = x (y - 1) = 0: subtracting gives x = 0, so the solution set is the line x = 0 and
+    # nothing else. The runs end on no isolated point; the modular count's dimension 1 must
+    # still send the solve to the decomposition, which finds the line (degree 1).
+    catalog = solve_system(["x*y", "x*(y-1)"], ["x", "y"], options=SolveOptions(seed=1))
+    assert catalog.provenance.modular["dimension"] == 1
+    assert catalog.summary.isolated == 0
+    assert [(c.dimension, c.degree) for c in catalog.components] == [(1, 1)]
+    assert all(abs(w[0]) < 1e-8 for w in catalog.components[0].witness_points)

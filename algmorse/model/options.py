@@ -45,7 +45,8 @@ class SolveOptions:
         Hard cap on the number of runs; reaching it without stability leaves completeness
         "not-established".
     decompose : {"auto", "always", "never"}
-        Numerical irreducible decomposition of the critical set. ``"auto"`` runs it when a
+        Numerical irreducible decomposition of the critical set. ``"auto"`` runs it when exact
+        algebra or the modular count says the critical set has positive dimension, when a
         singular endpoint or a degenerate point was found, or when the point set is proven
         complete by a root-count bound, zero-dimensionality is not otherwise established and
         the system has at most ``decompose_max_variables`` unknowns (then "no component"
