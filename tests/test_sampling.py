@@ -7,13 +7,15 @@ with u = W1 and v = W2^T its components are the real circle u = v, u.u = 4/3 (mi
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from algmorse import SolveOptions, analyze, load_catalog, write_catalog
 from algmorse.engine.backends.base import Endpoint, TrackedPaths
 from algmorse.engine.sampling import sample_component
-from algmorse.errors import AlgmorseError
+from algmorse.errors import AlgmorseError, BackendTimeout
 from algmorse.model.network import FunctionProblem
 from algmorse.model.system import build_system
 from algmorse.results.library import load_case
@@ -101,3 +103,34 @@ def test_a_witness_set_of_another_system_is_refused(circle):
     small = build_system(FunctionProblem(("x", "y"), "(x^2 + y^2 - 1)^2"))
     with pytest.raises(AlgmorseError, match="4 coordinates but the system has 2 variables"):
         sample_component(small, _component(circle, "minima").witness, 1, backend=_Jumping((0, 0)))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda c: c.sample(7, 1), "component: index 7 out of range; this catalog has 2 component"),
+    (lambda c: c.sample("0", 1), "component: expected an index"),
+    (lambda c: c.sample(0, 2.5), "count: expected an integer of at least 1, got 2.5"),
+    (lambda c: c.sample(0, 0), "count: expected an integer of at least 1, got 0"),
+    (lambda c: c.sample(0, True), "count: expected an integer"),
+    (lambda c: c.sample(0, 2, seed=-1), "seed: expected an integer of at least 0"),
+    (lambda c: c.sample(0, 2, real="yes"), "real: expected True or False"),
+    (lambda c: c.sample(0, 2, timeout=0), "timeout: expected a positive number of seconds"),
+    (lambda c: c.sample(0, 2, backend="fake"), "backend 'fake' cannot be built from these options"),
+])
+def test_bad_arguments_get_a_message_naming_them(circle, call, message):
+    with pytest.raises(AlgmorseError, match=re.escape(message)):
+        call(circle)
+
+
+def test_a_numpy_index_is_an_index(circle):
+    assert circle.sample(np.int64(0), 1, seed=1).shape == (1, 4)
+
+
+class _TimingOut:
+    def track(self, legs, points, nvars, *, seed, timeout):
+        raise BackendTimeout(f"killed after {timeout} s", timeout)
+
+
+def test_timeouts_are_named_as_the_cause_of_a_shortfall(circle):
+    system = build_system(circle.problem)
+    with pytest.raises(AlgmorseError, match="3 of them ended in a backend timeout or crash: raise timeout"):
+        sample_component(system, circle.components[0].witness, 2, backend=_TimingOut(), max_moves=3, timeout=0.5)

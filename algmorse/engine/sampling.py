@@ -18,6 +18,7 @@ critical set). A move whose endpoints coincide (a path jumped) is dropped whole.
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 from typing import Sequence
 
 import numpy as np
@@ -87,8 +88,14 @@ def sample_component(
         Without a backend that can track.
     """
     n, d = system.num_variables, witness.dimension
-    if count < 1:
-        raise AlgmorseError(f"count: ask for at least one point, not {count}.")
+    _check_integer("count", count, 1)
+    _check_integer("seed", seed, 0)
+    if max_moves is not None:
+        _check_integer("max_moves", max_moves, 1)
+    if not isinstance(real, bool):
+        raise AlgmorseError(f"real: expected True or False, got {real!r}.")
+    if not isinstance(timeout, Real) or isinstance(timeout, bool) or not timeout > 0:
+        raise AlgmorseError(f"timeout: expected a positive number of seconds, got {timeout!r}.")
     if len(witness.points[0]) != n or any(len(s) != n + 1 for s in witness.slices):
         raise AlgmorseError(f"witness: its points have {len(witness.points[0])} coordinates but the system has "
                             f"{n} variables; pass the system the witness set was computed for.")
@@ -101,12 +108,14 @@ def sample_component(
     reference = system.numeric.loss(np.asarray(witness.points[0], dtype=complex)) if system.is_gradient else None
     moves = max_moves if max_moves is not None else 20 + 10 * math.ceil(count / len(witness.points))
     found: list[np.ndarray] = []
+    lost = 0  # moves whose backend call timed out or crashed
     for _ in range(moves):
         slices = _real_slices(anchors, d, n, rng) if real else random_complex(rng, d * (n + 1)).reshape(d, n + 1)
         leg = Leg(start, randomized + [_slice_polynomial(s, n) for s in slices], random_gamma(rng))
         try:
             tracked = backend.track([leg], witness.points, n, seed=int(rng.integers(1, 2**31 - 1)), timeout=timeout)
         except (BackendCrashed, BackendTimeout):
+            lost += 1
             continue
         points = [_polish(system, end.coordinates, slices) for end in tracked.endpoints
                   if end is not None and end.t is not None and end.t >= 1.0 - 1e-9]
@@ -118,8 +127,19 @@ def sample_component(
         found.extend(points)
         if len(found) >= count:
             return np.array(found[:count])
+    if lost:
+        hint = f"{lost} of them ended in a backend timeout or crash: raise timeout (now {timeout} s)"
+    elif real:
+        hint = "real slices near the anchors may miss the real part: raise max_moves or give closer anchors"
+    else:
+        hint = "the endpoints failed the checks: raise max_moves, or check the witness set belongs to this system"
     raise AlgmorseError(f"sampling: {len(found)} of {count} points passed the checks after {moves} slice moves; "
-                        "raise max_moves, or for real=True give anchors closer to the component.")
+                        f"{hint}.")
+
+
+def _check_integer(name: str, value: object, least: int) -> None:
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < least:
+        raise AlgmorseError(f"{name}: expected an integer of at least {least}, got {value!r}.")
 
 
 def _randomize(system: PolynomialSystem, rows: int, rng: np.random.Generator) -> list[ComplexPolynomial]:

@@ -14,6 +14,7 @@ import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -170,7 +171,7 @@ class Catalog:
         return pandas.DataFrame(rows, columns=["type", "real", "certified", "morse_index", "loss", *self.variables])
 
     def sample(self, component: int | Component, count: int, *, real: bool = False, seed: int = 0,
-               backend: str = "phcpack", timeout: float = 60.0) -> np.ndarray:
+               backend: str = "phcpack", timeout: float = 60.0, max_moves: int | None = None) -> np.ndarray:
         """New points on a positive-dimensional component, from its stored witness set.
 
         Moves the witness set's slices (see :func:`algmorse.engine.sampling.sample_component`);
@@ -191,11 +192,19 @@ class Catalog:
             The tracker's name.
         timeout : float
             Seconds per backend call.
+        max_moves : int, optional
+            Slice moves before giving up (see :func:`~algmorse.engine.sampling.sample_component`).
 
         Returns
         -------
         ndarray
             Shape ``(count, len(variables))``, complex (float with `real`).
+
+        Raises
+        ------
+        AlgmorseError
+            For an argument out of range, a component without a witness set, or fewer than
+            `count` points passing the checks.
 
         Examples
         --------
@@ -208,12 +217,22 @@ class Catalog:
         from ..engine.sampling import sample_component
         from ..model.system import build_system
 
-        chosen = self.components[component] if isinstance(component, int) else component
+        if isinstance(component, Integral) and not isinstance(component, bool):
+            if not -len(self.components) <= component < len(self.components):
+                raise AlgmorseError(f"component: index {component} out of range; this catalog has "
+                                    f"{len(self.components)} component(s).")
+            chosen = self.components[component]
+        elif isinstance(component, Component) and component in self.components:
+            chosen = component
+        else:
+            raise AlgmorseError(f"component: expected an index into catalog.components or one of them, "
+                                f"got {component!r}.")
         if chosen.witness is None:
             raise AlgmorseError("component: it has no witness set (a catalog written before they were kept); "
                                 "solve again to sample it.")
         return sample_component(build_system(self.problem), chosen.witness, count, backend=get_backend(backend),
-                                seed=seed, real=real, anchors=chosen.real_points, timeout=timeout)
+                                seed=seed, real=real, anchors=chosen.real_points, timeout=timeout,
+                                max_moves=max_moves)
 
     def real(self) -> tuple[CriticalPoint, ...]:
         """Real critical points."""

@@ -65,7 +65,11 @@ def get_backend(name: str, **options: Any) -> Backend:
         raise BackendUnavailable(
             f"unknown backend {name!r}; choose one of {list(_BACKENDS)}."
         ) from None
-    return factory(**options)
+    try:
+        return factory(**options)
+    except TypeError as exc:  # e.g. "fake" without its runs: say which options it takes
+        raise BackendUnavailable(f"backend {name!r} cannot be built from these options ({exc}); "
+                                 f"see {factory.__name__}'s parameters.") from None
 
 
 def available_backends() -> list[str]:
