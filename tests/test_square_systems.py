@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 
@@ -17,7 +20,8 @@ from algmorse import (
     write_catalog,
 )
 from algmorse.engine.exact import rational_count
-from algmorse.errors import SpecError
+from algmorse.errors import CatalogError, SpecError
+from algmorse.results.exports import points_csv
 from algmorse.model.system import build_system
 
 
@@ -63,11 +67,22 @@ def test_a_hand_solved_system_round_trips_through_its_catalog(tmp_path):
     catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))
     assert sorted(p.coordinates for p in catalog.critical_points) == pytest.approx([(-2 ** 0.5,) * 2, (2 ** 0.5,) * 2])
     assert all(p.certified and p.kind == "regular" for p in catalog.critical_points)
+    # no loss anywhere: not on the points, their certificates, the table, the CSV or the repr
+    assert all(p.loss is None and p.certificate.loss is None for p in catalog.critical_points)
+    assert "loss" not in repr(catalog.critical_points[0])
+    rows = list(csv.DictReader(io.StringIO(points_csv(catalog))))
+    assert [(row["loss"], row["loss_imag"]) for row in rows] == [("", "")] * 2
     path = tmp_path / "system.json"
     write_catalog(catalog, path)
     again = load_catalog(path)
     assert again.problem == catalog.problem and again == catalog
     assert str(again).startswith("System: 2 isolated solutions (2 real, 0 complex)")
+    # a loss written into a system's point is refused on reading, naming the field
+    data = json.loads(path.read_text())
+    data["critical_points"][0]["loss"] = [0.0, 0.0]
+    path.write_text(json.dumps(data))
+    with pytest.raises(CatalogError, match=r"critical_points\[0\]\.loss`: a point without Hessian eigenvalues"):
+        load_catalog(path)
     refused = subprocess.run([sys.executable, "-m", "algmorse", "plot", str(path)], capture_output=True, text=True)
     assert refused.returncode == 2 and "square system" in refused.stderr
 
@@ -94,4 +109,6 @@ def test_a_solution_line_without_isolated_points_is_decomposed():
     assert catalog.provenance.modular["dimension"] == 1
     assert catalog.summary.isolated == 0
     assert [(c.dimension, c.degree) for c in catalog.components] == [(1, 1)]
-    assert all(abs(w[0]) < 1e-8 for w in catalog.components[0].witness_points)
+    line = catalog.components[0]
+    assert all(abs(w[0]) < 1e-8 for w in line.witness_points)
+    assert line.loss is None and line.description.startswith("line (dimension 1, degree 1) of solutions")

@@ -54,8 +54,9 @@ class CriticalPoint:
     coordinates : tuple of complex
         In the order of the catalog's ``variables``.
     is_real : bool
-    loss : complex
-        ``L`` at the point (real for real points).
+    loss : complex, float or None
+        ``L`` at the point (a float for real points); ``None`` for a square system's solution
+        (there is no loss).
     hessian_eigenvalues : tuple of complex
         Eigenvalues of the Hessian (real and ascending for real points, where the Hessian is
         symmetric; sorted by real then imaginary part otherwise).
@@ -89,7 +90,7 @@ class CriticalPoint:
 
     coordinates: tuple[complex, ...]
     is_real: bool
-    loss: complex
+    loss: complex | None
     hessian_eigenvalues: tuple[complex, ...]
     hessian_rank: int
     hessian_min_singular_value: float
@@ -106,7 +107,8 @@ class CriticalPoint:
         """A real point has float coordinates, loss and Hessian eigenvalues (no ``.real`` needed)."""
         if self.is_real:
             object.__setattr__(self, "coordinates", tuple(float(complex(z).real) for z in self.coordinates))
-            object.__setattr__(self, "loss", float(complex(self.loss).real))
+            if self.loss is not None:
+                object.__setattr__(self, "loss", float(complex(self.loss).real))
             if all(complex(e).imag == 0 for e in self.hessian_eigenvalues):
                 object.__setattr__(self, "hessian_eigenvalues",
                                    tuple(float(complex(e).real) for e in self.hessian_eigenvalues))
@@ -115,8 +117,11 @@ class CriticalPoint:
         index = "" if self.morse_index is None else f", index {self.morse_index}"
         coordinates = ", ".join(f"{complex(z).real:.4g}" if self.is_real else f"{complex(z):.3g}"
                                 for z in self.coordinates[:6]) + (", ..." if len(self.coordinates) > 6 else "")
-        loss = f"{self.loss:.6g}" if self.is_real else f"{complex(self.loss):.4g}"
-        return (f"<CriticalPoint {self.kind}{index}, loss {loss}, {'certified' if self.certified else 'not certified'}"
+        if self.loss is None:
+            loss = ""
+        else:
+            loss = f", loss {self.loss:.6g}" if self.is_real else f", loss {complex(self.loss):.4g}"
+        return (f"<CriticalPoint {self.kind}{index}{loss}, {'certified' if self.certified else 'not certified'}"
                 f", at ({coordinates})>")
 
     def _repr_html_(self) -> str:
@@ -240,7 +245,7 @@ def classify_point(
     >>> p.kind, p.morse_index, p.hessian_rank
     ('saddle', 1, 2)
     """
-    value = complex(numeric.loss(point))
+    value: complex | None = complex(numeric.loss(point))
     scaled, noise = equilibrated_hessian(numeric, point)
     sigma, bounds = singular_values_with_noise(scaled, noise)
     ratios = sigma / (tolerances.noise_factor * bounds)
@@ -258,7 +263,7 @@ def classify_point(
     if not numeric.symmetric:  # a square system's Jacobian: rank and multiplicity, no spectrum or index
         eigenvalues: tuple[complex, ...] = ()
         morse_index = None
-        value = complex(0.0)
+        value = None
     elif is_real:
         real_hessian = hessian.real
         eigenvalues = tuple(complex(v) for v in np.linalg.eigvalsh((real_hessian + real_hessian.T) / 2))

@@ -46,7 +46,8 @@ class Component:
     real_points : tuple of tuple of float
         A few real points on it (empty when none was found; that does not prove there are none).
     loss : complex or None
-        The loss on the component (``None`` if the values at the witness points disagree).
+        The loss on the component (``None`` if the values at the witness points disagree, and
+        for a square system, which has no loss).
     hessian_rank : int or None
         Generic Hessian rank along the component.
     kind : str
@@ -157,7 +158,7 @@ def describe_component(
     for p in witness.points:
         refined, converged = newton(numeric, np.asarray(p, dtype=complex))
         generic.append(refined if converged else np.asarray(p, dtype=complex))
-    loss = _constant_loss(numeric, generic)
+    loss = _constant_loss(numeric, generic) if numeric.symmetric else None
     rank = _generic_rank(numeric, generic, tolerances)
     signatures = {hessian_signature(numeric, p, tolerances) for p in real_points}
     kind = _kind(signatures, rank, real_points)
@@ -166,6 +167,8 @@ def describe_component(
         _SHAPES.get(witness.dimension, f"{witness.dimension}-dimensional set"))
     words = {"minima": "of local minima", "maxima": "of local maxima", "saddles": "of saddle points",
              "degenerate": "of degenerate critical points", "complex": "of complex critical points"}[kind]
+    if not numeric.symmetric:  # a square system: solutions, no loss or Hessian
+        words = "of solutions" if real_points else "of complex solutions"
     at = f" at loss {_fmt(loss)}" if loss is not None else ""
     real = ", with real points" if real_points else ", no real point found"
     description = f"{shape} (dimension {witness.dimension}, degree {witness.degree}) {words}{at}{real}"

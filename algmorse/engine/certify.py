@@ -67,8 +67,9 @@ class Certificate:
     morse_index : int or None
         Proven number of negative Hessian eigenvalues (real points only; ``None`` when the
         Gershgorin test did not separate the spectrum from 0).
-    loss : tuple of float
-        ``(low, high)`` enclosing the loss at the point (its real part for a complex point).
+    loss : tuple of float or None
+        ``(low, high)`` enclosing the loss at the point (its real part for a complex point);
+        ``None`` for a square system, which has no loss.
     precision : int
         Bits of the ball arithmetic that proved it.
     """
@@ -77,7 +78,7 @@ class Certificate:
     radius: float
     real: bool | None
     morse_index: int | None
-    loss: tuple[float, float]
+    loss: tuple[float, float] | None
     precision: int
 
 
@@ -216,7 +217,7 @@ def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> C
     lower = np.nextafter(np.array([float(p.lower()) for p in parts]), -np.inf)
     upper = np.nextafter(np.array([float(p.upper()) for p in parts]), np.inf)
     loss_bounds = (float(np.nextafter(float(loss_part.lower()), -np.inf)),
-                   float(np.nextafter(float(loss_part.upper()), np.inf)))
+                   float(np.nextafter(float(loss_part.upper()), np.inf))) if balls.symmetric else None
     if real:  # a real box is the complex box with zero-width imaginary parts
         lower = np.column_stack([lower, np.zeros_like(lower)]).ravel()
         upper = np.column_stack([upper, np.zeros_like(upper)]).ravel()

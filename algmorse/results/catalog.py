@@ -165,7 +165,7 @@ class Catalog:
         except ImportError:
             raise ImportError("Catalog.to_dataframe needs pandas: pip install pandas") from None
         rows = [{"type": p.kind, "real": p.is_real, "certified": p.certified, "morse_index": p.morse_index,
-                 "loss": complex(p.loss).real if p.is_real else complex(p.loss),
+                 "loss": None if p.loss is None else complex(p.loss).real if p.is_real else complex(p.loss),
                  **{name: (complex(z).real if p.is_real else complex(z)) for name, z in zip(self.variables, p.coordinates)}}
                 for p in self.critical_points]
         return pandas.DataFrame(rows, columns=["type", "real", "certified", "morse_index", "loss", *self.variables])
@@ -358,7 +358,9 @@ def reading_fields(source: str, what: str) -> Iterator[None]:
     except (TypeError, ValueError, IndexError) as exc:
         raise CatalogError(f"{source}: malformed {what} ({exc}).") from None
 
-def _fmt_complex(z: complex, digits: int = 6) -> str:
+def _fmt_complex(z: complex | None, digits: int = 6) -> str:
+    if z is None:
+        return "-"
     if z.imag == 0:
         return f"{z.real:.{digits}g}"
     return f"{z.real:.{digits}g}{z.imag:+.{digits}g}i"
@@ -440,8 +442,11 @@ def select_points(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...
 _LOSS_WIDTH = 24
 
 
-def _fmt_loss(z: complex) -> str:
-    """A loss in a fixed-width column: 10 significant digits when real, else ``re+im i``."""
+def _fmt_loss(z: complex | None) -> str:
+    """A loss in a fixed-width column: 10 significant digits when real, else ``re+im i``; ``-``
+    for a square system's solution (no loss)."""
+    if z is None:
+        return f"{'-':>{_LOSS_WIDTH}}"
     z = complex(z)
     text = f"{z.real:.10g}" if z.imag == 0 else f"{z.real:.6g}{z.imag:+.3e}i"
     return f"{text:>{_LOSS_WIDTH}}"
@@ -494,7 +499,7 @@ def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
     return {
         "coordinates": [_pair(c) for c in p.coordinates],
         "is_real": p.is_real,
-        "loss": _pair(p.loss),
+        "loss": None if p.loss is None else _pair(p.loss),
         "hessian_eigenvalues": [_pair(e) for e in p.hessian_eigenvalues],
         "hessian_rank": p.hessian_rank,
         "hessian_min_singular_value": p.hessian_min_singular_value,
@@ -509,7 +514,8 @@ def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
         "certified": p.certified,
         "certificate": None if p.certificate is None else {
             "method": p.certificate.method, "radius": p.certificate.radius, "real": p.certificate.real,
-            "morse_index": p.certificate.morse_index, "loss": list(p.certificate.loss),
+            "morse_index": p.certificate.morse_index,
+            "loss": None if p.certificate.loss is None else list(p.certificate.loss),
             "precision": p.certificate.precision},
     }
 
@@ -534,10 +540,13 @@ def _point_from_fields(f: Fields, n: int) -> CriticalPoint:
     eigenvalues = f.complex_pairs("hessian_eigenvalues")
     if len(eigenvalues) not in (0, n):  # none for a square system's solution
         f.fail("hessian_eigenvalues", f"expected {n} entries (or none), got {len(eigenvalues)}")
+    gradient = bool(eigenvalues)  # a square system's solution has no spectrum and no loss
+    if not gradient and f.items("loss", optional=True) is not None:
+        f.fail("loss", "a point without Hessian eigenvalues (a square system's solution) has no loss; expected null")
     return CriticalPoint(
         coordinates=f.complex_pairs("coordinates", n),
         is_real=f.boolean("is_real"),
-        loss=f.complex_pair("loss"),
+        loss=f.complex_pair("loss") if gradient else None,
         hessian_eigenvalues=eigenvalues,
         hessian_rank=f.integer("hessian_rank", 0, n),
         hessian_min_singular_value=f.number("hessian_min_singular_value", low=0.0),
@@ -548,17 +557,20 @@ def _point_from_fields(f: Fields, n: int) -> CriticalPoint:
         isolated=f.boolean("isolated", optional=True),
         residual=f.number("residual", low=0.0),
         orbit=f.integer("orbit", 0),
-        certificate=None if certificate is None else _certificate_from_fields(certificate, n),
+        certificate=None if certificate is None else _certificate_from_fields(certificate, n, gradient),
     )
 
 
-def _certificate_from_fields(f: Fields, n: int) -> Certificate:
-    low, high = f.numbers("loss", 2)
-    if low > high:
-        f.fail("loss", f"expected low <= high, got [{low}, {high}]")
+def _certificate_from_fields(f: Fields, n: int, gradient: bool) -> Certificate:
+    """A point's certificate; a square system's (``gradient`` false) encloses no loss."""
+    loss = f.numbers("loss", 2) if gradient else None
+    if not gradient and f.items("loss", optional=True) is not None:
+        f.fail("loss", "a square system's solution has no loss; expected null")
+    if loss is not None and loss[0] > loss[1]:
+        f.fail("loss", f"expected low <= high, got [{loss[0]}, {loss[1]}]")
     return Certificate(method=f.text("method", choices=("krawczyk",)), radius=f.number("radius", low=0.0),
                        real=f.boolean("real", optional=True), morse_index=f.integer("morse_index", 0, n, optional=True),
-                       loss=(low, high), precision=f.integer("precision", 1, 1 << 20))
+                       loss=None if loss is None else tuple(loss), precision=f.integer("precision", 1, 1 << 20))
 
 
 def _component_to_dict(c: Component) -> dict[str, Any]:

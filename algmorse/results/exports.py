@@ -131,9 +131,9 @@ def _phc_solutions(points: Sequence[Sequence[complex]], names: Sequence[str]) ->
 def points_csv(catalog: Catalog, *, real_only: bool = False) -> str:
     """The catalog's points as CSV: one row per point, in catalog order.
 
-    Columns: ``index``, ``type``, ``real``, ``certified``, ``morse_index``, ``loss`` (real part),
-    ``loss_imag``, then one column per parameter for real points (``real_only``), else ``<name>_re``
-    and ``<name>_im`` per parameter.
+    Columns: ``index``, ``type``, ``real``, ``certified``, ``morse_index``, ``loss`` (real part)
+    and ``loss_imag`` (both empty for a square system, which has no loss), then one column per
+    parameter for real points (``real_only``), else ``<name>_re`` and ``<name>_im`` per parameter.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -147,5 +147,6 @@ def points_csv(catalog: Catalog, *, real_only: bool = False) -> str:
                   else [repr(part) for z in point.coordinates for part in (complex(z).real, complex(z).imag)])
         writer.writerow([index, point.kind, point.is_real, point.certified,
                          "" if point.morse_index is None else point.morse_index,
-                         repr(complex(point.loss).real), repr(complex(point.loss).imag), *values])
+                         *(("", "") if point.loss is None else (repr(complex(point.loss).real),
+                                                                 repr(complex(point.loss).imag))), *values])
     return buffer.getvalue()
