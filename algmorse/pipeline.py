@@ -252,9 +252,9 @@ def solve_system(
 
     Parameters
     ----------
-    equations : sequence of str, sympy expressions or sympy ``Poly``
+    equations : sequence of str, sympy expressions, sympy ``Poly`` or sympy ``Eq``
         One polynomial per variable, with rational coefficients (the grammar of
-        :mod:`algmorse.model.expr` for strings).
+        :mod:`algmorse.model.expr` for strings); ``Eq(lhs, rhs)`` stands for ``lhs - rhs``.
     variables : sequence of str or sympy symbols
     options, tolerances, backend, progress, progress_bar
         As for :func:`analyze`.
@@ -273,7 +273,11 @@ def solve_system(
         catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))
         len(catalog.critical_points), catalog.verdict.completeness   # (2, 'exact-count')
     """
-    problem = SystemProblem(tuple(str(v) for v in variables), tuple(equations))
+    for field, given in (("system.equations", equations), ("system.variables", variables)):
+        if isinstance(given, str):
+            raise SpecError(field, f"expected a list, got one string {given!r}.", f"Wrap it in a list: [{given!r}].")
+    equations = tuple(e.lhs - e.rhs if isinstance(e, sympy.Equality) else e for e in equations)
+    problem = SystemProblem(tuple(str(v) for v in variables), equations)
     return analyze(problem, options=options, tolerances=tolerances, backend=backend, progress=progress,
                    progress_bar=progress_bar)
 

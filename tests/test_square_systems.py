@@ -19,6 +19,7 @@ from algmorse import (
     solve_system,
     write_catalog,
 )
+from algmorse.engine.backends.fake import FakeBackend
 from algmorse.engine.exact import rational_count
 from algmorse.errors import CatalogError, SpecError
 from algmorse.results.exports import points_csv
@@ -112,3 +113,17 @@ def test_a_solution_line_without_isolated_points_is_decomposed():
     line = catalog.components[0]
     assert all(abs(w[0]) < 1e-8 for w in line.witness_points)
     assert line.loss is None and line.description.startswith("line (dimension 1, degree 1) of solutions")
+
+
+def test_solve_system_refuses_a_bare_string_and_reads_sympy_equations():
+    with pytest.raises(SpecError, match=r"`system.equations`: expected a list, got one string 'x\^2 - 1'"):
+        solve_system("x^2 - 1", ["x"])
+    with pytest.raises(SpecError, match="`system.variables`: expected a list, got one string 'xy'"):
+        solve_system(["x - 1", "y"], "xy")
+    x, y = sympy.symbols("x y")
+    root = 2 ** 0.5
+    catalog = solve_system([sympy.Eq(x**2, 2), sympy.Eq(y, x)], [x, y], options=SolveOptions(seed=1, proof="none"),
+                           backend=FakeBackend([[(root, root), (-root, -root)]]))
+    as_text = build_system(SystemProblem(("x", "y"), ("x^2 - 2", "y - x")))
+    assert build_system(catalog.problem).gradient == as_text.gradient  # Eq(lhs, rhs) read as lhs - rhs
+    assert len(catalog.critical_points) == 2
