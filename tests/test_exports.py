@@ -143,3 +143,11 @@ def test_export_command_writes_and_refuses_points_from_a_spec(tmp_path, catalog)
                               str(tmp_path / "x.phc")], capture_output=True, text=True)
     assert refused.returncode == 2 and "points come from a catalog" in refused.stderr
     assert not (tmp_path / "x.phc").exists()
+    pointless = subprocess.run([sys.executable, "-m", "algmorse", "export", str(path), "--to", "singular", "--real",
+                                "-o", str(tmp_path / "x.sing")], capture_output=True, text=True)
+    assert pointless.returncode == 2 and "`--real`: it selects points" in pointless.stderr
+    real = subprocess.run([sys.executable, "-m", "algmorse", "export", str(path), "--to", "phc", "--points", "--real",
+                           "-o", str(tmp_path / "real.phc")], capture_output=True, text=True)
+    assert real.returncode == 0
+    text = (tmp_path / "real.phc").read_text()
+    assert f"THE SOLUTIONS :\n{catalog.summary.real} 3\n" in text and text.count("the solution for t :") == catalog.summary.real

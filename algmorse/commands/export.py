@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, help="file to write")
     parser.add_argument("--points", action="store_true",
                         help="also write the catalog's points (phc: as start solutions; hcjl: a vector)")
-    parser.add_argument("--real", action="store_true", help="csv: real points only, real coordinates")
+    parser.add_argument("--real", action="store_true",
+                        help="real points only (with --to csv, real coordinates; with --points, the real points)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
     reason = check_writable(args.output, inputs=(args.source,))
     if reason is not None:
         raise SpecError("-o/--output", reason + ".")
+    if args.real and not (args.points or args.to == "csv"):
+        raise SpecError("--real", "it selects points, and this export writes none.",
+                        "Add --points, or use --to csv.")
     is_catalog = args.source.endswith(".json")
     catalog = load_catalog(args.source) if is_catalog else None
     if (args.points or args.to == "csv") and catalog is None:
@@ -39,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         text = points_csv(catalog, real_only=args.real)
     else:
         problem = catalog.problem if catalog is not None else load_spec(args.source).problem
-        points = [p.coordinates for p in catalog.critical_points] if args.points else ()
+        chosen = catalog.real() if args.real else catalog.critical_points if args.points else ()
+        points = [p.coordinates for p in chosen]
         text = system_text(build_system(problem), args.to, points=points)
     write_text_atomically(args.output, text)
     print(f"{args.to} export written to {args.output}")
