@@ -115,7 +115,7 @@ def analyze(
     """
     if isinstance(problem, NetworkProblem) and problem.network.is_relu:
         raise SpecError("network.activation", "a relu network's loss is piecewise polynomial, not one polynomial.",
-                        "Use algmorse.relu.analyze.analyze_relu(problem), which solves one polynomial per activation pattern.")
+                        "Use algmorse.analyze_relu(problem), which solves one polynomial per activation pattern.")
     seconds: dict[str, float] = {}
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31 - 1) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))

@@ -149,7 +149,7 @@ class ReLU:
         raise UnsupportedActivation(
             "network.activation",
             "relu is piecewise linear, not a polynomial, so the loss has no single polynomial system.",
-            "Use algmorse.relu.analyze.analyze_relu (the `algmorse solve` command does), which solves one "
+            "Use algmorse.analyze_relu (the `algmorse solve` command does), which solves one "
             "polynomial system per activation pattern.",
         )
 
