@@ -22,6 +22,7 @@ from algmorse import (
 from algmorse.engine.backends.fake import FakeBackend
 from algmorse.engine.exact import rational_count
 from algmorse.errors import CatalogError, SpecError
+from algmorse.results.catalog import format_table
 from algmorse.results.exports import points_csv
 from algmorse.model.system import build_system
 
@@ -71,6 +72,8 @@ def test_a_hand_solved_system_round_trips_through_its_catalog(tmp_path):
     # no loss anywhere: not on the points, their certificates, the table, the CSV or the repr
     assert all(p.loss is None and p.certificate.loss is None for p in catalog.critical_points)
     assert "loss" not in repr(catalog.critical_points[0])
+    table = format_table(catalog).split("Isolated solutions:\n")[1]
+    assert table.splitlines()[0].split()[:4] == ["#", "type", "rank", "min"] and "loss" not in table
     rows = list(csv.DictReader(io.StringIO(points_csv(catalog))))
     assert [(row["loss"], row["loss_imag"]) for row in rows] == [("", "")] * 2
     path = tmp_path / "system.json"

@@ -442,11 +442,8 @@ def select_points(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...
 _LOSS_WIDTH = 24
 
 
-def _fmt_loss(z: complex | None) -> str:
-    """A loss in a fixed-width column: 10 significant digits when real, else ``re+im i``; ``-``
-    for a square system's solution (no loss)."""
-    if z is None:
-        return f"{'-':>{_LOSS_WIDTH}}"
+def _fmt_loss(z: complex) -> str:
+    """A loss in a fixed-width column: 10 significant digits when real, else ``re+im i``."""
     z = complex(z)
     text = f"{z.real:.10g}" if z.imag == 0 else f"{z.real:.6g}{z.imag:+.3e}i"
     return f"{text:>{_LOSS_WIDTH}}"
@@ -455,28 +452,31 @@ def _fmt_loss(z: complex | None) -> str:
 def format_table(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...] = (), limit: int | None = None) -> str:
     """The summary followed by one fixed-width line per critical point (see :func:`select_points`)."""
     lines = [format_summary(catalog), ""]
+    system = isinstance(catalog.problem, SystemProblem)  # no loss or index: those columns are left out
     if catalog.components:
         lines.append("Components:")
-        lines.append(f"{'#':>4}  {'dim':>3}  {'deg':>3}  {'kind':<10} {'loss':>{_LOSS_WIDTH}}  {'rank':>4}  {'stratum':<8} "
-                     "real points")
+        loss = "" if system else f"{'loss':>{_LOSS_WIDTH}}  "
+        lines.append(f"{'#':>4}  {'dim':>3}  {'deg':>3}  {'kind':<10} {loss}{'rank':>4}  {'stratum':<8} real points")
         for i, c in enumerate(catalog.components):
             real_points = "; ".join(_fmt_point(tuple(complex(x) for x in p)) for p in c.real_points[:2]) or "none found"
             stratum = "-" if c.stratum is None else "{" + ",".join(map(str, c.stratum)) + "}"
-            loss = f"{'?':>{_LOSS_WIDTH}}" if c.loss is None else _fmt_loss(c.loss)
-            lines.append(f"{i:>4}  {c.dimension:>3}  {c.degree:>3}  {c.kind:<10} {loss}  {_dash(c.hessian_rank):>4}  "
+            loss = "" if system else (f"{'?':>{_LOSS_WIDTH}}" if c.loss is None else _fmt_loss(c.loss)) + "  "
+            lines.append(f"{i:>4}  {c.dimension:>3}  {c.degree:>3}  {c.kind:<10} {loss}{_dash(c.hessian_rank):>4}  "
                          f"{stratum:<8} {real_points}")
         lines.append("")
     chosen = select_points(catalog, real=real, kinds=kinds, limit=limit)
     shown = len(chosen)
     total = len(select_points(catalog, real=real, kinds=kinds))
-    lines.append("Isolated critical points" + ("" if shown == len(catalog.critical_points) else
-                                               f" ({shown} of {total} selected, {len(catalog.critical_points)} in all)")
-                 + ":")
-    lines.append(f"{'#':>4}  {'type':<12} {'loss':>{_LOSS_WIDTH}}  {'index':>5}  {'rank':>4}  {'min sv':>8}  {'cert':<4}  "
+    lines.append(("Isolated solutions" if system else "Isolated critical points")
+                 + ("" if shown == len(catalog.critical_points) else
+                    f" ({shown} of {total} selected, {len(catalog.critical_points)} in all)") + ":")
+    loss_and_index = "" if system else f"{'loss':>{_LOSS_WIDTH}}  {'index':>5}  "
+    lines.append(f"{'#':>4}  {'type':<12} {loss_and_index}{'rank':>4}  {'min sv':>8}  {'cert':<4}  "
                  f"coordinates ({', '.join(catalog.variables)})")
     for i, p in chosen:
+        loss_and_index = "" if system else f"{_fmt_loss(p.loss)}  {_dash(p.morse_index):>5}  "
         lines.append(
-            f"{i:>4}  {p.kind:<12} {_fmt_loss(p.loss)}  {_dash(p.morse_index):>5}  {p.hessian_rank:>4}  "
+            f"{i:>4}  {p.kind:<12} {loss_and_index}{p.hessian_rank:>4}  "
             f"{p.hessian_min_singular_value:>8.1e}  {_yes(p.certified):<4}  {_fmt_point(p.coordinates)}"
         )
     return "\n".join(lines)
