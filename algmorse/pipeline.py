@@ -33,7 +33,14 @@ from .analysis.classify import classify_points, classify_refined
 from .analysis.components import Component
 from .analysis.core_locus import Stratum, core_locus
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
-from .analysis.verdict import ModularEvidence, Reason, Verdict, decide_completeness, decide_verdict
+from .analysis.verdict import (
+    ModularEvidence,
+    Reason,
+    Verdict,
+    decide_completeness,
+    decide_verdict,
+    square_system_verdict,
+)
 from .engine.backends import get_backend
 from .engine.backends.base import Backend
 from .engine.certify import disjoint_boxes
@@ -195,7 +202,7 @@ def analyze(
     verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points,
                        modular, overlapping, doubtful)
     if not system.is_gradient:
-        verdict = _without_morse(verdict, points)
+        verdict = square_system_verdict(verdict, points)
     catalog = Catalog(
         problem=problem,
         variables=system.variables,
@@ -226,16 +233,6 @@ def analyze(
     if exact is not None:
         _verify(catalog, exact)
     return catalog
-
-
-def _without_morse(verdict: Verdict, points) -> Verdict:
-    """A square system's verdict: completeness stands, Morse questions do not apply."""
-    regular = sum(p.nondegenerate is True for p in points)
-    return replace(verdict, morse=None, complex_morse=None, morse_basis=None, complex_morse_basis=None,
-                   reasons=verdict.reasons + (Reason(
-                       code="not-a-gradient",
-                       message=f"a square system, not a gradient: no loss, Hessian or Morse verdict; {regular} of "
-                       f"{len(points)} solutions are regular (invertible Jacobian)."),))
 
 
 def solve_system(

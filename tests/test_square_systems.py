@@ -72,6 +72,9 @@ def test_a_hand_solved_system_round_trips_through_its_catalog(tmp_path):
     # no loss anywhere: not on the points, their certificates, the table, the CSV or the repr
     assert all(p.loss is None and p.certificate.loss is None for p in catalog.critical_points)
     assert "loss" not in repr(catalog.critical_points[0])
+    spoken = [r.message for r in catalog.verdict.reasons if r.code != "not-a-gradient"]
+    assert spoken and not any("critical" in m or "Hessian" in m for m in spoken)
+    assert any("complex solutions over QQ" in m for m in spoken)
     table = format_table(catalog).split("Isolated solutions:\n")[1]
     assert table.splitlines()[0].split()[:4] == ["#", "type", "rank", "min"] and "loss" not in table
     rows = list(csv.DictReader(io.StringIO(points_csv(catalog))))

@@ -41,14 +41,14 @@ names what backs it (``morse_basis``, ``complex_morse_basis``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Sequence
 
 from .classify import CriticalPoint
 from .components import Component
 
 __all__ = ["Reason", "Verdict", "Completeness", "ModularEvidence", "decide_completeness", "decide_verdict",
-           "BOUND_NAMES", "COMPLETENESS_LEVELS"]
+           "square_system_verdict", "BOUND_NAMES", "COMPLETENESS_LEVELS"]
 
 Completeness = Literal["exact-count", "modular-count", "bound-attained", "certified-lower-bound", "stable-runs",
                        "not-established"]
@@ -339,6 +339,31 @@ def decide_verdict(
         morse = None
     return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
                    morse_basis=morse_basis, complex_morse_basis=complex_basis)
+
+
+# The reasons speak of a loss's critical points; a square system's are its solutions.
+_SYSTEM_WORDS = (("critical points", "solutions"), ("critical point", "solution"), ("critical set", "solution set"),
+                 ("critical components", "solution components"), ("Hessian", "Jacobian"))
+
+
+def square_system_verdict(verdict: Verdict, points: Sequence[CriticalPoint]) -> Verdict:
+    """The verdict of a square system that is not a gradient: completeness stands, Morse questions do not apply.
+
+    The Morse fields become ``None`` with a ``"not-a-gradient"`` reason, and the other reasons
+    speak of solutions and the Jacobian instead of critical points and the Hessian.
+    """
+    reasons = []
+    for reason in verdict.reasons:
+        message = reason.message
+        for loss_word, system_word in _SYSTEM_WORDS:
+            message = message.replace(loss_word, system_word)
+        reasons.append(replace(reason, message=message))
+    regular = sum(p.nondegenerate is True for p in points)
+    reasons.append(Reason(code="not-a-gradient",
+                          message=f"a square system, not a gradient: no loss, Hessian or Morse verdict; {regular} of "
+                          f"{len(points)} solutions are regular (invertible Jacobian)."))
+    return replace(verdict, morse=None, complex_morse=None, morse_basis=None, complex_morse_basis=None,
+                   reasons=tuple(reasons))
 
 
 def _real_doubt(points: Sequence[CriticalPoint], undetermined: tuple[int, ...]) -> bool:
