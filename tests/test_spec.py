@@ -16,6 +16,7 @@ from algmorse.model.network import (
     Network,
     NetworkProblem,
     Regularizer,
+    SystemProblem,
 )
 from algmorse.model.options import SolveOptions
 from algmorse.model.spec import Spec, load_spec, parse_spec, problem_to_spec
@@ -528,5 +529,14 @@ def test_a_sympy_expression_outside_the_grammar_is_refused():
     x = sympy.Symbol("x")
     with pytest.raises(SpecError, match="function.expression.*function calls are not allowed"):
         FunctionProblem((x,), sympy.sin(x) + x**2)
-    with pytest.raises(SpecError, match="function.expression"):
-        FunctionProblem((x,), x**2 + sympy.sqrt(2) * x)  # not rational
+    with pytest.raises(SpecError, match=r"`function.expression`: coefficients must be rational; found sqrt\(2\)"):
+        FunctionProblem((x,), x**2 + sympy.sqrt(2) * x)
+    with pytest.raises(SpecError, match="found I, pi. .*complex coefficients are not supported"):
+        FunctionProblem((x,), x**2 + sympy.I * sympy.pi * x)
+    y = sympy.Symbol("y")
+    with pytest.raises(SpecError, match=r"`system.equations\[1\]`: coefficients must be rational; found sqrt\(3\)"):
+        SystemProblem((x, y), (x - 1, sympy.sqrt(3) * y))
+    from algmorse.model.system import build_system
+
+    with_float = build_system(FunctionProblem((x,), x**2 + 0.1 * x)).loss  # a float is its shortest decimal
+    assert with_float == build_system(FunctionProblem((x,), "x^2 + x/10")).loss

@@ -52,6 +52,8 @@ from fractions import Fraction
 from math import isfinite
 from typing import Any
 
+import sympy
+
 from algmorse.errors import SpecError, UnsupportedActivation
 from algmorse.model.expr import is_variable_name, parse_polynomial, parse_rational
 from algmorse.model.network import (
@@ -548,13 +550,14 @@ def validated_problem(problem: Problem) -> Problem:
         variables, equations = problem.variables, problem.equations
         raw["system"] = {
             "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
-            "equations": [_raw_expression(e) for e in equations] if isinstance(equations, (list, tuple)) else equations,
+            "equations": [_raw_expression(e, f"system.equations[{i}]") for i, e in enumerate(equations)]
+            if isinstance(equations, (list, tuple)) else equations,
         }
     elif isinstance(problem, FunctionProblem):
         variables = problem.variables
         raw["function"] = {
             "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
-            "expression": _raw_expression(problem.expression),
+            "expression": _raw_expression(problem.expression, "function.expression"),
         }
     else:
         network, data = problem.network, problem.data
@@ -590,14 +593,27 @@ def _raw_activation(activation: Any) -> Any:
         return activation.text if activation.text else list(activation.coefficients)
     if isinstance(activation, (list, tuple)):
         return list(activation)
-    return _raw_expression(activation)
+    return _raw_expression(activation, "network.activation")
 
 
-def _raw_expression(expression: Any) -> Any:
-    """A sympy expression or ``Poly`` as text in the spec grammar (``**`` powers, exact rationals)."""
-    if type(expression).__module__.startswith("sympy"):
-        return str(expression.as_expr() if hasattr(expression, "as_expr") else expression)
-    return expression
+def _raw_expression(expression: Any, field: str) -> Any:
+    """A sympy expression or ``Poly`` as text in the spec grammar (``**`` powers, exact rationals).
+
+    A constant the grammar cannot hold exactly (``sqrt(2)``, ``pi``, ``I``) is refused here,
+    naming it, rather than later as an unknown function or name.
+    """
+    if not type(expression).__module__.startswith("sympy"):
+        return expression
+    expression = expression.as_expr() if hasattr(expression, "as_expr") else expression
+    inexact = sorted({str(node) for node in sympy.preorder_traversal(expression)
+                      if getattr(node, "is_number", False) and not (node.is_Rational or node.is_Float)
+                      and not any(getattr(arg, "is_number", False) and not (arg.is_Rational or arg.is_Float)
+                                  for arg in getattr(node, "args", ()))})
+    if inexact:
+        raise SpecError(field, f"coefficients must be rational; found {', '.join(inexact)}.",
+                        "Replace each real constant by a rational or a float (a float is read as its shortest "
+                        "decimal, e.g. float(sympy.sqrt(2))); complex coefficients are not supported.")
+    return str(expression)
 
 
 def _raw_regularizer(regularizer: Regularizer) -> dict[str, Any]:
@@ -607,7 +623,7 @@ def _raw_regularizer(regularizer: Regularizer) -> dict[str, Any]:
     elif regularizer.kind == "polynomial":
         raw["eps"] = 1
     if regularizer.expression is not None:
-        raw["expression"] = _raw_expression(regularizer.expression)
+        raw["expression"] = _raw_expression(regularizer.expression, "regularizer.expression")
     return raw
 
 
