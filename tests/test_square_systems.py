@@ -84,9 +84,14 @@ def test_a_hand_solved_system_round_trips_through_its_catalog(tmp_path):
     again = load_catalog(path)
     assert again.problem == catalog.problem and again == catalog
     assert str(again).startswith("System: 2 isolated solutions (2 real, 0 complex)")
-    # a loss written into a system's point is refused on reading, naming the field
+    # the zero losses of catalogs written before losses were dropped read as none ...
     data = json.loads(path.read_text())
     data["critical_points"][0]["loss"] = [0.0, 0.0]
+    data["critical_points"][0]["certificate"]["loss"] = [-5e-324, 5e-324]
+    path.write_text(json.dumps(data))
+    assert load_catalog(path) == catalog
+    # ... and a real loss written into a system's point is refused, naming the field
+    data["critical_points"][0]["loss"] = [1.0, 0.0]
     path.write_text(json.dumps(data))
     with pytest.raises(CatalogError, match=r"critical_points\[0\]\.loss`: a point without Hessian eigenvalues"):
         load_catalog(path)
