@@ -33,17 +33,11 @@ from .analysis.classify import classify_points, classify_refined
 from .analysis.components import Component
 from .analysis.core_locus import Stratum, core_locus
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
-from .analysis.verdict import (
-    ModularEvidence,
-    Reason,
-    Verdict,
-    decide_completeness,
-    decide_verdict,
-    square_system_verdict,
-)
+from .analysis.verdict import AlgebraicEvidence, Evidence, SearchEvidence, Verdict, decide, square_system_verdict
 from .engine.backends import get_backend
 from .engine.backends.base import Backend
 from .engine.certify import disjoint_boxes
+from .engine.clusters import split_cluster
 from .engine.exact import (
     ExactResult,
     ModularCount,
@@ -54,6 +48,8 @@ from .engine.exact import (
     rational_count,
 )
 from .engine.monodromy import GenericSolution
+from .engine.rational_points import ExactPoint, prove_rational_point
+from .engine.refine import RefinedPoint, relative_residual
 from .errors import BackendError, SpecError, VerificationFailed
 from .methods import choose_method, monodromy_search
 from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProblem
@@ -144,20 +140,16 @@ def analyze(
         report("the gradient system has no solution: there are no critical points")
         root_counts = {"total_degree": 0}
     else:
-        if exact is not None:
-            target = exact.count_without_multiplicity if exact.dimension == 0 else None
-            fill = None
-        else:
-            target = modular.count_with_multiplicity if modular is not None and modular.dimension == 0 else None
-            fill = (lambda: _complete_modular(system, search, modular, options, report, notes)) if target else None
+        target = _distinct_target(exact, modular)
+        fill = (lambda: _resolve_missing(system, search, target, options, report, notes)) if target else None
         method = choose_method(system, options, modular, backend, generic)
         if method == "monodromy":
             monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic,
                                          progress_bar=progress_bar)
-            if fill is not None and len(search.found) < target:
+            if fill is not None and search.proven < target:
                 fill()
                 fill = None
-        reached = target is not None and len(search.found) >= target
+        reached = target is not None and search.proven >= target
         # a complete generic solve whose every path arrived reaches every isolated point (the
         # parameter homotopy theorem): a gap to the count is then multiplicity, which blackbox
         # runs would not close either
@@ -172,11 +164,13 @@ def analyze(
                                      fill=fill, progress_bar=progress_bar)
     root_counts.setdefault("total_degree", system.total_degree)
     doubtful = 0
-    if modular is not None and modular.dimension == 0 and not no_points:
+    non_isolated = [] if no_points else _prove_rational_points(system, search, report, seconds)
+    counts = _finite_counts(exact, modular)
+    if counts is not None and not no_points:
         if not notes:  # the runs never paused short of the count
-            _complete_modular(system, search, modular, options, report, notes)
+            _resolve_missing(system, search, _distinct_target(exact, modular), options, report, notes)
         modular_note = "; ".join([modular_note] + notes)
-        doubtful = _drop_doubtful(system, search, modular, tolerances, report)
+        doubtful = _drop_doubtful(system, search, counts, tolerances, report)
     seconds.update(search.seconds)
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
@@ -199,8 +193,8 @@ def analyze(
                                                        c.degree))
     components, strata = _match_strata(system, ordered, strata)
     overlapping = _overlapping_boxes(kept)
-    verdict = _verdict(points, components, root_counts, search, options, exact, outcome, decomposition_note, no_points,
-                       modular, overlapping, doubtful)
+    verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
+                       modular, overlapping, doubtful, non_isolated)
     if not system.is_gradient:
         verdict = square_system_verdict(verdict, points)
     catalog = Catalog(
@@ -380,7 +374,8 @@ def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult
         return None, "skipped: Singular is not installed"
     started = time.perf_counter()
     try:
-        result = modular_count(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout)
+        result = modular_count(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout,
+                               distinct=True)
     except BackendError as exc:
         seconds["count"] = time.perf_counter() - started
         report(f"modular count failed: {exc}")
@@ -415,55 +410,137 @@ _PARAMETRIZATION_BITS = 1024
 """Precision of the points from msolve's parametrization, and the last one tried to certify them."""
 
 
-def _complete_modular(system: PolynomialSystem, search: Search, modular: ModularCount, options: SolveOptions,
-                      report: Progress, notes: list[str]) -> None:
-    """Close the gap between the modular count and the certified points, where possible.
+def _finite_counts(exact: ExactResult | None, modular: ModularCount | None) -> tuple[int | None, int | None] | None:
+    """``(distinct, with multiplicity)`` of a finite critical set, over QQ or else over the primes
+    (``None`` when neither says the set is finite; an entry is ``None`` when not computed)."""
+    if exact is not None:
+        return (exact.count_without_multiplicity, exact.count_with_multiplicity) if exact.dimension == 0 else None
+    if modular is None or modular.dimension != 0:
+        return None
+    return modular.count_distinct, modular.count_with_multiplicity
 
-    When the runs found fewer points than the count over prime fields, msolve's rational
-    parametrization gives every solution to high precision (:func:`~algmorse.engine.exact.exact_points`);
-    each is certified before it is added. Appends what it did to ``notes`` (for the catalog's
+
+def _distinct_target(exact: ExactResult | None, modular: ModularCount | None) -> int | None:
+    """The number of proven points that completes a finite critical set: the distinct count, or,
+    where that was not computed, the count with multiplicity."""
+    counts = _finite_counts(exact, modular)
+    if counts is None:
+        return None
+    return counts[0] if counts[0] is not None else counts[1]
+
+
+_MAX_UNRESOLVED = 16
+"""How many unproven points are examined (split starts, exact rational proofs) per solve."""
+
+
+def _unproven(search: Search) -> list[RefinedPoint]:
+    """Found points that are neither certified nor proven exactly, then singular samples (capped)."""
+    points = [p for p in search.found.points if not p.proven] + list(search.singular.points)
+    return points[:_MAX_UNRESOLVED]
+
+
+def _resolve_missing(system: PolynomialSystem, search: Search, target: int | None, options: SolveOptions,
+                     report: Progress, notes: list[str]) -> None:
+    """Close the gap between the distinct count and the proven points, where possible.
+
+    First, near collisions: split starts around every unproven point, in ball arithmetic at a
+    precision that resolves the separation (:func:`~algmorse.engine.clusters.split_cluster`).
+    Then, if points are still missing, msolve's rational parametrization gives every solution
+    to high precision (:func:`~algmorse.engine.exact.exact_points`). Every point either gives is
+    certified before it is added. Appends what it did to ``notes`` (for the catalog's
     ``provenance.modular.status``); runs at most once per solve.
     """
-    target = modular.count_with_multiplicity
-    if len(search.found) >= target:
+    if target is None or search.proven >= target:
+        return
+    started = time.perf_counter()
+    split = 0
+    for point in _unproven(search):
+        for certified in split_cluster(system.balls, system.numeric, point.coordinates, real=point.is_real):
+            split += search.add_certified_point(certified, point.is_real)
+    if split:
+        report(f"near collisions: split starts gave {split} new certified point(s)")
+        notes.append(f"split starts gave {split} new certified points ({time.perf_counter() - started:.2f} s)")
+    if search.proven >= target:
         return
     if "msolve" not in available_exact_tools():
-        note = "parametrization skipped: msolve is not installed"
-    else:
-        started = time.perf_counter()
-        try:
-            solutions = exact_points(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout,
-                                     bits=_PARAMETRIZATION_BITS)
-        except BackendError as exc:
-            report(f"parametrization (msolve) failed: {exc}")
-            note = f"parametrization failed: {exc}"
-        else:
-            added = sum(search.add_certified(point, PRECISIONS + (_PARAMETRIZATION_BITS,)) for point in solutions)
-            note = (f"msolve's parametrization gave {len(solutions)} points, {added} new certified "
-                    f"({time.perf_counter() - started:.2f} s)")
-            report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
-    notes.append(note)
+        notes.append("parametrization skipped: msolve is not installed")
+        return
+    started = time.perf_counter()
+    try:
+        solutions = exact_points(system.sparse_gradient(), system.num_variables, timeout=options.proof_timeout,
+                                 bits=_PARAMETRIZATION_BITS)
+    except BackendError as exc:
+        report(f"parametrization (msolve) failed: {exc}")
+        notes.append(f"parametrization failed: {exc}")
+        return
+    added = sum(search.add_certified(point, PRECISIONS + (_PARAMETRIZATION_BITS,)) for point in solutions)
+    notes.append(f"msolve's parametrization gave {len(solutions)} points, {added} new certified "
+                 f"({time.perf_counter() - started:.2f} s)")
+    report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
 
 
-def _drop_doubtful(system: PolynomialSystem, search: Search, modular: ModularCount, tolerances: Tolerances,
-                   report: Progress) -> int:
-    """With a finite critical set (modular dimension 0), keep only singular samples proven isolated.
+def _prove_rational_points(system: PolynomialSystem, search: Search, report: Progress, seconds: dict) -> list:
+    """Exact proofs at the unproven points that are rational (:mod:`algmorse.engine.rational_points`).
 
-    A refined endpoint that is neither certified nor proven isolated (its local dual space does
-    not close) would be a point of a positive-dimensional component, which the modular count
-    excludes: it is a sample of a near-curve (an ill-conditioned neighbourhood of isolated
-    points), not a critical point to report. When the certified points account for the whole
-    count, no other point exists (unless both primes are unlucky) and every sample is dropped.
-    Returns how many were dropped.
+    An isolated one becomes a proven point with its exact multiplicity; one on a
+    positive-dimensional component leaves the point lists (it is not isolated) and is returned,
+    a proven degenerate critical point.
     """
-    complete = len(search.found) == modular.count_with_multiplicity \
-        and all(p.certified is not None for p in search.found.points)
+    candidates = _unproven(search)
+    if not candidates or "singular" not in available_exact_tools():
+        return []
+    started = time.perf_counter()
+    gradient = system.sparse_gradient()
+    on_components: list[ExactPoint] = []
+    for point in candidates:
+        proof = prove_rational_point(gradient, point.coordinates)
+        if proof is None:
+            continue
+        for points in (search.found, search.singular):
+            if any(p is point for p in points.points):
+                points.remove(point)
+        if proof.dimension > 0:
+            if proof not in on_components:
+                on_components.append(proof)
+            continue
+        exact = np.array([float(c) for c in proof.coordinates], dtype=complex)
+        search.found.add(RefinedPoint(exact, True, relative_residual(system.numeric, exact), None, proof))
+    seconds["exact-points"] = time.perf_counter() - started
+    proven = sum(p.exact is not None for p in search.found.points)
+    if proven or on_components:
+        report(f"exact proofs at rational points: {proven} isolated, {len(on_components)} on a component "
+               f"({seconds['exact-points']:.2f} s)")
+    return on_components
+
+
+def _drop_doubtful(system: PolynomialSystem, search: Search, counts: tuple[int | None, int | None],
+                   tolerances: Tolerances, report: Progress) -> int:
+    """With a finite critical set (``counts``, over QQ or the primes), drop the points nothing can stand behind.
+
+    When the proven points account for the whole count (distinct, or with multiplicity), no
+    other point exists (unless both primes are unlucky): every unproven point (a cluster's
+    midpoint, a sample of a near-curve) is dropped. Otherwise a singular sample is dropped
+    unless numerically isolated (its local dual space closes): it would be a point of a
+    positive-dimensional component, which the modular count excludes; the points kept are
+    reported as undetermined. Returns how many were dropped.
+    """
+    with_multiplicity = sum(1 if p.certified is not None else p.exact.multiplicity for p in search.found.points
+                            if p.proven)
+    distinct, total = counts
+    complete = (distinct is not None and search.proven == distinct) or with_multiplicity == total
+    unproven = [p for p in search.found.points if not p.proven]
+    dropped = 0
+    if complete:
+        for p in unproven:
+            search.found.remove(p)
+        dropped = len(unproven)
     kept = [] if complete else [p for p in search.singular.points
                                 if classify_refined(system.numeric, p, tolerances).isolated]
-    dropped = len(search.singular) - len(kept)
+    dropped += len(search.singular) - len(kept)
     if dropped:
-        report(f"{dropped} doubtful endpoint(s) (neither certified nor proven isolated) dropped: the critical set "
-               "is finite by the modular count")
+        report(f"{dropped} doubtful endpoint(s) (neither certified nor proven) dropped: "
+               + ("the proven points account for the whole count" if complete else
+                  "the critical set is finite by the modular count"))
         search.singular.clear()
         for p in kept:
             search.singular.add(p)
@@ -557,39 +634,31 @@ def _layer_of(name: str) -> int | None:
     return int(name[1:].split("_")[0]) if name.startswith("w") else None
 
 
-def _verdict(points, components, root_counts, search, options, exact, outcome, note, no_points, modular,
-             overlapping, doubtful) -> Verdict:
+def _verdict(points, components, root_counts, search, options, exact, note, no_points, modular, overlapping,
+             doubtful, non_isolated) -> Verdict:
+    """The typed evidence of this solve, decided in one place (:func:`~algmorse.analysis.verdict.decide`)."""
     failed = sum(r.error is not None for r in search.runs)
-    exact_distinct = exact.count_without_multiplicity if exact is not None and exact.dimension == 0 else None
     if no_points:
-        exact_distinct = 0
-    evidence = None if modular is None else ModularEvidence(modular.primes, modular.dimension,
-                                                            modular.count_with_multiplicity, modular.rational_count)
-    completeness, reason = decide_completeness(points, root_counts, search.stable, options.stable_runs, failed,
-                                               exact_distinct, evidence, overlapping)
-    certified = sum(1 for p in points if p.certified) - overlapping
-    if exact is not None and exact.dimension <= 0:
-        basis = "exact"
-    elif no_points or (certified == len(points) == root_counts.get("total_degree")):
-        basis = "total-degree"
-    elif modular is not None and modular.rational_count is not None:
-        basis = "exact"  # Singular's std over QQ finished: dimension 0 over QQ
-    elif modular is not None and modular.dimension <= 0:
-        basis = "modular"
-    elif note == "ok" and not components:
-        basis = "decomposition"
+        algebra = AlgebraicEvidence(level="exact", dimension=-1, count_with_multiplicity=0, count_distinct=0)
+    elif exact is not None:
+        algebra = AlgebraicEvidence(level="exact", dimension=exact.dimension,
+                                    count_with_multiplicity=exact.count_with_multiplicity,
+                                    count_distinct=exact.count_without_multiplicity)
+    elif modular is not None:
+        algebra = AlgebraicEvidence(level="modular", dimension=modular.dimension,
+                                    count_with_multiplicity=modular.count_with_multiplicity,
+                                    count_distinct=modular.count_distinct, rational_count=modular.rational_count,
+                                    primes=modular.primes)
     else:
-        basis = None
-    radical = exact is not None and exact.dimension == 0 and exact.count_with_multiplicity is not None \
-        and exact.count_with_multiplicity == exact.count_without_multiplicity
-    verdict = decide_verdict(points, components, completeness=completeness, completeness_reason=reason,
-                             zero_dimensional=basis, exact_radical=radical or no_points, modular=evidence)
-    if doubtful:
-        verdict = replace(verdict, reasons=verdict.reasons + (Reason(
-            code="doubtful-endpoints", message=f"{doubtful} refined endpoint(s) were neither certified nor proven "
-            "isolated, and either the critical set is finite (modular count) or higher precision shows them off "
-            "the critical set: they are not reported as critical points."),))
-    return verdict
+        algebra = None
+    evidence = Evidence(
+        points=points, components=components, algebra=algebra, overlapping=overlapping,
+        non_isolated=tuple(non_isolated),
+        search=SearchEvidence(root_counts=root_counts, stable=search.stable, stable_runs=options.stable_runs,
+                              failed_runs=failed, doubtful=doubtful,
+                              decomposition_clean=note == "ok" and not components),
+    )
+    return decide(evidence)
 
 
 def _exact_record(exact: ExactResult | None) -> dict | None:

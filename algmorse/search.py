@@ -68,11 +68,11 @@ class Search:
         reached (a cheaper way to the missing points, e.g. msolve's parametrization); the target
         is then checked again.
 
-        With a ``target`` (the exact number of distinct critical points), runs go on until it is
-        reached, whatever the stability rule says (up to ``max_runs``). A target that is not exact
-        (a count with multiplicity over prime fields, which multiple points never reach) stops
-        the runs when reached, and otherwise after twice ``stable_runs`` runs in a row that add
-        nothing. ``progress_bar`` shows the distinct points found against ``target`` (see
+        The target is met by proven points only (:attr:`proven`). With a ``target`` (the exact
+        number of distinct critical points), runs go on until it is reached, whatever the
+        stability rule says (up to ``max_runs``). A target that is not exact (a count over
+        prime fields) stops the runs when reached, and otherwise after twice ``stable_runs``
+        runs in a row that add nothing. ``progress_bar`` shows the distinct points found against ``target`` (see
         :class:`~algmorse.progress.ProgressBar`).
         """
         jobs = max(1, self.options.jobs)
@@ -115,14 +115,14 @@ class Search:
                 self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
                                            dropped_nonfinite=outcome.dropped_nonfinite,
                                            paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
-                bar.update_to(len(self.found))
+                bar.update_to(self.proven)
                 report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
-                       f"{len(self.found)} distinct critical points ({outcome.seconds:.2f} s)")
+                       f"{len(self.found)} distinct critical points, {self.proven} proven ({outcome.seconds:.2f} s)")
                 quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
-                if fill is not None and quiet_runs and target is not None and len(self.found) < target:
+                if fill is not None and quiet_runs and target is not None and self.proven < target:
                     fill()
                     fill = None
-                if target is not None and len(self.found) >= target:
+                if target is not None and (self.proven >= target or (target_is_exact and len(self.found) >= target)):
                     self.stable = True
                     report(f"the {'exact' if target_is_exact else 'modular'} count {target} is reached")
                 elif target is None or not target_is_exact:
@@ -149,7 +149,7 @@ class Search:
             if not np.all(np.isfinite(start)) or self.found.contains(start):
                 continue
             refined = self.refine(start)
-            if refined is None or self.found.contains(refined.coordinates):
+            if refined is None or (refined.certified is None and self.found.contains(refined.coordinates)):
                 continue
             if refined.certified is not None or self._proven_isolated(refined):
                 new += self.found.add_with_images(refined, numeric, self.system.symmetries, self.tolerances,
@@ -174,6 +174,12 @@ class Search:
         certified = self._certify(guess, real=real)
         return refined if certified is None else self._certified_point(certified, bool(real))
 
+    @property
+    def proven(self) -> int:
+        """How many found points are proven distinct isolated critical points (certified in
+        pairwise disjoint boxes, or proven exactly at a rational point); only these count."""
+        return sum(p.proven for p in self.found.points)
+
     def add_certified(self, start: Sequence, precisions: Sequence[int] = PRECISIONS) -> bool:
         """Certify a point known to more than double precision (``acb`` balls) and add it if new.
 
@@ -181,6 +187,12 @@ class Search:
         """
         certified = self._certify(start, precisions=precisions)
         return certified is not None and self.found.add(self._certified_point(certified, False))
+
+    def add_certified_point(self, certified: CertifiedPoint, numerically_real: bool) -> int:
+        """Add a point certified elsewhere (e.g. from split starts), with its images; return how many were new."""
+        refined = self._certified_point(certified, numerically_real)
+        return self.found.add_with_images(refined, self.system.numeric, self.system.symmetries, self.tolerances,
+                                          refine=self.refine)
 
     def _certify(self, start: Sequence, **kwargs) -> CertifiedPoint | None:
         """:func:`certify_point`, timed into ``seconds["certify"]``."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable
 
+from .analysis.verdict import COMPLETENESS_LEVELS
 from .relu.result import ReluAnalysis
 from .results.catalog import Catalog
 from .results.library import Case, list_cases
@@ -45,7 +46,7 @@ def case_names(predicate: Callable[[Case], bool] | None = None, *, kind: str = "
 
 
 def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss_rtol: float = 1e-8,
-                            allow_undetermined: bool = False) -> None:
+                            allow_undetermined: bool = False, check_completeness: bool | None = None) -> None:
     """Assert that ``catalog`` agrees with everything ``case`` expects.
 
     Counts must match exactly; losses to ``loss_rtol``. A verdict of ``None`` (undetermined) fails
@@ -53,6 +54,14 @@ def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss
     ``allow_undetermined=True`` for a solve that cannot be expected to decide (e.g. with
     ``proof="none"``). A verdict contradicting the expectation always fails. A :class:`ReluAnalysis` (relu cases) is
     checked against the relu keys (see :mod:`algmorse.polynomials`).
+
+    The proof is checked too: ``verdict.completeness`` must be at least as strong as the expected
+    ``completeness`` (in the order of :data:`~algmorse.analysis.verdict.COMPLETENESS_LEVELS`,
+    strongest first), and ``verdict.morse_basis``/``complex_morse_basis`` must be among the expected
+    ``morse_basis``/``complex_morse_basis`` (an undetermined verdict's basis ``None`` passes only
+    with ``allow_undetermined``). ``check_completeness`` (default: ``not allow_undetermined``)
+    turns the completeness check off or on: a solve that cannot be expected to decide cannot be
+    expected to reach the level either.
 
     Raises
     ------
@@ -100,8 +109,39 @@ def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss
             got = getattr(catalog.verdict, key)
             if got != expected[key] and not (allow_undetermined and got is None):
                 problems.append(f"verdict.{key}: expected {expected[key]}, catalog says {got}")
+    if check_completeness is None:
+        check_completeness = not allow_undetermined
+    problems.extend(_proof_problems(catalog, expected, allow_undetermined, check_completeness))
     if problems:
         raise AssertionError(f"case {case.name!r}: " + "; ".join(problems))
+
+
+def _proof_problems(catalog: Catalog, expected: dict, allow_undetermined: bool, check_completeness: bool) -> list[str]:
+    """Mismatches of the completeness level and of the verdicts' bases."""
+    problems: list[str] = []
+    verdict = catalog.verdict
+    if check_completeness and "completeness" in expected:
+        want, got = expected["completeness"], verdict.completeness
+        if got not in COMPLETENESS_LEVELS:
+            problems.append(f"verdict.completeness: expected at least {want!r}, catalog has the unknown level {got!r}")
+        elif COMPLETENESS_LEVELS.index(got) > COMPLETENESS_LEVELS.index(want):
+            stronger = COMPLETENESS_LEVELS[:COMPLETENESS_LEVELS.index(want) + 1]
+            reason = next((r.message for r in verdict.reasons if r.code == "completeness"), None)
+            problems.append(f"verdict.completeness: expected at least {want!r} (one of {', '.join(stronger)}), catalog "
+                            f"reached only {got!r}" + (f" ({reason})" if reason else ""))
+    for key in ("complex_morse", "morse"):
+        basis_key = f"{key}_basis"
+        if basis_key not in expected:
+            continue
+        acceptable = expected[basis_key]
+        acceptable = [acceptable] if isinstance(acceptable, str) else list(acceptable)
+        got = getattr(verdict, basis_key)
+        if got is None and getattr(verdict, key) is None and allow_undetermined:
+            continue
+        if got not in acceptable:
+            problems.append(f"verdict.{basis_key}: expected one of {acceptable}, catalog says {got!r} "
+                            f"(verdict.{key} = {getattr(verdict, key)})")
+    return problems
 
 
 def _close(a: float | None, b: float, rtol: float) -> bool:

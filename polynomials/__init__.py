@@ -8,10 +8,19 @@ plus
 * ``[expected]``: the known classification, every key optional (absent means unknown):
   ``isolated``, ``real``, ``degenerate``, ``minima``, ``saddles``, ``maxima`` (counts),
   ``saddle_indices`` (sorted Morse indices of the saddles), ``minimum_losses`` and
-  ``saddle_losses`` (sorted exact values as rational strings), ``components`` (``[dimension,
+  ``saddle_losses`` (sorted exact values as rational strings; an algebraic value as a decimal
+  rounded to about 20 digits, said so in the sources), ``components`` (``[dimension,
   degree]`` pairs of the positive-dimensional components), ``component_losses`` (rational
   strings), ``real_components`` (how many have real points), ``multiplicities`` (of the isolated
   points with multiplicity > 1), ``complex_morse`` and ``morse`` (booleans);
+  and the proof expected of the default solve: ``completeness``, the weakest acceptable level
+  of ``verdict.completeness`` (one of :data:`algmorse.analysis.verdict.COMPLETENESS_LEVELS`,
+  strongest first: ``"exact-count"``, ``"modular-count"``, ``"bound-attained"``,
+  ``"certified-lower-bound"``, ``"stable-runs"``, ``"not-established"``; the catalog must reach
+  that level or a stronger one), and ``morse_basis`` / ``complex_morse_basis``, the acceptable
+  values of ``verdict.morse_basis`` / ``complex_morse_basis`` (a list, or one string, from
+  :data:`algmorse.results.library.VERDICT_BASES`: ``"witness"`` for ``False``;
+  ``"exact-algebra"``, ``"modular-algebra"`` or a completeness level for ``True``);
 * ``[expected.sources]``: how each expected value was established (hand derivation written in
   the file's comments, or an exact computation such as Singular's ``vdim``).
 

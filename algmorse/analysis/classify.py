@@ -30,12 +30,13 @@ The Morse index is the number of negative eigenvalues of ``S``, equal to that of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx
 import numpy as np
 
 from ..engine.certify import Certificate
+from ..engine.rational_points import ExactPoint
 from ..engine.refine import RefinedPoint
 from ..model.numeric import NumericSystem
 from ..model.options import Tolerances
@@ -86,6 +87,9 @@ class CriticalPoint:
     certificate : Certificate or None
         The interval proof that a box around the point holds exactly one critical point, which
         is nondegenerate (see :mod:`algmorse.engine.certify`); ``None`` when not certified.
+    exact_point : ExactPoint or None
+        An exact proof at a rational point: its coordinates, local dimension and multiplicity
+        (see :mod:`algmorse.engine.rational_points`); ``None`` when there is none.
     """
 
     coordinates: tuple[complex, ...]
@@ -102,6 +106,7 @@ class CriticalPoint:
     residual: float
     orbit: int = 0
     certificate: Certificate | None = None
+    exact_point: ExactPoint | None = None
 
     def __post_init__(self) -> None:
         """A real point has float coordinates, loss and Hessian eigenvalues (no ``.real`` needed)."""
@@ -133,6 +138,11 @@ class CriticalPoint:
     def certified(self) -> bool:
         """Whether an interval certificate proves the point (and its nondegeneracy)."""
         return self.certificate is not None
+
+    @property
+    def proven(self) -> bool:
+        """Whether the point is proven an isolated critical point (certificate or exact proof)."""
+        return self.certificate is not None or (self.exact_point is not None and self.exact_point.dimension == 0)
 
     @property
     def kind(self) -> str:
@@ -258,6 +268,8 @@ def classify_point(
         nondegenerate = None
     if certificate is not None:
         nondegenerate, rank = True, len(point)
+        if certificate.loss is not None:  # the enclosure is tighter than double precision's cancellation
+            value = complex(sum(certificate.loss) / 2, value.imag)
     weakest = int(np.argmin(ratios))
     hessian = numeric.hessian(point)
     if not numeric.symmetric:  # a square system's Jacobian: rank and multiplicity, no spectrum or index
@@ -313,9 +325,26 @@ def classify_points(system: PolynomialSystem, refined: list[RefinedPoint], toler
     ordered = [refined[i] for i in order]
     orbit_of = _orbits(system, ordered, tolerances)
     return tuple(
-        classify_refined(numeric, p, tolerances, orbit=orbit_of[i])
+        _as_proven(classify_refined(numeric, p, tolerances, orbit=orbit_of[i]), p.exact)
         for i, p in enumerate(ordered)
     )
+
+
+def _as_proven(point: CriticalPoint, exact: ExactPoint | None) -> CriticalPoint:
+    """What the catalog may say of a point: degeneracy, multiplicity and isolation only when proven.
+
+    A certified point keeps its classification (the certificate proves it nondegenerate). An
+    exact proof at a rational point gives its multiplicity. Any other point is undetermined:
+    its Hessian's numerical rank and smallest singular value are kept for the reader, but no
+    degeneracy, multiplicity, isolation or Morse index is claimed for it.
+    """
+    if point.certificate is not None:
+        return point
+    if exact is not None and exact.dimension == 0 and exact.multiplicity is not None:
+        simple = exact.multiplicity == 1
+        return replace(point, exact_point=exact, multiplicity=exact.multiplicity, isolated=True,
+                       nondegenerate=simple, morse_index=point.morse_index if simple else None)
+    return replace(point, nondegenerate=None, multiplicity=None, isolated=None, morse_index=None)
 
 
 def _canonical_key(numeric: NumericSystem, point: RefinedPoint) -> tuple:

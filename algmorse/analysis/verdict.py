@@ -41,22 +41,26 @@ names what backs it (``morse_basis``, ``complex_morse_basis``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Sequence
 
+from ..engine.rational_points import ExactPoint
 from .classify import CriticalPoint
 from .components import Component
 
-__all__ = ["Reason", "Verdict", "Completeness", "ModularEvidence", "decide_completeness", "decide_verdict",
-           "square_system_verdict", "BOUND_NAMES", "COMPLETENESS_LEVELS"]
+__all__ = ["Reason", "Verdict", "Completeness", "AlgebraicEvidence", "SearchEvidence", "Evidence", "decide",
+           "square_system_verdict", "BOUND_NAMES", "COMPLETENESS_LEVELS", "VERDICT_BASES"]
 
 Completeness = Literal["exact-count", "modular-count", "bound-attained", "certified-lower-bound", "stable-runs",
                        "not-established"]
-ZeroDimensionalBasis = Literal["total-degree", "exact", "modular", "decomposition"]
 
 COMPLETENESS_LEVELS: tuple[str, ...] = ("exact-count", "modular-count", "bound-attained", "certified-lower-bound",
                                         "stable-runs", "not-established")
 """The completeness levels, strongest first."""
+
+VERDICT_BASES: tuple[str, ...] = ("witness", "exact-algebra", "modular-algebra") + COMPLETENESS_LEVELS[:3]
+"""What may back a decided verdict: a named witness, algebra over QQ or over two primes alone, or
+a proven completeness level (with every point certified)."""
 
 BOUND_NAMES: tuple[str, ...] = (
     "total_degree",
@@ -128,217 +132,331 @@ class Verdict:
         return f"<code>{html.escape(repr(self))}</code><ul>{items}</ul>"
 
 
-@dataclass(frozen=True, slots=True)
-class ModularEvidence:
-    """A count over prime fields, as the verdict uses it (see :func:`algmorse.engine.exact.modular_count`).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlgebraicEvidence:
+    """What algebra says about the critical set (Singular/msolve over QQ, or over two primes).
 
-    ``rational_count`` is the count with multiplicity over QQ when Singular's ``std`` over QQ
-    finished within its time box (:func:`algmorse.engine.exact.rational_count`), else ``None``.
+    Attributes
+    ----------
+    level : {"exact", "modular"}
+        ``"exact"``: computed over QQ (a proof); ``"modular"``: over the prime fields
+        ``primes``, which all agreed (equal to QQ's answer unless every prime is unlucky).
+    dimension : int
+        Krull dimension of the critical set (-1: no critical point).
+    count_with_multiplicity : int or None
+        Number of complex critical points counted with multiplicity (dimension 0 only).
+    count_distinct : int or None
+        Number of distinct complex critical points (dimension 0 only), when computed.
+    rational_count : int or None
+        At the modular level, the count with multiplicity over QQ when that also finished (it
+        agreed with the primes): a proof of that count, and of dimension 0.
+    primes : tuple of int
     """
 
-    primes: tuple[int, ...]
+    level: Literal["exact", "modular"]
     dimension: int
-    count_with_multiplicity: int | None
+    count_with_multiplicity: int | None = None
+    count_distinct: int | None = None
     rational_count: int | None = None
+    primes: tuple[int, ...] = ()
+
+    @property
+    def finite(self) -> bool:
+        """Whether the critical set is finite (dimension 0 or empty)."""
+        return self.dimension <= 0
+
+    @property
+    def finite_over_qq(self) -> bool:
+        """Whether finiteness is proven over QQ (not only over the primes)."""
+        return self.finite and (self.level == "exact" or self.rational_count is not None)
+
+    @property
+    def radical(self) -> bool | None:
+        """Whether every complex critical point has multiplicity 1 (``None``: not known)."""
+        if self.dimension < 0:
+            return True
+        if self.dimension > 0 or self.count_distinct is None or self.count_with_multiplicity is None:
+            return None
+        return self.count_distinct == self.count_with_multiplicity
+
+    @property
+    def basis(self) -> str:
+        """The verdict basis of a decision by this algebra alone."""
+        return "exact-algebra" if self.level == "exact" else "modular-algebra"
 
 
-def decide_completeness(
-    points: Sequence[CriticalPoint],
-    root_counts: dict[str, int],
-    stable: bool,
-    stable_runs: int,
-    failed_runs: int = 0,
-    exact_distinct: int | None = None,
-    modular: ModularEvidence | None = None,
-    overlapping: int = 0,
-) -> tuple[Completeness, Reason]:
-    """How complete the found isolated set is, with the reason (failed runs are mentioned).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchEvidence:
+    """What the numerical search did (it proves nothing by itself; it finds what is proven).
 
-    Parameters
+    Attributes
     ----------
-    points : sequence of CriticalPoint
     root_counts : dict
-        Upper bounds on the number of isolated solutions (see :data:`BOUND_NAMES`).
+        Proven upper bounds on the number of isolated solutions (:data:`BOUND_NAMES`).
     stable : bool
         Whether the runs' stopping rule held.
     stable_runs : int
     failed_runs : int
-    exact_distinct : int, optional
-        Distinct complex critical points by exact algebra over QQ.
-    modular : ModularEvidence, optional
-        Dimension and count with multiplicity over prime fields.
+    doubtful : int
+        Refined endpoints reported nowhere (neither proven nor a critical point, see the
+        ``doubtful-endpoints`` reason).
+    decomposition_clean : bool
+        The numerical irreducible decomposition ran and found no positive-dimensional
+        component (probability one, not a proof: said, never used to decide).
+    """
+
+    root_counts: dict[str, int] = field(default_factory=dict)
+    stable: bool = False
+    stable_runs: int = 2
+    failed_runs: int = 0
+    doubtful: int = 0
+    decomposition_clean: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """Everything a verdict may rest on, typed by what backs it.
+
+    Attributes
+    ----------
+    points : sequence of CriticalPoint
+        The isolated points as reported. Only proven ones (:attr:`CriticalPoint.proven`)
+        count: a certificate proves a distinct nondegenerate point (boxes pairwise disjoint,
+        less ``overlapping``), an exact proof a rational point and its multiplicity.
+    components : sequence of Component
+        Positive-dimensional components from the numerical decomposition (witnesses only when
+        algebra gives the critical set a positive dimension).
+    algebra : AlgebraicEvidence or None
+    search : SearchEvidence
     overlapping : int
         Certified points whose boxes overlap another's (they do not count as distinct).
+    non_isolated : sequence of ExactPoint
+        Rational critical points proven (exact local dimension > 0) to lie on a
+        positive-dimensional component: each is a degenerate real critical point.
     """
-    completeness, reason = _completeness(points, root_counts, stable, stable_runs, exact_distinct, modular,
-                                         overlapping)
-    if failed_runs:
-        reason = Reason(code=reason.code, message=f"{reason.message} {failed_runs} backend run(s) failed "
+
+    points: Sequence[CriticalPoint]
+    components: Sequence[Component] = ()
+    algebra: AlgebraicEvidence | None = None
+    search: SearchEvidence = field(default_factory=SearchEvidence)
+    overlapping: int = 0
+    non_isolated: Sequence[ExactPoint] = ()
+
+    @property
+    def certified(self) -> int:
+        """Certified points in pairwise disjoint boxes."""
+        return sum(1 for p in self.points if p.certified) - self.overlapping
+
+    @property
+    def exact_isolated(self) -> tuple[int, ...]:
+        """Indices of points proven isolated by an exact proof only (not certified)."""
+        return tuple(i for i, p in enumerate(self.points) if not p.certified and p.proven)
+
+    @property
+    def proven_distinct(self) -> int:
+        """Distinct isolated critical points proven to exist."""
+        return self.certified + len(self.exact_isolated)
+
+    @property
+    def proven_with_multiplicity(self) -> int:
+        """The proven points counted with their proven multiplicities (1 for a certified point)."""
+        return self.certified + sum(self.points[i].exact_point.multiplicity for i in self.exact_isolated)
+
+
+def decide(evidence: Evidence) -> Verdict:
+    """The completeness level and both verdicts, with their reasons, from typed evidence.
+
+    The one place where claims are decided. Only proven facts back a completeness level above
+    ``stable-runs`` or a decided verdict: certified points, exact proofs at rational points,
+    and algebra (over QQ, or over two primes at the ``modular`` level). A point that is neither
+    certified nor proven is reported as undetermined and never counted, and never a witness.
+    """
+    completeness, completeness_reason = _completeness(evidence)
+    reasons = [completeness_reason] + _point_reasons(evidence) + _set_reasons(evidence)
+    complex_morse, complex_basis = _complex_morse(evidence, completeness)
+    morse, morse_basis = _morse(evidence, completeness, complex_morse, complex_basis)
+    return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
+                   morse_basis=morse_basis, complex_morse_basis=complex_basis)
+
+
+def _completeness(e: Evidence) -> tuple[Completeness, Reason]:
+    completeness, reason = _level(e)
+    if e.search.failed_runs:
+        reason = Reason(code=reason.code, message=f"{reason.message} {e.search.failed_runs} backend run(s) failed "
                         "(crash or timeout; see provenance.runs) and did not count.")
     return completeness, reason
 
 
-def _completeness(
-    points: Sequence[CriticalPoint], root_counts: dict[str, int], stable: bool, stable_runs: int,
-    exact_distinct: int | None, modular: ModularEvidence | None, overlapping: int,
-) -> tuple[Completeness, Reason]:
-    if exact_distinct is not None and len(points) == exact_distinct:
-        return "exact-count", Reason(
-            code="completeness",
-            message=f"{len(points)} distinct points found = the exact number of distinct complex critical points.",
-        )
-    certified = sum(1 for p in points if p.certified) - overlapping
-    all_certified = certified == len(points)
-    if modular is not None and modular.rational_count is not None and all_certified \
-            and certified == modular.rational_count:
-        return "exact-count", Reason(
-            code="completeness",
-            message=f"{certified} certified distinct points = the number of complex critical points over QQ counted "
-            "with multiplicity (Singular std/vdim): none is missing and each has multiplicity 1.",
-        )
-    multiplicities = [1 if p.certified else p.multiplicity for p in points]
-    if modular is not None and modular.dimension <= 0 and None not in multiplicities \
-            and overlapping == 0 and sum(multiplicities) == modular.count_with_multiplicity:
-        primes = " and ".join(map(str, modular.primes))
-        return "modular-count", Reason(
-            code="completeness",
-            message=f"{len(points)} points found ({certified} certified), {sum(multiplicities)} with multiplicity = "
-            f"the number of complex critical points over the prime fields F_p, p = {primes} (equal to the count "
-            "over QQ unless both primes are unlucky).",
-        )
+def _level(e: Evidence) -> tuple[Completeness, Reason]:
+    algebra, proven, certified = e.algebra, e.proven_distinct, e.certified
+    counted = e.proven_with_multiplicity
+    finite = algebra is not None and algebra.finite and e.overlapping == 0
+    if finite and algebra.level == "exact" and algebra.count_distinct is not None and proven == algebra.count_distinct:
+        return "exact-count", Reason(code="completeness", message=f"{proven} proven distinct points = the exact number "
+                                     "of distinct complex critical points over QQ.")
+    if finite and algebra.rational_count is not None and counted == algebra.rational_count:
+        return "exact-count", Reason(code="completeness", message=f"{proven} proven distinct points ({certified} "
+                                     f"certified), {counted} with their proven multiplicities = the number of complex "
+                                     "critical points over QQ counted with multiplicity (Singular std/vdim): none is "
+                                     "missing.")
+    if finite and algebra.level == "modular":
+        primes = " and ".join(map(str, algebra.primes))
+        if algebra.count_distinct is not None and proven == algebra.count_distinct:
+            return "modular-count", Reason(code="completeness", message=f"{proven} proven distinct points "
+                                           f"({certified} certified) = the number of distinct complex critical points "
+                                           f"over the prime fields F_p, p = {primes} (equal to the count over QQ "
+                                           "unless both primes are unlucky).")
+        if counted == algebra.count_with_multiplicity:
+            return "modular-count", Reason(code="completeness", message=f"{proven} proven distinct points "
+                                           f"({certified} certified), {counted} with their proven multiplicities = the "
+                                           f"number of complex critical points with multiplicity over the prime fields "
+                                           f"F_p, p = {primes} (equal to the count over QQ unless both primes are "
+                                           "unlucky).")
+    root_counts = e.search.root_counts
+    all_certified = certified == len(e.points)
     for name in BOUND_NAMES:
         bound = root_counts.get(name)
         if all_certified and bound is not None and certified == bound:
-            return "bound-attained", Reason(
-                code="completeness",
-                message=f"{certified} certified distinct points found = {name.replace('_', ' ')} {bound}, "
-                "an upper bound on the number of isolated critical points.",
-            )
+            return "bound-attained", Reason(code="completeness", message=f"{certified} certified distinct points found "
+                                            f"= {name.replace('_', ' ')} {bound}, an upper bound on the number of "
+                                            "isolated critical points.")
     bounds = ", ".join(f"{k.replace('_', ' ')} {root_counts[k]}" for k in BOUND_NAMES if k in root_counts)
-    runs = (f"{stable_runs} consecutive runs with fresh seeds added no point" if stable else
-            f"the run limit was reached before {stable_runs} consecutive runs added nothing")
-    if certified > 0:
-        return "certified-lower-bound", Reason(
-            code="completeness",
-            message=f"{certified} of {len(points)} point{'' if len(points) == 1 else 's'} certified by interval "
-            f"arithmetic in disjoint boxes: at least {certified} critical point{'' if certified == 1 else 's'} "
-            f"exist{'s' if certified == 1 else ''}; {runs} (root counts: {bounds or 'none computed'}).",
-        )
-    if stable:
-        return "stable-runs", Reason(
-            code="completeness",
-            message=f"{stable_runs} consecutive runs with fresh seeds added no point (no root-count bound "
-            f"attained: {bounds or 'none computed'}); evidence, not proof.",
-        )
-    return "not-established", Reason(
-        code="completeness",
-        message=f"the run limit was reached before {stable_runs} consecutive runs added nothing; the set may be "
-        f"incomplete (root counts: {bounds or 'none computed'}).",
-    )
+    runs = (f"{e.search.stable_runs} consecutive runs with fresh seeds added no point" if e.search.stable else
+            f"the run limit was reached before {e.search.stable_runs} consecutive runs added nothing")
+    if proven > 0:
+        return "certified-lower-bound", Reason(code="completeness", message=f"{proven} of {len(e.points)} "
+                                               f"point{'' if len(e.points) == 1 else 's'} proven ({certified} certified "
+                                               f"by interval arithmetic in disjoint boxes): at least {proven} critical "
+                                               f"point{' exists' if proven == 1 else 's exist'}; {runs} (root counts: "
+                                               f"{bounds or 'none computed'}).")
+    if e.search.stable:
+        return "stable-runs", Reason(code="completeness", message=f"{e.search.stable_runs} consecutive runs with fresh "
+                                     f"seeds added no point (no root-count bound attained: {bounds or 'none computed'});"
+                                     " evidence, not proof.")
+    return "not-established", Reason(code="completeness", message=f"the run limit was reached before "
+                                     f"{e.search.stable_runs} consecutive runs added nothing; the set may be incomplete "
+                                     f"(root counts: {bounds or 'none computed'}).")
 
 
-def decide_verdict(
-    points: Sequence[CriticalPoint],
-    components: Sequence[Component] = (),
-    *,
-    completeness: Completeness,
-    completeness_reason: Reason,
-    zero_dimensional: ZeroDimensionalBasis | None,
-    exact_radical: bool = False,
-    modular: ModularEvidence | None = None,
-) -> Verdict:
-    """Combine points, components, completeness and the exact check into a verdict.
+def _multiple(e: Evidence) -> tuple[int, ...]:
+    """Points proven (exactly) to have multiplicity > 1."""
+    return tuple(i for i in e.exact_isolated if (e.points[i].exact_point.multiplicity or 1) > 1)
 
-    Parameters
-    ----------
-    points : sequence of CriticalPoint
-        The isolated critical points (points on components excluded).
-    components : sequence of Component
-        Positive-dimensional components found.
-    completeness, completeness_reason
-        From :func:`decide_completeness`.
-    zero_dimensional : {"total-degree", "exact", "modular", "decomposition"} or None
-        How the absence of positive-dimensional components was established, if it was.
-    exact_radical : bool
-        The exact check proved that every complex critical point has multiplicity 1.
-    modular : ModularEvidence, optional
-        The count over prime fields; when it exceeds what was found, a ``"missing-points"``
-        reason says by how much.
-    """
-    reasons = [completeness_reason]
-    multiple = tuple(i for i, p in enumerate(points) if p.nondegenerate is False and p.isolated)
-    unclosed = tuple(i for i, p in enumerate(points) if p.nondegenerate is False and not p.isolated)
-    undetermined = tuple(i for i, p in enumerate(points) if p.nondegenerate is None)
-    degenerate = multiple + unclosed
-    real_components = tuple(i for i, c in enumerate(components) if c.real_points)
-    for i, component in enumerate(components):
-        reasons.append(Reason(
-            code="positive-dimensional-component",
-            message=f"component {i}: {component.description}.",
-            components=(i,),
-        ))
+
+def _undetermined(e: Evidence) -> tuple[int, ...]:
+    return tuple(i for i, p in enumerate(e.points) if not p.proven)
+
+
+def _positive_dimension(e: Evidence) -> bool:
+    """Whether algebra, or an exact point on a component, proves a positive-dimensional critical set."""
+    return bool(e.non_isolated) or (e.algebra is not None and e.algebra.dimension > 0)
+
+
+def _point_reasons(e: Evidence) -> list[Reason]:
+    reasons = []
+    multiple, undetermined = _multiple(e), _undetermined(e)
     if multiple:
-        orders = ", ".join(f"#{i}: {points[i].multiplicity}" for i in multiple)
+        orders = ", ".join(f"#{i}: {e.points[i].exact_point.multiplicity}" for i in multiple)
         reasons.append(Reason(code="multiple-point", message=f"{len(multiple)} isolated critical point(s) of "
-                              f"multiplicity > 1 (closed local dual space; multiplicities {orders}).", points=multiple))
-    if unclosed:
-        reasons.append(Reason(code="degenerate-point", message=f"{len(unclosed)} critical point(s) with a singular "
-                              "Hessian whose local dual space does not close within the budget: most likely on a "
-                              "positive-dimensional component.", points=unclosed))
+                              f"multiplicity > 1, proven exactly at rational points (Singular's local standard basis "
+                              f"over QQ; multiplicities {orders}).", points=multiple))
+    if e.non_isolated:
+        where = "; ".join("(" + ", ".join(map(str, p.coordinates)) + f") on a component of dimension >= {p.dimension}"
+                          for p in e.non_isolated[:4])
+        reasons.append(Reason(code="non-isolated-point", message=f"{len(e.non_isolated)} real rational critical "
+                              f"point(s) proven exactly to lie on a positive-dimensional component (local dimension "
+                              f"> 0 over QQ), so degenerate: {where}."))
     if undetermined:
-        reasons.append(Reason(code="undetermined-point", message=f"{len(undetermined)} point(s) whose Hessian is too "
-                              "close to singular to decide (smallest equilibrated singular value within a factor "
-                              "nondegenerate_margin of its noise level).", points=undetermined))
-    if zero_dimensional is not None:
-        basis = {"total-degree": "the count of nondegenerate points reaches the total degree (refined Bezout)",
-                 "exact": "exact algebra gives dimension 0",
-                 "modular": "Groebner bases over two large prime fields give dimension 0 (the dimension over QQ "
-                            "unless both primes are unlucky)",
-                 "decomposition": "the numerical irreducible decomposition found no positive-dimensional "
-                                  "component (probability-one numerical method)"}[zero_dimensional]
+        reasons.append(Reason(code="undetermined-point", message=f"{len(undetermined)} point(s) neither certified nor "
+                              "proven exactly: reported as found, never counted, never a witness (a near collision "
+                              "not resolved, a multiple point that is not rational, or an ill-conditioned point).",
+                              points=undetermined))
+    return reasons
+
+
+def _set_reasons(e: Evidence) -> list[Reason]:
+    reasons = []
+    for i, component in enumerate(e.components):
+        reasons.append(Reason(code="positive-dimensional-component", message=f"component {i}: {component.description}.",
+                              components=(i,)))
+    algebra = e.algebra
+    certified_all = e.certified == len(e.points)
+    if algebra is not None and algebra.finite:
+        basis = ("exact algebra gives dimension 0" if algebra.finite_over_qq else "Groebner bases over two large "
+                 "prime fields give dimension 0 (the dimension over QQ unless both primes are unlucky)")
         reasons.append(Reason(code="zero-dimensional", message=f"the critical set is finite: {basis}."))
-    elif not components:
+    elif algebra is not None:
+        over = "over QQ" if algebra.level == "exact" else "over two large prime fields"
+        reasons.append(Reason(code="positive-dimensional", message=f"the critical set has dimension "
+                              f"{algebra.dimension} {over}."))
+    elif certified_all and len(e.points) == e.search.root_counts.get("total_degree", -1):
+        reasons.append(Reason(code="zero-dimensional", message="the critical set is finite: the count of "
+                              "nondegenerate points reaches the total degree (refined Bezout)."))
+    elif not e.components:
+        clean = (" The numerical decomposition found no component (probability one, not a proof)."
+                 if e.search.decomposition_clean else "")
         reasons.append(Reason(code="zero-dimensionality-not-established", message="positive-dimensional critical "
-                              "components are not ruled out (no decomposition, exact check or root-count argument "
-                              "excludes them)."))
-    if exact_radical:
-        reasons.append(Reason(code="exact", message="exact algebra: every complex critical point has multiplicity 1 "
-                              "(equal counts with and without multiplicity)."))
+                              "components are not ruled out (no exact check, modular count or root-count argument "
+                              f"excludes them).{clean}"))
+    if algebra is not None and algebra.radical is not None and algebra.dimension == 0:
+        source = "over QQ" if algebra.level == "exact" else "over the prime fields"
+        word = "every complex critical point has multiplicity 1" if algebra.radical else "some complex critical " \
+            "point has multiplicity > 1"
+        reasons.append(Reason(code="exact" if algebra.level == "exact" else "modular", message=f"{source}: {word} "
+                              f"({algebra.count_distinct} distinct, {algebra.count_with_multiplicity} with "
+                              "multiplicity)."))
+    if algebra is not None and algebra.dimension == 0:
+        target = algebra.count_distinct if algebra.count_distinct is not None else algebra.count_with_multiplicity
+        found = e.proven_distinct if algebra.count_distinct is not None else e.proven_with_multiplicity
+        if target is not None and found < target:
+            what = "distinct" if algebra.count_distinct is not None else "with multiplicity"
+            reasons.append(Reason(code="missing-points", message=f"the count {'over QQ' if algebra.level == 'exact' else 'over prime fields'} "
+                                  f"is {target} {what}; the proven points account for {found}: {target - found} "
+                                  "missing (not found, or found but not proven)."))
+    if e.search.doubtful:
+        reasons.append(Reason(code="doubtful-endpoints", message=f"{e.search.doubtful} refined endpoint(s) were "
+                              "neither certified nor proven, and either the proven points already account for the "
+                              "whole count, the critical set is finite (modular count), or higher precision shows "
+                              "them off the critical set: they are not reported as critical points."))
+    return reasons
 
-    if modular is not None and modular.dimension == 0 and modular.count_with_multiplicity is not None:
-        counted = sum(1 if p.certified else (p.multiplicity or 1) for p in points)
-        if counted < modular.count_with_multiplicity:
-            reasons.append(Reason(code="missing-points", message=f"the count over prime fields is "
-                                  f"{modular.count_with_multiplicity} with multiplicity; the points found account for "
-                                  f"{counted}: {modular.count_with_multiplicity - counted} missing (not found, or "
-                                  "multiplicities not established)."))
 
-    proven_complete = completeness in ("exact-count", "modular-count", "bound-attained")
-    finite = zero_dimensional is not None and not components
-    uncertified = tuple(i for i, p in enumerate(points) if not p.certified)
-    complex_basis = morse_basis = None
-    if components or degenerate:
-        complex_morse: bool | None = False
-        complex_basis = "witness"
-    elif finite and exact_radical:
-        complex_morse, complex_basis = True, "exact-algebra"
-    elif finite and proven_complete and not uncertified:
-        complex_morse, complex_basis = True, completeness
-    else:
-        complex_morse = None
+def _complex_morse(e: Evidence, completeness: Completeness) -> tuple[bool | None, str | None]:
+    algebra = e.algebra
+    if _multiple(e) or e.non_isolated:
+        return False, "witness"
+    if algebra is not None and algebra.dimension > 0:
+        return False, "witness" if e.components else algebra.basis
+    if algebra is not None and algebra.radical is False:
+        return False, algebra.basis
+    all_certified = e.certified == len(e.points)
+    complete = completeness in ("exact-count", "modular-count", "bound-attained")
+    if complete and all_certified and completeness == "exact-count":
+        return True, completeness
+    if algebra is not None and algebra.radical is True:
+        return True, algebra.basis
+    finite = (algebra is not None and algebra.finite) or (algebra is None and completeness == "bound-attained"
+                                                           and len(e.points) == e.search.root_counts.get("total_degree"))
+    if finite and complete and all_certified:
+        return True, completeness
+    return None, None
 
-    real_degenerate = tuple(i for i in degenerate if points[i].is_real)
-    if real_components or real_degenerate:
-        morse: bool | None = False
-        morse_basis = "witness"
-    elif complex_morse:
-        morse, morse_basis = True, complex_basis
-    elif finite and proven_complete and not _real_doubt(points, undetermined):
-        morse, morse_basis = True, completeness
-    else:
-        morse = None
-    return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
-                   morse_basis=morse_basis, complex_morse_basis=complex_basis)
+
+def _morse(e: Evidence, completeness: Completeness, complex_morse: bool | None,
+           complex_basis: str | None) -> tuple[bool | None, str | None]:
+    real_multiple = [i for i in _multiple(e) if e.points[i].is_real]
+    real_components = _positive_dimension(e) and any(c.real_points for c in e.components)
+    if real_multiple or e.non_isolated or real_components:
+        return False, "witness"
+    if complex_morse:
+        return True, complex_basis
+    algebra = e.algebra
+    finite = (algebra is not None and algebra.finite) or (algebra is None and completeness == "bound-attained"
+                                                           and len(e.points) == e.search.root_counts.get("total_degree"))
+    complete = completeness in ("exact-count", "modular-count", "bound-attained")
+    if finite and complete and not _real_doubt(e.points):
+        return True, completeness
+    return None, None
 
 
 # The reasons speak of a loss's critical points; a square system's are its solutions.
@@ -366,16 +484,10 @@ def square_system_verdict(verdict: Verdict, points: Sequence[CriticalPoint]) -> 
                    reasons=tuple(reasons))
 
 
-def _real_doubt(points: Sequence[CriticalPoint], undetermined: tuple[int, ...]) -> bool:
-    """Whether a point that is or may be real lacks a proof of nondegeneracy.
+def _real_doubt(points: Sequence[CriticalPoint]) -> bool:
+    """Whether some point is not proven nondegenerate (a certificate, or exact multiplicity 1).
 
-    A point counts as surely non-real only when its certificate proves it (``real`` false);
-    every other point must be certified (or, for a non-real point by the numerical test only,
-    not undetermined).
+    Such a point may be real and degenerate for all that is proven, which leaves ``morse`` open.
     """
-    for i, p in enumerate(points):
-        if p.certified:
-            continue
-        if p.is_real or i in undetermined:
-            return True
-    return False
+    return any(not p.certified and not (p.exact_point is not None and p.exact_point.multiplicity == 1)
+               for p in points)

@@ -72,6 +72,12 @@ class Certificate:
         ``None`` for a square system, which has no loss.
     precision : int
         Bits of the ball arithmetic that proved it.
+    center : tuple of (str, str) or None
+        The box's center to full precision (decimal real and imaginary parts, enough digits for
+        ``precision``): the box is ``center +/- radius``. Points closer than double precision
+        can resolve have distinct centers here, while their coordinates round to the same
+        doubles. ``None`` in catalogs written before it existed: the box is then
+        ``coordinates +/- radius``.
     """
 
     method: str
@@ -80,6 +86,7 @@ class Certificate:
     morse_index: int | None
     loss: tuple[float, float] | None
     precision: int
+    center: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -87,13 +94,15 @@ class CertifiedPoint:
     """A certified box: its center (rounded to double), certificate, and outward float bounds.
 
     ``lower`` and ``upper`` hold the box's real and imaginary parts interleaved, rounded
-    outward, for :func:`disjoint_boxes`.
+    outward, for :func:`disjoint_boxes`; ``box`` holds the box itself as balls (``arb`` or
+    ``acb``), which tells apart boxes whose float bounds overlap.
     """
 
     center: np.ndarray
     certificate: Certificate
     lower: np.ndarray
     upper: np.ndarray
+    box: tuple = ()
 
 
 def krawczyk(balls: BallSystem, center: Sequence, radius: float) -> bool:
@@ -167,8 +176,28 @@ def certify_point(balls: BallSystem, point: np.ndarray, *, real: bool | None = N
             with working_precision(bits):
                 certificate = _certify_center(balls, center, bits)
             if certificate is not None:
-                return certificate
+                return _settle_realness(balls, certificate, bits)
     return None
+
+
+def _settle_realness(balls: BallSystem, certified: CertifiedPoint, bits: int) -> CertifiedPoint:
+    """A complex box that meets the reals (``real`` undecided): try to prove its zero real.
+
+    The real box of half the radius around the real part of the center lies inside the complex
+    box (whose imaginary parts contain 0). If Krawczyk's test in real arithmetic passes on it,
+    it holds a real zero; the complex box holds exactly one zero, so that one is real, and the
+    real certificate is returned. Otherwise the complex one is, undecided.
+    """
+    if certified.certificate.real is not None or not certified.box:
+        return certified
+    with working_precision(bits):
+        if not all(b.imag.contains(0) for b in certified.box):
+            return certified
+        radius = min(min(float(b.real.rad()), float(b.imag.rad())) for b in certified.box) / 2
+        center = [b.real.mid() for b in certified.box]
+        if radius > 0 and krawczyk(balls, center, radius):
+            return _certificate(balls, center, radius, bits)
+    return certified
 
 
 def _certify_center(balls: BallSystem, center: list, bits: int) -> CertifiedPoint | None:
@@ -221,10 +250,18 @@ def _certificate(balls: BallSystem, center: list, radius: float, bits: int) -> C
     if real:  # a real box is the complex box with zero-width imaginary parts
         lower = np.column_stack([lower, np.zeros_like(lower)]).ravel()
         upper = np.column_stack([upper, np.zeros_like(upper)]).ravel()
-    rounding = 2.0 ** -52 * max(1.0, max(abs(v) for v in values))  # center rounded to double
-    certificate = Certificate(method="krawczyk", radius=float(radius + rounding), real=realness, morse_index=index,
-                              loss=loss_bounds, precision=bits)
-    return CertifiedPoint(np.array(values, dtype=complex), certificate, lower, upper)
+    digits = int(bits * 0.30103) + 3
+    decimal = 10.0 ** -(digits - 2) * max(1.0, max(abs(v) for v in values))  # the center's decimal rounding
+    center_text = tuple(_decimal_pair(c, digits) for c in center)
+    certificate = Certificate(method="krawczyk", radius=float(np.nextafter(radius + decimal, np.inf)), real=realness,
+                              morse_index=index, loss=loss_bounds, precision=bits, center=center_text)
+    return CertifiedPoint(np.array(values, dtype=complex), certificate, lower, upper, tuple(box))
+
+
+def _decimal_pair(value, digits: int) -> tuple[str, str]:
+    """Real and imaginary parts of a ball's midpoint as decimal strings of ``digits`` digits."""
+    real, imag = (value, arb(0)) if isinstance(value, arb) else (value.real, value.imag)
+    return (real.mid().str(digits, radius=False), imag.mid().str(digits, radius=False))
 
 
 def _as_complex(value) -> complex:
@@ -269,7 +306,9 @@ def _gershgorin_signs(matrix: arb_mat) -> list[int] | None:
 def disjoint_boxes(certificates: Sequence[CertifiedPoint]) -> list[tuple[int, int]]:
     """Pairs of certified points whose boxes overlap (empty: all hold distinct zeros).
 
-    Boxes are compared through their outward-rounded float bounds.
+    Boxes are compared through their outward-rounded float bounds, and, where those overlap,
+    through the boxes themselves in ball arithmetic (two boxes closer than double precision
+    resolves are still told apart).
     """
     if len(certificates) < 2:
         return []
@@ -281,6 +320,14 @@ def disjoint_boxes(certificates: Sequence[CertifiedPoint]) -> list[tuple[int, in
         for j in order[position + 1:]:
             if lower[j, 0] > upper[i, 0]:
                 break
-            if np.all(lower[j] <= upper[i]) and np.all(lower[i] <= upper[j]):
+            if np.all(lower[j] <= upper[i]) and np.all(lower[i] <= upper[j]) \
+                    and _balls_overlap(certificates[i].box, certificates[j].box):
                 overlaps.append((int(min(i, j)), int(max(i, j))))
     return overlaps
+
+
+def _balls_overlap(first: tuple, second: tuple) -> bool:
+    """Whether two boxes (tuples of balls) meet in every coordinate (``True`` when one is unknown)."""
+    if not first or not second:
+        return True
+    return all(acb(a).overlaps(acb(b)) for a, b in zip(first, second))

@@ -61,6 +61,8 @@ __all__ = [
     "MODULAR_PRIMES",
     "exact_points",
     "rational_count",
+    "LocalStructure",
+    "local_structure_at",
     "eliminant",
     "INSTALL_HINT",
 ]
@@ -746,6 +748,10 @@ class ModularCount:
     rational_count : int or None
         The count with multiplicity over QQ, when the caller also ran :func:`rational_count` and
         it finished (and agreed); ``None`` otherwise.
+    count_distinct : int or None
+        The number of distinct solutions when ``dimension`` is 0 and it was asked for: the
+        degree of the square-free part of the minimal polynomial of a random linear form (one
+        form per prime, drawn from the prime), equal over every prime. ``None`` otherwise.
     """
 
     primes: tuple[int, ...]
@@ -755,6 +761,7 @@ class ModularCount:
     tool_version: str
     seconds: float
     rational_count: int | None = None
+    count_distinct: int | None = None
 
 
 def modular_count(
@@ -763,6 +770,7 @@ def modular_count(
     *,
     timeout: float = 30.0,
     primes: Sequence[int] = MODULAR_PRIMES,
+    distinct: bool = False,
 ) -> ModularCount:
     """Dimension and count with multiplicity of the solution set, over prime fields (Singular).
 
@@ -776,6 +784,9 @@ def modular_count(
         Total time limit in seconds.
     primes : sequence of int
         Each is used in turn; all must agree.
+    distinct : bool
+        Also count the distinct solutions of a finite set (``count_distinct``; about a second
+        for 257 solutions).
 
     Returns
     -------
@@ -809,12 +820,16 @@ def modular_count(
     with processes.temporary_directory("modular") as directory:
         for prime in primes:
             answers.append(_count(singular, checked, nvars, prime, directory, start + timeout - time.monotonic(),
-                                  f"modular count: Singular's std over F_{prime}"))
-    if len(set(answers)) != 1:
+                                  f"modular count: Singular's std over F_{prime}", distinct=distinct))
+    counts = {answer[:2] for answer in answers}
+    if len(counts) != 1:
         raise BackendCrashed("modular count: the primes " + ", ".join(map(str, primes)) + " disagree "
-                             f"(dimension, count) {answers}: one of them is unlucky; nothing is concluded.", None, "")
+                             f"(dimension, count) {[a[:2] for a in answers]}: one of them is unlucky; nothing is "
+                             "concluded.", None, "")
+    distinct_counts = {answer[2] for answer in answers}
     return ModularCount(primes=tuple(primes), dimension=answers[0][0], count_with_multiplicity=answers[0][1],
-                        tool="singular", tool_version=_singular_version(singular), seconds=time.monotonic() - start)
+                        tool="singular", tool_version=_singular_version(singular), seconds=time.monotonic() - start,
+                        count_distinct=distinct_counts.pop() if len(distinct_counts) == 1 else None)
 
 
 def rational_count(
@@ -850,19 +865,22 @@ def rational_count(
         raise BackendUnavailable("rational count: Singular is not installed. " + INSTALL_HINT)
     start = time.monotonic()
     with processes.temporary_directory("rational") as directory:
-        dimension, count = _count(singular, checked, nvars, 0, directory, timeout,
-                                  "rational count: Singular's std over QQ")
+        dimension, count, _ = _count(singular, checked, nvars, 0, directory, timeout,
+                                     "rational count: Singular's std over QQ")
     return dimension, count, time.monotonic() - start
 
 
 def _count(singular: str, polynomials: list[dict[tuple[int, ...], Fraction]], nvars: int, characteristic: int,
-           directory: str, timeout: float, what: str) -> tuple[int, int | None]:
+           directory: str, timeout: float, what: str, distinct: bool = False) -> tuple[int, int | None, int | None]:
     """Singular's ``std``/``dim``/``vdim`` in the given characteristic (read back and checked).
 
-    Returns ``(dimension, count with multiplicity)``, the count ``None`` unless the dimension is
-    0 or -1. Raises :class:`BackendTimeout` naming ``what`` when out of time.
+    Returns ``(dimension, count with multiplicity, distinct count)``, the counts ``None`` unless
+    the dimension is 0 or -1 (the distinct count also unless ``distinct``, see
+    :data:`_STAGE_DISTINCT`). Raises :class:`BackendTimeout` naming ``what`` when out of time.
     """
     body = f'print("{_MARK}CHAR " + string(char(r)));\n' + _STAGE1
+    if distinct:
+        body += "\n" + _distinct_stage(nvars, characteristic)
     script = _singular_script(polynomials, nvars, body, characteristic=characteristic)
     try:
         values = _run_singular(singular, script, directory, timeout, "std/dim/vdim")
@@ -872,7 +890,116 @@ def _count(singular: str, polynomials: list[dict[tuple[int, ...], Fraction]], nv
         raise BackendCrashed(f"{what}: Singular did not take {characteristic} as its characteristic.", None, "")
     dimension = _int_value(values, "DIM", "std/dim/vdim")
     count = 0 if dimension == -1 else _int_value(values, "VDIM", "std/dim/vdim") if dimension == 0 else None
-    return dimension, count
+    separated = 0 if dimension == -1 else _int_value(values, "DISTINCT", "the distinct count") \
+        if distinct and dimension == 0 else None
+    return dimension, count, separated
+
+
+def _distinct_stage(nvars: int, characteristic: int) -> str:
+    """Singular code printing the number of distinct solutions of a zero-dimensional ideal ``i``.
+
+    The last variable is replaced by a random linear form ``l`` (coefficients drawn from the
+    characteristic, so a prime always gets the same form); the univariate polynomial of the
+    lexicographic basis (``fglm``) is then the minimal polynomial of ``l`` on the solutions, whose
+    roots are the values of ``l`` at the distinct solutions. The degree of its square-free part
+    is their number, unless ``l`` takes one value at two solutions (a chance below
+    ``count^2 / characteristic``), which would make it smaller.
+    """
+    names = _variables(nvars)
+    draw = random.Random(characteristic)
+    form = "+".join([names[-1]] + [f"{draw.randrange(1, characteristic)}*{v}" for v in names[:-1]])
+    return (f"if (d == 0) {{\n"
+            f"  map phi = r, {', '.join(names[:-1] + [form])};\n"
+            f"  ideal moved = std(phi(i));\n"
+            f"  ring lex = {characteristic}, ({', '.join(names)}), lp;\n"
+            f"  ideal g = fglm(r, moved);\n"
+            f"  poly e = g[1];\n"
+            f"  print(\"{_MARK}DISTINCT \" + string(deg(e) - deg(gcd(e, diff(e, {names[-1]})))));\n"
+            f"}}")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalStructure:
+    """The solution set near one exact point, by exact algebra over QQ (:func:`local_structure_at`).
+
+    Attributes
+    ----------
+    point : tuple of Fraction
+        The point, exactly.
+    dimension : int
+        Local dimension: -1 when the point is not a solution, 0 when it is an isolated one,
+        ``k > 0`` when a component of dimension ``k`` passes through it.
+    multiplicity : int or None
+        The local multiplicity (``vdim`` of the local ring) when ``dimension`` is 0, else ``None``.
+    seconds : float
+    """
+
+    point: tuple[Fraction, ...]
+    dimension: int
+    multiplicity: int | None
+    seconds: float
+
+
+def local_structure_at(
+    polynomials: Sequence[Mapping[tuple[int, ...], Fraction]],
+    nvars: int,
+    point: Sequence[Fraction],
+    *,
+    timeout: float = 10.0,
+) -> LocalStructure:
+    """Local dimension and multiplicity of the solution set at a rational point (Singular, exact).
+
+    The system is translated to the point and a standard basis computed in a local ordering
+    (``ds``, Mora's algorithm) over QQ: ``dim`` is the local dimension and ``vdim`` the
+    dimension of the local ring, i.e. the multiplicity of the point. Exact: no prime, no
+    rounding.
+
+    Parameters
+    ----------
+    polynomials : sequence of mapping
+        Sparse polynomials with rational coefficients.
+    nvars : int
+    point : sequence of Fraction
+        The point's coordinates, exactly.
+    timeout : float
+        Seconds allowed.
+
+    Returns
+    -------
+    LocalStructure
+
+    Raises
+    ------
+    BackendUnavailable
+        If Singular is not installed.
+    BackendTimeout
+        If Singular does not finish in time.
+    BackendCrashed
+        If Singular fails.
+    """
+    checked = _validate(polynomials, nvars)
+    coordinates = tuple(Fraction(c) for c in point)
+    if len(coordinates) != nvars:
+        raise ValueError(f"local structure: expected {nvars} coordinates, got {len(coordinates)}.")
+    singular = _singular_path()
+    if singular is None:
+        raise BackendUnavailable("local structure: Singular is not installed. " + INSTALL_HINT)
+    names = _variables(nvars)
+    shifted = ", ".join(f"{name} + number({c.numerator})/{c.denominator}" for name, c in zip(names, coordinates))
+    body = (f"map shift = r, {shifted};\n"
+            "ideal local = std(shift(i));\n"
+            f'print("{_MARK}DIM " + string(dim(local)));\n'
+            f'if (dim(local) == 0) {{ print("{_MARK}VDIM " + string(vdim(local))); }}')
+    script = _singular_script(checked, nvars, body).replace("), dp;", "), ds;", 1)
+    start = time.monotonic()
+    with processes.temporary_directory("local") as directory:
+        try:
+            values = _run_singular(singular, script, directory, timeout, "the local standard basis")
+        except _StageTimeout:
+            raise BackendTimeout(f"local structure: Singular did not finish within {timeout:g} s.", timeout) from None
+    dimension = _int_value(values, "DIM", "the local standard basis")
+    multiplicity = _int_value(values, "VDIM", "the local standard basis") if dimension == 0 else None
+    return LocalStructure(coordinates, dimension, multiplicity, time.monotonic() - start)
 
 
 def exact_points(
@@ -932,7 +1059,7 @@ def exact_points(
         data = _parse_msolve(text)
         if data == [-1]:
             return []
-        _characteristic, _n, _degree, _names, form, (_one, (elimination, denominator, parameters)) = data[1]
+        _characteristic, _n, _degree, names, form, (_one, (elimination, denominator, parameters)) = data[1]
         w = fmpz_poly([int(c) for c in elimination[1]])
         slope_poly = fmpz_poly([int(c) for c in denominator[1]])
         forms = [int(c) for c in form]
@@ -941,9 +1068,8 @@ def exact_points(
     except (ValueError, TypeError, IndexError) as exc:
         raise BackendCrashed(f"exact points: cannot read msolve's parametrization ({exc}).", output.returncode,
                              tail) from None
-    # msolve parametrizes all n coordinates (when it added a variable for the linear form) or
-    # the first n - 1 (the last one then follows from the linear form t = sum_i l_i x_i)
-    if not (len(params) == nvars or (len(params) == nvars - 1 and len(forms) == nvars and forms[-1])):
+    order = _msolve_order(names, nvars, len(params), forms)
+    if order is None:
         raise BackendCrashed("exact points: unexpected shape of msolve's parametrization.", output.returncode, tail)
     squarefree = w.gcd(w.derivative())
     reduced = fmpq_poly(w) / fmpq_poly(squarefree) if squarefree.degree() > 0 else fmpq_poly(w)
@@ -955,8 +1081,25 @@ def exact_points(
             if len(coordinates) == nvars - 1:
                 rest = sum((forms[i] * coordinates[i] for i in range(nvars - 1)), acb(0))
                 coordinates.append((root - rest) / forms[-1])
-            points.append(coordinates)
+            points.append([coordinates[k] for k in order])
     return points
+
+
+def _msolve_order(names: Sequence[str], nvars: int, parametrized: int, forms: Sequence[int]) -> list[int] | None:
+    """Where each of our variables ``x1..xn`` sits in msolve's list of names, or ``None`` if the shape is unknown.
+
+    msolve may reorder the variables (``['x3', 'x2', 'x1']`` when the last one separates the
+    solutions) and then parametrizes all ``n`` of them, in its order, when it added a variable
+    ``A`` for the linear form, or the first ``n - 1``, the last following from the linear form.
+    """
+    ours = _variables(nvars)
+    names = [str(name) for name in names]
+    if sorted(names[:nvars]) != ours:
+        return None
+    if not (parametrized == nvars or (parametrized == nvars - 1 and len(forms) == nvars and forms[-1])):
+        return None
+    position = {name: k for k, name in enumerate(names[:nvars])}
+    return [position[name] for name in ours]
 
 
 def _check_with_singular(singular: str, msolve: str | None, polynomials: list[dict[tuple[int, ...], Fraction]],

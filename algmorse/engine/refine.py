@@ -19,7 +19,8 @@ import numpy as np
 from ..model.numeric import NumericSystem
 from ..model.options import Tolerances
 from ..model.symmetry import SignedPermutation, orbit
-from .certify import CertifiedPoint
+from .certify import CertifiedPoint, disjoint_boxes
+from .rational_points import ExactPoint
 
 __all__ = ["RefinedPoint", "newton", "refine_point", "relative_residual", "PointSet"]
 
@@ -39,12 +40,20 @@ class RefinedPoint:
         ``max_j |dL/da_j| / scale_j``: the gradient relative to its evaluation scale.
     certified : CertifiedPoint or None
         The interval certificate of the point (see :mod:`algmorse.engine.certify`), if one was found.
+    exact : ExactPoint or None
+        An exact proof at a rational point (see :mod:`algmorse.engine.rational_points`), if one was found.
     """
 
     coordinates: np.ndarray
     is_real: bool
     residual: float
     certified: CertifiedPoint | None = None
+    exact: ExactPoint | None = None
+
+    @property
+    def proven(self) -> bool:
+        """Whether a certificate or an exact proof backs the point as an isolated critical point."""
+        return self.certified is not None or (self.exact is not None and self.exact.dimension == 0)
 
 
 def relative_residual(numeric: NumericSystem, point: np.ndarray) -> float:
@@ -160,10 +169,14 @@ def _snap_zeros(numeric: NumericSystem, refined: RefinedPoint, tolerances: Toler
 
 
 class PointSet:
-    """Distinct refined points, with tolerance-based membership.
+    """Distinct refined points.
 
-    Two points are the same when ``max_j |a_j - b_j| <= dedup_atol + dedup_rtol * max(1,
-    max_j |a_j|)``.
+    Certified points are told apart by their boxes: a certified point is new unless its box
+    meets the box of a certified point already in the set, however close the two are (two
+    disjoint boxes hold two distinct zeros), and it replaces the uncertified points within
+    the tolerance below (approximations of it, or the midpoint of the cluster it belongs to).
+    Other points are the same when ``max_j |a_j - b_j| <= dedup_atol + dedup_rtol * max(1,
+    max_j |a_j|)``; :meth:`contains` uses that tolerance for every point.
     """
 
     def __init__(self, tolerances: Tolerances) -> None:
@@ -192,13 +205,39 @@ class PointSet:
         self._matrix = None
 
     def add(self, refined: RefinedPoint) -> bool:
-        """Add a point unless already present; return whether it was new."""
-        if self.contains(refined.coordinates):
-            return False
+        """Add a point unless already present (see the class notes); return whether it was new."""
+        if refined.certified is None:
+            if self.contains(refined.coordinates):
+                return False
+        else:
+            boxes = [p.certified for p in self.points if p.certified is not None]
+            if any(disjoint_boxes([box, refined.certified]) for box in boxes):
+                return False
+            self._remove_uncertified_near(refined.coordinates)
+        self._append(refined)
+        return True
+
+    def replace(self, old: RefinedPoint, new: RefinedPoint) -> None:
+        """Put ``new`` in the place of ``old`` (the same point, better proven)."""
+        self.remove(old)
+        self._append(new)
+
+    def remove(self, refined: RefinedPoint) -> None:
+        """Remove one point (compared by identity)."""
+        keep = [p for p in self.points if p is not refined]
+        self.clear()
+        for p in keep:
+            self._append(p)
+
+    def _remove_uncertified_near(self, point: np.ndarray) -> None:
+        near = [p for p in self.points if p.certified is None and p.exact is None and self.same(point, p.coordinates)]
+        for p in near:
+            self.remove(p)
+
+    def _append(self, refined: RefinedPoint) -> None:
         self.points.append(refined)
         row = refined.coordinates.reshape(1, -1)
         self._matrix = row if self._matrix is None else np.vstack([self._matrix, row])
-        return True
 
     def add_with_images(
         self,
@@ -215,12 +254,12 @@ class PointSet:
         number of new points.
         """
         refine = refine or (lambda start: refine_point(numeric, start, tolerances))
-        if self.contains(refined.coordinates):
+        if not self.add(refined):
             return 0
         seeds = [refined.coordinates]
         if not refined.is_real:
             seeds.append(refined.coordinates.conj())
-        added = 0
+        added = 1
         for seed in seeds:
             for image in orbit(seed, symmetries, self.same):
                 if self.contains(image):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from numbers import Integral
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,6 +28,7 @@ from ..analysis.core_locus import Stratum
 from ..analysis.verdict import COMPLETENESS_LEVELS, Reason, Verdict
 from ..engine.backends.base import WitnessSet
 from ..engine.certify import Certificate
+from ..engine.rational_points import ExactPoint
 from ..errors import AlgmorseError, CatalogError
 from ..model.network import Problem, SystemProblem
 from ..model.spec import parse_spec, problem_to_spec
@@ -516,7 +519,11 @@ def point_to_dict(p: CriticalPoint) -> dict[str, Any]:
             "method": p.certificate.method, "radius": p.certificate.radius, "real": p.certificate.real,
             "morse_index": p.certificate.morse_index,
             "loss": None if p.certificate.loss is None else list(p.certificate.loss),
-            "precision": p.certificate.precision},
+            "precision": p.certificate.precision,
+            "center": None if p.certificate.center is None else [list(pair) for pair in p.certificate.center]},
+        "exact_point": None if p.exact_point is None else {
+            "method": p.exact_point.method, "coordinates": [str(c) for c in p.exact_point.coordinates],
+            "dimension": p.exact_point.dimension, "multiplicity": p.exact_point.multiplicity},
     }
 
 
@@ -558,7 +565,29 @@ def _point_from_fields(f: Fields, n: int) -> CriticalPoint:
         residual=f.number("residual", low=0.0),
         orbit=f.integer("orbit", 0),
         certificate=None if certificate is None else _certificate_from_fields(certificate, n, gradient),
+        exact_point=_exact_point_from_fields(f.obj("exact_point", optional=True), n),
     )
+
+
+_RATIONAL = re.compile(r"-?[0-9]{1,4000}(/[1-9][0-9]{0,3999})?")
+
+
+def _exact_point_from_fields(f: Fields | None, n: int) -> ExactPoint | None:
+    """A point's exact proof (absent in catalogs written before it existed)."""
+    if f is None:
+        return None
+    texts = f.texts("coordinates")
+    if len(texts) != n:
+        f.fail("coordinates", f"expected {n} rationals, got {len(texts)}")
+    for i, text in enumerate(texts):
+        if not _RATIONAL.fullmatch(text):
+            f.fail(f"coordinates[{i}]", f"expected a rational such as -3/4, got {text[:40]!r}")
+    dimension = f.integer("dimension", 0, n)
+    multiplicity = f.integer("multiplicity", 1, optional=True)
+    if (multiplicity is None) != (dimension > 0):
+        f.fail("multiplicity", "expected a multiplicity exactly when the local dimension is 0")
+    return ExactPoint(tuple(Fraction(t) for t in texts), dimension, multiplicity,
+                      f.text("method", choices=("singular-local",)))
 
 
 def _no_loss(f: Fields, why: str) -> None:
@@ -584,7 +613,25 @@ def _certificate_from_fields(f: Fields, n: int, gradient: bool) -> Certificate:
         f.fail("loss", f"expected low <= high, got [{loss[0]}, {loss[1]}]")
     return Certificate(method=f.text("method", choices=("krawczyk",)), radius=f.number("radius", low=0.0),
                        real=f.boolean("real", optional=True), morse_index=f.integer("morse_index", 0, n, optional=True),
-                       loss=None if loss is None else tuple(loss), precision=f.integer("precision", 1, 1 << 20))
+                       loss=None if loss is None else tuple(loss), precision=f.integer("precision", 1, 1 << 20),
+                       center=_center_from_fields(f, n))
+
+
+_DECIMAL = re.compile(r"[+-]?([0-9]{1,9000}\.?[0-9]{0,9000}|\.[0-9]{1,9000})([eE][+-]?[0-9]{1,9})?")
+
+
+def _center_from_fields(f: Fields, n: int) -> tuple[tuple[str, str], ...] | None:
+    """A certificate's full-precision center (absent in catalogs written before it existed)."""
+    rows = f.items("center", optional=True)
+    if rows is None:
+        return None
+    if len(rows) != n:
+        f.fail("center", f"expected {n} [re, im] pairs, got {len(rows)}")
+    for i, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == 2 and all(isinstance(t, str) and _DECIMAL.fullmatch(t)
+                                                                for t in row)):
+            f.fail(f"center[{i}]", "expected a pair of decimal strings such as [\"1.5e-3\", \"0\"]")
+    return tuple((row[0], row[1]) for row in rows)
 
 
 def _component_to_dict(c: Component) -> dict[str, Any]:

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from ..analysis.verdict import COMPLETENESS_LEVELS, VERDICT_BASES
 from ..errors import SpecError
 from ..model.network import NetworkProblem
 from ..model.spec import Spec, parse_spec
 
-__all__ = ["Case", "list_cases", "load_case"]
+__all__ = ["Case", "list_cases", "load_case", "VERDICT_BASES"]
 
 _PACKAGE = "algmorse.polynomials"
 
@@ -95,6 +96,7 @@ def load_case(name: str) -> Case:
     meta = data.pop("case", {})
     expected = data.pop("expected", {})
     sources = expected.pop("sources", {})
+    _check_proof_keys(expected, f"{_PACKAGE}/{name}.toml")
     return Case(
         name=name,
         description=meta.get("description", ""),
@@ -103,3 +105,29 @@ def load_case(name: str) -> Case:
         sources=sources,
         slow=bool(meta.get("slow", False)),
     )
+
+
+def _check_proof_keys(expected: dict[str, Any], source: str) -> None:
+    """Validate (and normalize in place) the ``completeness`` and ``*_basis`` expected keys.
+
+    ``completeness`` must be one of :data:`~algmorse.analysis.verdict.COMPLETENESS_LEVELS`;
+    ``morse_basis`` and ``complex_morse_basis`` a basis or a list of them (from
+    :data:`VERDICT_BASES`), stored as a list.
+    """
+    if "completeness" in expected and expected["completeness"] not in COMPLETENESS_LEVELS:
+        raise SpecError("expected.completeness",
+                        f"{source}: unknown completeness level {expected['completeness']!r}.",
+                        f"Use one of {', '.join(COMPLETENESS_LEVELS)} (strongest first; the catalog must reach at "
+                        "least that level).")
+    for key in ("morse_basis", "complex_morse_basis"):
+        if key not in expected:
+            continue
+        value = expected[key]
+        bases = [value] if isinstance(value, str) else value
+        if not isinstance(bases, list) or not bases or not all(isinstance(b, str) for b in bases):
+            raise SpecError(f"expected.{key}", f"{source}: expected a basis or a non-empty list of bases, got {value!r}.")
+        unknown = [b for b in bases if b not in VERDICT_BASES]
+        if unknown:
+            raise SpecError(f"expected.{key}", f"{source}: unknown basis {unknown[0]!r}.",
+                            f"Use any of {', '.join(VERDICT_BASES)}.")
+        expected[key] = bases
