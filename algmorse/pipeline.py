@@ -174,7 +174,7 @@ def analyze(
     seconds.update(search.seconds)
 
     outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
-                                             modular, seconds, report)
+                                             modular, seconds, report, non_isolated)
     unproven = list(outcome.unexplained)
     if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
         unproven += search.singular.points
@@ -453,6 +453,16 @@ def _resolve_missing(system: PolynomialSystem, search: Search, target: int | Non
     if target is None or search.proven >= target:
         return
     started = time.perf_counter()
+    try:
+        _resolve(system, search, target, options, report, notes)
+    finally:
+        search.seconds["resolve"] = search.seconds.get("resolve", 0.0) + time.perf_counter() - started
+
+
+def _resolve(system: PolynomialSystem, search: Search, target: int, options: SolveOptions, report: Progress,
+             notes: list[str]) -> None:
+    """The two steps of :func:`_resolve_missing`."""
+    started = time.perf_counter()
     split = 0
     for point in _unproven(search):
         for certified in split_cluster(system.balls, system.numeric, point.coordinates, real=point.is_real):
@@ -588,17 +598,22 @@ def _wants_decomposition(system, search: Search, options: SolveOptions, toleranc
     return not finite and search.bound_attained and system.num_variables <= options.decompose_max_variables
 
 
-def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, modular, seconds, report):
-    """Run the decomposition stage when wanted; a failure is recorded, never fatal."""
+def _decompose(system, backend, search, seed, options, tolerances, root_counts, exact, modular, seconds, report,
+               non_isolated):
+    """Run the decomposition stage when wanted; a failure is recorded, never fatal.
+
+    The rational points proven to lie on a component (``non_isolated``) are offered to every
+    component as real points."""
     if not search.found.points and not search.singular.points and not _positive_dimensional(exact, modular) \
-            and options.decompose != "always":
+            and not non_isolated and options.decompose != "always":
         return DecompositionOutcome(), "not run"
     if not _wants_decomposition(system, search, options, tolerances, root_counts, exact, modular):
         return DecompositionOutcome(), "not run"
     decomposition_seed = derived_seeds(seed ^ 0x5EED, 1)[0]
     try:
-        outcome = decompose(system, backend, search.found, search.singular, seed=decomposition_seed, timeout=options.timeout,
-                            tolerances=tolerances)
+        hints = [np.array([float(c) for c in p.coordinates]) for p in non_isolated]
+        outcome = decompose(system, backend, search.found, search.singular, seed=decomposition_seed,
+                            timeout=options.timeout, tolerances=tolerances, real_hints=hints)
     except BackendError as exc:
         report(f"decomposition failed: {exc}")
         return DecompositionOutcome(seed=decomposition_seed), f"failed: {exc}"

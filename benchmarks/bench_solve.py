@@ -107,9 +107,10 @@ class AlgmorseResult:
 
     @property
     def proof_seconds(self) -> float:
-        """Seconds of the modular count, higher-precision refinement and certification."""
+        """Seconds of the counts, higher-precision refinement and certification, near-collision
+        resolution (split starts, msolve's points) and exact proofs at rational points."""
         stages = self.stages or {}
-        return stages.get("count", 0.0) + stages.get("certify", 0.0)
+        return sum(stages.get(k, 0.0) for k in ("count", "certify", "resolve", "exact-points"))
 
 
 @dataclass(frozen=True)

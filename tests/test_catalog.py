@@ -129,7 +129,7 @@ def test_round_trip_keeps_certificates_bases_and_null_multiplicities(catalog, tm
                                                                          catalog.provenance.modular)
     data = json.loads((tmp_path / "c.json").read_text())
     assert set(data["critical_points"][0]["certificate"]) == {"method", "radius", "real", "morse_index", "loss",
-                                                              "precision"}
+                                                              "precision", "center"}
     # a point whose dual space did not close: multiplicity and isolation unknown, no certificate
     open_point = replace(catalog.critical_points[0], multiplicity=None, isolated=None, nondegenerate=None,
                          morse_index=None, certificate=None)

@@ -84,7 +84,7 @@ def test_phc_solves_the_export_and_reads_the_points(tmp_path, catalog):
     assert sum(stages) == len(catalog.critical_points) == 17
     # with --points the catalog's points follow the system as a PHCpack solution list, which phc reads
     text = system_text(_system(), "phc", points=[p.coordinates for p in catalog.critical_points])
-    assert f"THE SOLUTIONS :\n17 3\n" in text and text.count("the solution for t :") == 17
+    assert "THE SOLUTIONS :\n17 3\n" in text and text.count("the solution for t :") == 17
 
 
 @pytest.mark.parametrize("to", ["m2", "bertini", "hcjl", "phc", "singular", "msolve"])

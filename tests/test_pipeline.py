@@ -37,12 +37,13 @@ def test_hand_derived_chain_classification_through_the_pipeline():
     # the total degree is 9 > 5, so without a decomposition zero-dimensionality is not proven
     assert catalog.verdict.morse is None and catalog.verdict.complex_morse is None
     assert len(catalog.provenance.runs) == 1  # the bound was attained: no second run
-    # a decomposition that finds no positive-dimensional component settles it
-    # (together with a proven-complete point set: here the stable mixed volume is attained)
+    # a numerical decomposition that finds no positive-dimensional component is said, but it is
+    # a probability-one method, not a proof: the verdicts stay undetermined
     proven = FakeBackend([_perturbed(CHAIN2)], root_counts={"stable_mixed_volume": 5})
     decomposed = analyze(problem, options=SolveOptions(seed=3, proof="none"), backend=proven)
-    assert decomposed.verdict.morse is True and decomposed.verdict.complex_morse is True
-    assert any(r.code == "zero-dimensional" and "decomposition" in r.message for r in decomposed.verdict.reasons)
+    assert decomposed.verdict.morse is None and decomposed.verdict.complex_morse is None
+    assert any(r.code == "zero-dimensionality-not-established" and "decomposition found no component" in r.message
+               and "not a proof" in r.message for r in decomposed.verdict.reasons)
     # ... but stable runs alone are evidence, not proof
     unproven = analyze(problem, options=SolveOptions(seed=3, proof="none"), backend=FakeBackend([_perturbed(CHAIN2)]))
     # (the points are certified, so the level is the certified lower bound, not a count)
@@ -207,7 +208,11 @@ def test_decomposition_moves_component_samples_out_and_describes_the_component()
     assert component.real_points and all(abs(x * y - 1) < 1e-8 for x, y in component.real_points)
     assert catalog.verdict.morse is False and catalog.verdict.complex_morse is False
     assert any(r.code == "positive-dimensional-component" and r.components == (0,) for r in catalog.verdict.reasons)
-    assert catalog.provenance.decomposition["points_on_components"] == 3
+    # the three samples are rational: each is proven exactly (local dimension 1 over QQ) to lie on
+    # a component, so none is listed as isolated, and they are the component's first real points
+    (on_component,) = [r for r in catalog.verdict.reasons if r.code == "non-isolated-point"]
+    assert on_component.message.startswith("3 real rational critical point(s)")
+    assert {(2.0, 0.5), (0.5, 2.0), (-1.0, -1.0)} <= set(component.real_points)
 
 
 def test_a_reported_component_through_regular_critical_points_is_rejected():

@@ -478,7 +478,6 @@ def test_too_many_parameters_for_a_system_is_refused_at_build(tmp_path):
 # -- the Python constructors take the spec's checks (issue 9) ---------------------------------
 
 def test_python_problems_are_checked_like_spec_files():
-    import numpy as np
 
     from algmorse.model.network import Activation
 

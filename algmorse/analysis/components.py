@@ -161,7 +161,7 @@ def describe_component(
     loss = _constant_loss(numeric, generic) if numeric.symmetric else None
     rank = _generic_rank(numeric, generic, tolerances)
     signatures = {hessian_signature(numeric, p, tolerances) for p in real_points}
-    kind = _kind(signatures, rank, real_points)
+    kind = _kind(signatures, rank, real_points, numeric.num_variables - witness.dimension)
     shape = "conic" if witness.dimension == 1 and witness.degree == 2 else (
         "line" if witness.dimension == 1 and witness.degree == 1 else
         _SHAPES.get(witness.dimension, f"{witness.dimension}-dimensional set"))
@@ -186,10 +186,12 @@ def describe_component(
     )
 
 
-def _kind(signatures: set[tuple[int, int]], rank: int | None, real_points: list[np.ndarray]) -> str:
+def _kind(signatures: set[tuple[int, int]], rank: int | None, real_points: list[np.ndarray], codimension: int) -> str:
+    """Minima, maxima or saddles only where the Hessian is nondegenerate across the component
+    (generic rank = codimension, the same rank at every real point); degenerate otherwise."""
     if not real_points:
         return "complex"
-    if rank is None or any(pos + neg != rank for pos, neg in signatures):
+    if rank is None or rank < codimension or any(pos + neg != rank for pos, neg in signatures):
         return "degenerate"
     if all(neg == 0 for _, neg in signatures):
         return "minima"

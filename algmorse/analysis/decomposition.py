@@ -21,6 +21,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from typing import Sequence
+
 import numpy as np
 
 from ..engine.backends.base import Backend, Decomposition, WitnessSet
@@ -82,8 +84,13 @@ def decompose(
     seed: int,
     timeout: float,
     tolerances: Tolerances,
+    real_hints: Sequence[np.ndarray] = (),
 ) -> DecompositionOutcome:
     """Run the decomposition and reconcile it with the points found by the blackbox runs.
+
+    ``real_hints`` are real points known to lie on the critical set off the isolated points
+    (e.g. rational points proven exactly to lie on a component); each is tested for membership
+    in every component, besides the real points Newton finds.
 
     Raises
     ------
@@ -100,10 +107,13 @@ def decompose(
     unproven = list(range(len(singular.points)))
     components, stray = _genuine_components(system, result.components, tolerances)
     outcome.dropped_components = len(result.components) - len(components)
+    hints = [np.asarray(h, dtype=float) for h in real_hints]
+    placed = _place_hints(numeric, backend, components, hints, seed, timeout)
     for index, witness in enumerate(components):
         candidates = real_point_candidates(numeric, witness, rng=rng)
         member = _members(backend, witness, candidates, seed, timeout)
-        real_points = [p for p, ok in zip(candidates, member) if ok][:5]
+        real_points = ([h for h, where in zip(hints, placed) if where == index]
+                       + [p for p, ok in zip(candidates, member) if ok])[:5]
         outcome.components.append(describe_component(numeric, witness, real_points, tolerances))
         still = [i for i in unproven if i not in outcome.on_components]
         on = _members(backend, witness, [singular.points[i].coordinates for i in still], seed, timeout)
@@ -125,6 +135,29 @@ def decompose(
                                     tolerances)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _place_hints(numeric, backend: Backend, components: list[WitnessSet], hints: list[np.ndarray], seed: int,
+                 timeout: float) -> list[int | None]:
+    """The component each real hint lies on: by the membership test, or, where that says none
+    (a non-reduced component defeats it), the only component whose loss is the hint's."""
+    losses = [_witness_loss(numeric, w) for w in components]
+    placed: list[int | None] = []
+    for hint in hints:
+        members = [i for i, w in enumerate(components) if any(_members(backend, w, [hint], seed, timeout))]
+        if not members and numeric.symmetric:
+            value = float(numeric.loss(hint).real)
+            members = [i for i, loss in enumerate(losses)
+                       if loss is not None and abs(loss - value) <= 1e-9 * max(1.0, abs(value))]
+        placed.append(members[0] if len(members) == 1 else None)
+    return placed
+
+
+def _witness_loss(numeric, witness: WitnessSet) -> complex | None:
+    """The loss on a component (constant there), from its first witness point."""
+    if not witness.points or not numeric.symmetric:
+        return None
+    return complex(numeric.loss(np.asarray(witness.points[0], dtype=complex)))
 
 
 def _genuine_components(

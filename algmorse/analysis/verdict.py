@@ -431,14 +431,12 @@ def _complex_morse(e: Evidence, completeness: Completeness) -> tuple[bool | None
         return False, algebra.basis
     all_certified = e.certified == len(e.points)
     complete = completeness in ("exact-count", "modular-count", "bound-attained")
-    if complete and all_certified and completeness == "exact-count":
-        return True, completeness
-    if algebra is not None and algebra.radical is True:
-        return True, algebra.basis
     finite = (algebra is not None and algebra.finite) or (algebra is None and completeness == "bound-attained"
                                                            and len(e.points) == e.search.root_counts.get("total_degree"))
     if finite and complete and all_certified:
         return True, completeness
+    if algebra is not None and algebra.radical is True:
+        return True, algebra.basis
     return None, None
 
 
