@@ -48,7 +48,7 @@ from .engine.exact import (
     rational_count,
 )
 from .engine.monodromy import GenericSolution
-from .engine.rational_points import ExactPoint, prove_rational_point
+from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
 from .errors import BackendError, SpecError, VerificationFailed
 from .methods import choose_method, monodromy_search
@@ -164,7 +164,9 @@ def analyze(
                                      fill=fill, progress_bar=progress_bar)
     root_counts.setdefault("total_degree", system.total_degree)
     doubtful = 0
-    non_isolated = [] if no_points else _prove_rational_points(system, search, report, seconds)
+    if not no_points:
+        _prove_rational_points(system, search, report)
+    non_isolated = search.non_isolated
     counts = _finite_counts(exact, modular)
     if counts is not None and not no_points:
         if not notes:  # the runs never paused short of the count
@@ -443,7 +445,8 @@ def _resolve_missing(system: PolynomialSystem, search: Search, target: int | Non
                      report: Progress, notes: list[str]) -> None:
     """Close the gap between the distinct count and the proven points, where possible.
 
-    First, near collisions: split starts around every unproven point, in ball arithmetic at a
+    First, exact proofs at the unproven points that are rational (multiple points). Then near
+    collisions: split starts around every unproven point, in ball arithmetic at a
     precision that resolves the separation (:func:`~algmorse.engine.clusters.split_cluster`).
     Then, if points are still missing, msolve's rational parametrization gives every solution
     to high precision (:func:`~algmorse.engine.exact.exact_points`). Every point either gives is
@@ -461,7 +464,10 @@ def _resolve_missing(system: PolynomialSystem, search: Search, target: int | Non
 
 def _resolve(system: PolynomialSystem, search: Search, target: int, options: SolveOptions, report: Progress,
              notes: list[str]) -> None:
-    """The two steps of :func:`_resolve_missing`."""
+    """The steps of :func:`_resolve_missing`."""
+    _prove_rational_points(system, search, report)
+    if search.proven >= target:
+        return
     started = time.perf_counter()
     split = 0
     for point in _unproven(search):
@@ -489,19 +495,21 @@ def _resolve(system: PolynomialSystem, search: Search, target: int, options: Sol
     report(f"parametrization (msolve): {len(solutions)} solutions, {added} new certified points")
 
 
-def _prove_rational_points(system: PolynomialSystem, search: Search, report: Progress, seconds: dict) -> list:
+def _prove_rational_points(system: PolynomialSystem, search: Search, report: Progress) -> None:
     """Exact proofs at the unproven points that are rational (:mod:`algmorse.engine.rational_points`).
 
     An isolated one becomes a proven point with its exact multiplicity; one on a
-    positive-dimensional component leaves the point lists (it is not isolated) and is returned,
-    a proven degenerate critical point.
+    positive-dimensional component leaves the point lists (it is not isolated) and joins
+    ``search.non_isolated``, a proven degenerate critical point. Each point is tried once.
     """
-    candidates = _unproven(search)
+    candidates = [p for p in _unproven(search) if not any(p is q for q in search.examined)]
     if not candidates or "singular" not in available_exact_tools():
-        return []
+        return
+    search.examined.extend(candidates)
     started = time.perf_counter()
     gradient = system.sparse_gradient()
-    on_components: list[ExactPoint] = []
+    on_components = search.non_isolated
+    proven = 0
     for point in candidates:
         proof = prove_rational_point(gradient, point.coordinates)
         if proof is None:
@@ -514,13 +522,12 @@ def _prove_rational_points(system: PolynomialSystem, search: Search, report: Pro
                 on_components.append(proof)
             continue
         exact = np.array([float(c) for c in proof.coordinates], dtype=complex)
-        search.found.add(RefinedPoint(exact, True, relative_residual(system.numeric, exact), None, proof))
-    seconds["exact-points"] = time.perf_counter() - started
-    proven = sum(p.exact is not None for p in search.found.points)
+        proven += search.found.add(RefinedPoint(exact, True, relative_residual(system.numeric, exact), None, proof))
+    spent = time.perf_counter() - started
+    search.seconds["exact-points"] = search.seconds.get("exact-points", 0.0) + spent
     if proven or on_components:
         report(f"exact proofs at rational points: {proven} isolated, {len(on_components)} on a component "
-               f"({seconds['exact-points']:.2f} s)")
-    return on_components
+               f"({spent:.2f} s)")
 
 
 def _drop_doubtful(system: PolynomialSystem, search: Search, counts: tuple[int | None, int | None],

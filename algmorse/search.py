@@ -24,6 +24,7 @@ from .analysis.verdict import BOUND_NAMES
 from .engine import processes
 from .engine.backends.base import Backend, RawSolve
 from .engine.certify import CertifiedPoint, certify_point
+from .engine.rational_points import ExactPoint
 from .engine.refine import PointSet, RefinedPoint, refine_point, relative_residual
 from .errors import BackendError
 from .model.options import SolveOptions, Tolerances
@@ -58,6 +59,8 @@ class Search:
         self.bound_attained = False
         self.seconds = {"solve": 0.0, "refine": 0.0}
         self.balls = system.balls
+        self.non_isolated: list[ExactPoint] = []  # rational points proven to lie on a component
+        self.examined: list[RefinedPoint] = []  # points already tried for an exact proof
 
     def run(self, backend: Backend, seed: int, report: Progress, target: int | None = None,
             target_is_exact: bool = True, fill: Callable[[], None] | None = None,

@@ -474,19 +474,30 @@ def format_table(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...]
                  + ("" if shown == len(catalog.critical_points) else
                     f" ({shown} of {total} selected, {len(catalog.critical_points)} in all)") + ":")
     loss_and_index = "" if system else f"{'loss':>{_LOSS_WIDTH}}  {'index':>5}  "
-    lines.append(f"{'#':>4}  {'type':<12} {loss_and_index}{'rank':>4}  {'min sv':>8}  {'cert':<4}  "
+    lines.append(f"{'#':>4}  {'type':<12} {loss_and_index}{'rank':>4}  {'min sv':>8}  {'cert':<5}  "
                  f"coordinates ({', '.join(catalog.variables)})")
     for i, p in chosen:
         loss_and_index = "" if system else f"{_fmt_loss(p.loss)}  {_dash(p.morse_index):>5}  "
         lines.append(
             f"{i:>4}  {p.kind:<12} {loss_and_index}{p.hessian_rank:>4}  "
-            f"{p.hessian_min_singular_value:>8.1e}  {_yes(p.certified):<4}  {_fmt_point(p.coordinates)}"
+            f"{p.hessian_min_singular_value:>8.1e}  {_proof_word(p):<5}  {_fmt_point(p.coordinates)}"
         )
     return "\n".join(lines)
 
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def _proof_word(p: CriticalPoint) -> str:
+    """``yes`` (interval certificate), ``exact`` (exact proof at a rational point, with its
+    multiplicity when above 1, e.g. ``x17``) or ``no``."""
+    if p.certified:
+        return "yes"
+    if p.exact_point is not None:
+        multiplicity = p.exact_point.multiplicity
+        return "exact" if multiplicity in (None, 1) else f"x{multiplicity}"
+    return "no"
 
 
 def _verdict_word(value: bool | None, basis: str | None = None) -> str:
