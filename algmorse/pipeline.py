@@ -33,7 +33,14 @@ from .analysis.classify import classify_points, classify_refined
 from .analysis.components import Component
 from .analysis.core_locus import Stratum, core_locus
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
-from .analysis.verdict import AlgebraicEvidence, Evidence, SearchEvidence, Verdict, decide, square_system_verdict
+from .analysis.verdict import (
+    AlgebraicEvidence,
+    Evidence,
+    SearchEvidence,
+    Verdict,
+    decide,
+    square_system_verdict,
+)
 from .engine.backends import get_backend
 from .engine.backends.base import Backend
 from .engine.certify import disjoint_boxes
@@ -41,10 +48,12 @@ from .engine.clusters import split_cluster
 from .engine.exact import (
     ExactResult,
     ModularCount,
+    MultipleSet,
     available_exact_tools,
     exact_check,
     exact_points,
     modular_count,
+    multiple_points,
     rational_count,
 )
 from .engine.monodromy import GenericSolution
@@ -56,8 +65,8 @@ from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProbl
 from .model.options import SolveOptions, Tolerances
 from .model.precision import PRECISIONS
 from .model.system import PolynomialSystem, build_system
-from .results.catalog import Catalog, Provenance, Summary
 from .progress import Progress
+from .results.catalog import Catalog, Provenance, Summary
 from .search import Search, derived_seeds
 
 __all__ = ["analyze", "solve_system"]
@@ -195,8 +204,9 @@ def analyze(
                                                        c.degree))
     components, strata = _match_strata(system, ordered, strata)
     overlapping = _overlapping_boxes(kept)
+    multiple = _multiple_points(system, points, exact, modular, options, seconds, report)
     verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
-                       modular, overlapping, doubtful, non_isolated)
+                       modular, overlapping, doubtful, non_isolated, multiple)
     if not system.is_gradient:
         verdict = square_system_verdict(verdict, points)
     catalog = Catalog(
@@ -410,6 +420,32 @@ def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult
 
 _PARAMETRIZATION_BITS = 1024
 """Precision of the points from msolve's parametrization, and the last one tried to certify them."""
+
+
+def _multiple_points(system: PolynomialSystem, points, exact: ExactResult | None, modular: ModularCount | None,
+                     options: SolveOptions, seconds: dict, report: Progress) -> tuple[MultipleSet, ...] | None:
+    """The multiple points by primary decomposition over QQ, when some are left undecided.
+
+    Runs (time-boxed like the count over QQ) when the counts say some point is multiple
+    (fewer distinct points than with multiplicity) and a found point is neither certified nor
+    proven exactly; ``None`` when not run, not finished, or Singular is missing.
+    """
+    counts = _finite_counts(exact, modular)
+    if counts is None or None in counts or counts[0] == counts[1] or all(p.proven for p in points):
+        return None
+    if "singular" not in available_exact_tools():
+        return None
+    started = time.perf_counter()
+    try:
+        found = multiple_points(system.sparse_gradient(), system.num_variables,
+                                timeout=min(_RATIONAL_SECONDS, options.proof_timeout / 4))
+    except BackendError as exc:
+        report(f"primary decomposition over QQ: {exc}")
+        return None
+    finally:
+        seconds["multiple-points"] = time.perf_counter() - started
+    report(f"primary decomposition over QQ: {len(found)} set(s) of multiple points ({seconds['multiple-points']:.2f} s)")
+    return found
 
 
 def _finite_counts(exact: ExactResult | None, modular: ModularCount | None) -> tuple[int | None, int | None] | None:
@@ -657,7 +693,7 @@ def _layer_of(name: str) -> int | None:
 
 
 def _verdict(points, components, root_counts, search, options, exact, note, no_points, modular, overlapping,
-             doubtful, non_isolated) -> Verdict:
+             doubtful, non_isolated, multiple) -> Verdict:
     """The typed evidence of this solve, decided in one place (:func:`~algmorse.analysis.verdict.decide`)."""
     failed = sum(r.error is not None for r in search.runs)
     if no_points:
@@ -673,6 +709,8 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
                                     primes=modular.primes)
     else:
         algebra = None
+    if multiple is not None and algebra is not None:
+        algebra = replace(algebra, multiple=multiple)
     evidence = Evidence(
         points=points, components=components, algebra=algebra, overlapping=overlapping,
         non_isolated=tuple(non_isolated),

@@ -179,3 +179,38 @@ def test_a_rational_point_on_a_line_is_not_isolated_and_the_line_is_real():
     line = [c for c in catalog.components if c.loss is not None and abs(c.loss - 2) < 1e-9]
     assert line and line[0].real_points and line[0].kind != "complex"
     assert catalog.verdict.morse is False and catalog.verdict.morse_basis == "witness"
+
+
+@needs_singular
+@pytest.mark.parametrize("expression, sets", [
+    # grad (x (x^2 - 2)^2, 2y): x = 0 simple, x = +-sqrt 2 double: one prime <x^2 - 2, y>, 2 real points
+    ("(x^2 - 2)^3/6 + y^2", [(2, 2, 2)]),
+    # grad (x (x^2 + 2)^2, 2y): x = +-i sqrt 2 double, not real
+    ("(x^2 + 2)^3/6 + y^2", [(2, 2, 0)]),
+    # grad (3x^2, 2y): the origin, multiplicity 2
+    ("x^3 + y^2", [(1, 2, 1)]),
+    # grad (x^2 - 1, 2y): two simple points, no multiple one
+    ("x^3/3 - x + y^2", []),
+])
+def test_multiple_points_by_primary_decomposition(expression, sets):
+    from algmorse.engine.exact import multiple_points
+
+    found = multiple_points(_system(expression).sparse_gradient(), 2)
+    assert sorted((m.points, m.multiplicity, m.real_points) for m in found) == sorted(sets)
+
+
+@needs_singular
+@pytest.mark.parametrize("expression, morse, basis", [
+    # real double points at +-sqrt 2 (not rational, so not proven one by one): not Morse, by exact algebra
+    ("(x^2 - 2)^3/6 + y^2", False, "exact-algebra"),
+    # the double points are at +-i sqrt 2; the one real point, the origin (Hessian diag(4, 2)), is
+    # certified: Morse over the reals, not over C
+    ("(x^2 + 2)^3/6 + y^2", True, "modular-algebra"),
+])
+def test_irrational_multiple_points_are_decided_by_exact_algebra(expression, morse, basis):
+    catalog = analyze(FunctionProblem(("x", "y"), expression), options=SolveOptions(seed=1), progress_bar=False)
+    assert (catalog.verdict.morse, catalog.verdict.morse_basis) == (morse, basis)
+    assert catalog.verdict.complex_morse is False
+    assert any(r.code == "multiple-points-exact" for r in catalog.verdict.reasons)
+    # the multiple points themselves are reported undetermined, never as proven degenerate points
+    assert all(p.nondegenerate is None for p in catalog.critical_points if not p.certified)

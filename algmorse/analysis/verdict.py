@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal, Sequence
 
+from ..engine.exact import MultipleSet
 from ..engine.rational_points import ExactPoint
 from .classify import CriticalPoint
 from .components import Component
@@ -151,6 +152,9 @@ class AlgebraicEvidence:
         At the modular level, the count with multiplicity over QQ when that also finished (it
         agreed with the primes): a proof of that count, and of dimension 0.
     primes : tuple of int
+    multiple : tuple of MultipleSet or None
+        The multiple points by primary decomposition over QQ (exact, whatever ``level``), when it
+        ran and finished: how many conjugate points, their multiplicity, how many are real.
     """
 
     level: Literal["exact", "modular"]
@@ -159,6 +163,7 @@ class AlgebraicEvidence:
     count_distinct: int | None = None
     rational_count: int | None = None
     primes: tuple[int, ...] = ()
+    multiple: tuple[MultipleSet, ...] | None = None
 
     @property
     def finite(self) -> bool:
@@ -405,6 +410,12 @@ def _set_reasons(e: Evidence) -> list[Reason]:
         reasons.append(Reason(code="exact" if algebra.level == "exact" else "modular", message=f"{source}: {word} "
                               f"({algebra.count_distinct} distinct, {algebra.count_with_multiplicity} with "
                               "multiplicity)."))
+    if algebra is not None and algebra.multiple:
+        sets = "; ".join(f"{m.points} conjugate point{'s' if m.points > 1 else ''} of multiplicity {m.multiplicity}, "
+                         + ("reality not decided" if m.real_points is None else f"{m.real_points} real")
+                         for m in algebra.multiple)
+        reasons.append(Reason(code="multiple-points-exact", message=f"primary decomposition over QQ (Singular "
+                              f"primdecGTZ): {sets}."))
     if algebra is not None and algebra.dimension == 0:
         target = algebra.count_distinct if algebra.count_distinct is not None else algebra.count_with_multiplicity
         found = e.proven_distinct if algebra.count_distinct is not None else e.proven_with_multiplicity
@@ -449,6 +460,12 @@ def _morse(e: Evidence, completeness: Completeness, complex_morse: bool | None,
     if complex_morse:
         return True, complex_basis
     algebra = e.algebra
+    multiple = algebra.multiple if algebra is not None else None
+    if multiple and any(m.real_points for m in multiple):
+        return False, "exact-algebra"
+    if multiple is not None and all(m.real_points == 0 for m in multiple) and algebra.count_distinct is not None \
+            and e.overlapping == 0 and e.certified == algebra.count_distinct - sum(m.points for m in multiple):
+        return True, algebra.basis  # every simple point certified; every multiple one non-real
     finite = (algebra is not None and algebra.finite) or (algebra is None and completeness == "bound-attained"
                                                            and len(e.points) == e.search.root_counts.get("total_degree"))
     complete = completeness in ("exact-count", "modular-count", "bound-attained")

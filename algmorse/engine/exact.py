@@ -63,6 +63,8 @@ __all__ = [
     "rational_count",
     "LocalStructure",
     "local_structure_at",
+    "MultipleSet",
+    "multiple_points",
     "eliminant",
     "INSTALL_HINT",
 ]
@@ -1000,6 +1002,109 @@ def local_structure_at(
     dimension = _int_value(values, "DIM", "the local standard basis")
     multiplicity = _int_value(values, "VDIM", "the local standard basis") if dimension == 0 else None
     return LocalStructure(coordinates, dimension, multiplicity, time.monotonic() - start)
+
+
+@dataclass(frozen=True, slots=True)
+class MultipleSet:
+    """Conjugate multiple points: the points of one prime ideal over QQ, all of one multiplicity.
+
+    From a primary decomposition over QQ (:func:`multiple_points`): a primary component ``Q``
+    with prime ``P = sqrt(Q)`` of dimension 0 holds ``points = vdim(P)`` points, conjugate over
+    QQ, each of multiplicity ``vdim(Q) / vdim(P)`` (a Galois automorphism maps one to another
+    and keeps local rings).
+
+    Attributes
+    ----------
+    points : int
+    multiplicity : int
+    real_points : int or None
+        How many of them are real: the real roots (Sturm, exact) of the minimal polynomial of a
+        linear form that separates them; ``None`` when the form tried did not separate.
+    """
+
+    points: int
+    multiplicity: int
+    real_points: int | None
+
+
+def multiple_points(
+    polynomials: Sequence[Mapping[tuple[int, ...], Fraction]],
+    nvars: int,
+    *,
+    timeout: float = 5.0,
+) -> tuple[MultipleSet, ...]:
+    """The multiple points of a zero-dimensional system, by primary decomposition over QQ (Singular).
+
+    Each primary component whose vdim exceeds its prime's is one :class:`MultipleSet`. Exact:
+    ``primdecGTZ`` over QQ, vdims, and the real roots of a univariate polynomial over QQ.
+
+    Raises
+    ------
+    BackendUnavailable
+        If Singular is not installed.
+    BackendTimeout
+        If Singular does not finish in time (primary decomposition can be slow).
+    BackendCrashed
+        If Singular fails, or the system is not zero-dimensional.
+    """
+    checked = _validate(polynomials, nvars)
+    singular = _singular_path()
+    if singular is None:
+        raise BackendUnavailable("multiple points: Singular is not installed. " + INSTALL_HINT)
+    names = _variables(nvars)
+    draw = random.Random(nvars)
+    form = "+".join([names[-1]] + [f"{draw.randrange(1, 100)}*{v}" for v in names[:-1]])
+    body = f"""LIB "primdec.lib";
+ideal s = std(i);
+if (dim(s) != 0) {{ print("{_MARK}NOTFINITE"); }}
+else {{
+  ring lex = 0, ({', '.join(names)}), lp;
+  setring r;
+  list L = primdecGTZ(i);
+  int k; int t;
+  map phi = r, {', '.join(names[:-1] + [form])};
+  for (k = 1; k <= size(L); k++) {{
+    ideal Q = std(L[k][1]); ideal P = std(L[k][2]);
+    if (vdim(Q) > vdim(P)) {{
+      print("{_MARK}MULT " + string(k) + " " + string(vdim(Q)) + " " + string(vdim(P)));
+      ideal moved = std(phi(P));
+      setring lex;
+      ideal g = fglm(r, moved);
+      poly f = g[1];
+      for (t = 1; t <= size(f); t++) {{
+        print("{_MARK}T" + string(k) + " " + string(leadexp(f[t])[{nvars}]) + " " + string(leadcoef(f[t])));
+      }}
+      kill g, f;
+      setring r;
+      kill moved;
+    }}
+    kill Q, P;
+  }}
+}}"""
+    script = _singular_script(checked, nvars, body)
+    with processes.temporary_directory("primary") as directory:
+        try:
+            values = _run_singular(singular, script, directory, timeout, "the primary decomposition")
+        except _StageTimeout:
+            raise BackendTimeout(f"multiple points: Singular's primary decomposition did not finish within "
+                                 f"{timeout:g} s.", timeout) from None
+    if "NOTFINITE" in values:
+        raise BackendCrashed("multiple points: the critical set is not finite.", None, "")
+    sets = []
+    for line in values.get("MULT", []):
+        k, with_multiplicity, points = (int(v) for v in line.split())
+        coefficients = _read_univariate({"TERM": values.get(f"T{k}", [])}, "multiple points")
+        sets.append(MultipleSet(points, with_multiplicity // points, _real_roots(coefficients, points)))
+    return tuple(sets)
+
+
+def _real_roots(coefficients: Sequence[Fraction], degree: int) -> int | None:
+    """Real roots of a polynomial over QQ (degree 0 up) when its degree is ``degree`` (else None)."""
+    from sympy import QQ, Poly, Symbol
+
+    if len(coefficients) - 1 != degree:
+        return None  # the form did not separate the conjugate points
+    return int(Poly(list(reversed(coefficients)), Symbol("t"), domain=QQ).count_roots())
 
 
 def exact_points(
