@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 import networkx
 import numpy as np
+from flint import acb
 
 from ..engine.certify import Certificate
 from ..engine.rational_points import ExactPoint
@@ -353,6 +354,16 @@ def _canonical_key(numeric: NumericSystem, point: RefinedPoint) -> tuple:
     return (not point.is_real, round(loss.real, 8), round(loss.imag, 8), coords)
 
 
+def _boxes_tell_apart(g, p: RefinedPoint, q: RefinedPoint) -> bool:
+    """Whether certified boxes prove ``g p`` and ``q`` distinct (points closer than the tolerance,
+    e.g. 1 + 1e-16 and 1 - 1e-16, are still two orbits when their boxes say so)."""
+    if p.certified is None or q.certified is None or not p.certified.box or not q.certified.box:
+        return False
+    image = [p.certified.box[g.source[k]] if g.signs[k] > 0 else -p.certified.box[g.source[k]]
+             for k in range(len(g.source))]  # negation is exact; a product would round to 53 bits
+    return not all(acb(a).overlaps(acb(b)) for a, b in zip(image, q.certified.box))
+
+
 def _orbits(system: PolynomialSystem, points: list[RefinedPoint], tolerances: Tolerances) -> list[int]:
     """Orbit number of each point (orbits numbered by first appearance)."""
     graph = networkx.Graph()
@@ -364,6 +375,8 @@ def _orbits(system: PolynomialSystem, points: list[RefinedPoint], tolerances: To
             tol = tolerances.dedup_atol + tolerances.dedup_rtol * max(1.0, float(np.max(np.abs(image))))
             matches = np.nonzero(np.max(np.abs(matrix - image), axis=1) <= tol)[0]
             for j in matches:
+                if _boxes_tell_apart(g, p, points[int(j)]):
+                    continue
                 graph.add_edge(i, int(j))
     orbit_of = [0] * len(points)
     components = sorted(networkx.connected_components(graph), key=min)
