@@ -15,10 +15,11 @@ arithmetic", 2020, which HomotopyContinuation.jl's ``certify`` implements), and 
 What a certificate proves, and how:
 
 * **existence and uniqueness** in the box: the test above;
-* **realness**: the test run in real arithmetic on a real box proves a real zero (the only zero
-  in the complex box of the same radius is then that real one, since the conjugate of a zero is
-  a zero); a complex box whose imaginary parts exclude 0 in some coordinate proves a non-real
-  zero;
+* **realness**: the test run in real arithmetic on a real box proves a real zero, unique among
+  the real points of the box (it says nothing of non-real zeros near it: those would be other
+  points, each needing a box of its own to be counted); a complex box whose imaginary parts
+  exclude 0 in some coordinate proves a non-real zero; a complex box that meets the reals and
+  contains a real box that passes the real test holds exactly one zero, which is real;
 * **distinctness**: boxes that are pairwise disjoint hold distinct zeros
   (:func:`disjoint_boxes`), so ``k`` certified disjoint boxes prove at least ``k`` critical points;
 * **Morse index** of a real point: the Hessian over the box is congruent, through a float matrix
