@@ -160,9 +160,16 @@ def scaled_problem(problem: Problem, scale: Fraction) -> Problem:
     return replace(problem, regularizer=replace(regularizer, eps=scaled))
 
 
-def _fingerprint(targets: Sequence[tuple[str, Problem]], seed: int) -> str:
-    text = json.dumps({"targets": [[label, problem_to_spec(p)] for label, p in targets], "seed": seed},
-                      sort_keys=True, default=str)
+_RESUMABLE_OPTIONS = ("seed", "jobs", "timeout", "exact_timeout", "proof_timeout")
+"""Options a resumed sweep may change: the seed is fingerprinted on its own; the others change how
+long or how wide a solve runs, not what a finished catalog says."""
+
+
+def _fingerprint(targets: Sequence[tuple[str, Problem]], seed: int, options: SolveOptions) -> str:
+    """What a sweep is: its targets, its seed, and the options that change its catalogs."""
+    settings = {k: v for k, v in asdict(options).items() if k not in _RESUMABLE_OPTIONS}
+    text = json.dumps({"targets": [[label, problem_to_spec(p)] for label, p in targets], "seed": seed,
+                       "options": settings}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -178,8 +185,8 @@ def _row(label: str, name: str, catalog: Catalog, seconds: float) -> SweepRow:
                     catalog=name, seconds=round(seconds, 4))
 
 
-def _finished(directory: Path, index: int, label: str, target: Problem) -> SweepRow | None:
-    """The row of an existing catalog for this target, if it is one (else None: solve again)."""
+def _finished(directory: Path, index: int, label: str, target: Problem, seed: int) -> SweepRow | None:
+    """The row of an existing catalog for this target and seed, if it is one (else None: solve again)."""
     path = directory / _file_name(index)
     if not path.exists():
         return None
@@ -187,7 +194,7 @@ def _finished(directory: Path, index: int, label: str, target: Problem) -> Sweep
         catalog = load_catalog(path)
     except CatalogError:
         return None
-    if problem_to_spec(catalog.problem) != problem_to_spec(target):
+    if problem_to_spec(catalog.problem) != problem_to_spec(target) or catalog.provenance.seed != seed:
         return None
     return _row(label, path.name, catalog, sum(catalog.provenance.seconds.values()))
 
@@ -304,22 +311,22 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     manifest = directory / "sweep.json"
-    fingerprint = _fingerprint(targets, seed)
+    fingerprint = _fingerprint(targets, seed, options)
     if manifest.exists():
         try:
             previous = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
         except (ValueError, OSError, AttributeError):
             previous = None
         if previous != fingerprint:
-            raise SpecError("-o/--output", f"{directory} holds another sweep (other problem, values or seed).",
-                            "Choose a new directory, or repeat the original command (same spec, values and seed) "
+            raise SpecError("-o/--output", f"{directory} holds another sweep (other problem, values, seed or options).",
+                            "Choose a new directory, or repeat the original command (same spec, values, seed and options) "
                             "to resume it.")
     write_text_atomically(manifest, json.dumps({"fingerprint": fingerprint, "seed": seed,
                                                 "values": [label for label, _ in targets]}, indent=1))
     options = replace(options, seed=seed)
     rows: dict[int, SweepRow] = {}
     for index, (label, target) in enumerate(targets):
-        row = _finished(directory, index, label, target)
+        row = _finished(directory, index, label, target, seed)
         if row is not None:
             rows[index] = row
     if rows:
