@@ -214,3 +214,30 @@ def test_irrational_multiple_points_are_decided_by_exact_algebra(expression, mor
     assert any(r.code == "multiple-points-exact" for r in catalog.verdict.reasons)
     # the multiple points themselves are reported undetermined, never as proven degenerate points
     assert all(p.nondegenerate is None for p in catalog.critical_points if not p.certified)
+
+
+def test_split_starts_resolve_a_cluster_spread_over_a_plane():
+    # grad (x^2 - 1e-10, y^2 - 1e-10): four points (+-1e-5, +-1e-5) around the origin, where the
+    # Hessian diag(2x, 2y) vanishes: both null directions and their diagonals are needed
+    system = _system("x^3/3 - x/10^10 + y^3/3 - y/10^10")
+    found = split_cluster(system.balls, system.numeric, np.zeros(2, dtype=complex), real=True)
+    got = sorted((round(c.center[0].real * 1e5), round(c.center[1].real * 1e5)) for c in found)
+    assert got == [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    assert all(c.certificate.real is True for c in found) and not disjoint_boxes(found)
+
+
+def test_split_starts_scale_with_the_point():
+    # grad x: (x - 1000)^2 - 1e-4: x = 1000 +- 1e-2 (relative separation 2e-5)
+    system = _system("(x - 1000)^3/3 - (x - 1000)/10^4 + y^2")
+    found = split_cluster(system.balls, system.numeric, np.array([1000.0, 0.0], dtype=complex), real=True)
+    assert sorted(round(c.center[0].real - 1000, 9) for c in found) == [-0.01, 0.01]
+
+
+def test_split_starts_resolve_a_complex_pair_from_a_complex_midpoint():
+    # grad x: (x^2 + 1)^2 - 1e-10, so x^2 = -1 +- 1e-5: near i the two roots i sqrt(1 -+ 1e-5),
+    # 1e-5 apart along the imaginary axis; Newton from i + t (t real) would stay on that line
+    system = _system("x^5/5 + 2*x^3/3 + x - x/10^10 + y^2")
+    found = split_cluster(system.balls, system.numeric, np.array([1j, 0.0]), real=False)
+    roots = sorted(complex(c.center[0]).imag for c in found)
+    assert roots == pytest.approx([np.sqrt(1 - 1e-5), np.sqrt(1 + 1e-5)], rel=1e-12)
+    assert all(abs(complex(c.center[0]).real) < 1e-12 and c.certificate.real is False for c in found)

@@ -7,7 +7,8 @@ point. It is none of these: the midpoint is not a critical point at all (its gra
 not zero). The points are recovered by Newton in ball arithmetic, at a precision that resolves
 the separation, from starts split off the midpoint along the Hessian's near-null directions
 (and, for a real midpoint, along ``i`` times them, where a complex pair nearly meets the reals),
-at distances from ``1e-1`` down to ``1e-33`` of the point's size. Every result is certified
+at distances from ``1e-1`` down to ``1e-33`` of the point's size (for a complex midpoint too:
+Newton from a start on one real line through a pair can stay on that line for ever). Every result is certified
 (:func:`~algmorse.engine.certify.certify_point`) before it is returned; nothing is taken on trust.
 """
 
@@ -42,8 +43,8 @@ def split_cluster(balls: BallSystem, numeric: NumericSystem, point: np.ndarray, 
     point : ndarray
         An endpoint that could not be certified (typically a cluster's midpoint).
     real : bool
-        Whether ``point`` is real: real starts are then tried in real arithmetic, and complex
-        starts (along ``i`` times the null directions) too.
+        Whether ``point`` is real: the starts along the null directions are then tried in real
+        arithmetic; those along ``i`` times them always in complex arithmetic.
 
     Returns
     -------
@@ -59,7 +60,7 @@ def split_cluster(balls: BallSystem, numeric: NumericSystem, point: np.ndarray, 
     for exponent in SPLIT_EXPONENTS:
         bits = 128 + 8 * exponent  # Newton must see the separation: about 2 exponent digits plus margin
         for direction in directions:
-            for turn in ((1, -1, 1j, -1j) if real else (1, -1)):
+            for turn in (1, -1, 1j, -1j):  # Newton from a start on one real line through a pair may never leave it
                 start = _split_start(point, direction, turn * size * 10.0 ** -exponent, bits)
                 certified = certify_point(balls, start, real=real and turn in (1, -1),
                                           precisions=(bits, 2 * bits))
@@ -69,7 +70,8 @@ def split_cluster(balls: BallSystem, numeric: NumericSystem, point: np.ndarray, 
 
 
 def _null_directions(numeric: NumericSystem, point: np.ndarray) -> list[np.ndarray]:
-    """Right singular vectors of the Hessian for its smallest singular values (at most two)."""
+    """Right singular vectors of the Hessian for its smallest singular values (at most two), and,
+    for two, their sum and difference."""
     hessian = numeric.hessian(point)
     if not np.all(np.isfinite(hessian)):
         return []
@@ -77,6 +79,8 @@ def _null_directions(numeric: NumericSystem, point: np.ndarray) -> list[np.ndarr
     largest = float(sigma[0]) if len(sigma) else 0.0
     chosen = [vh[k].conj() for k in range(len(sigma) - 1, -1, -1)
               if largest == 0.0 or sigma[k] <= _NULL_RATIO * largest][:_MAX_DIRECTIONS]
+    if len(chosen) == 2:  # a cluster spread over a plane: its points lie off both axes too
+        chosen += [(chosen[0] + chosen[1]) / np.sqrt(2), (chosen[0] - chosen[1]) / np.sqrt(2)]
     return chosen or [vh[-1].conj()]
 
 
