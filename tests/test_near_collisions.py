@@ -241,3 +241,33 @@ def test_split_starts_resolve_a_complex_pair_from_a_complex_midpoint():
     roots = sorted(complex(c.center[0]).imag for c in found)
     assert roots == pytest.approx([np.sqrt(1 - 1e-5), np.sqrt(1 + 1e-5)], rel=1e-12)
     assert all(abs(complex(c.center[0]).real) < 1e-12 and c.certificate.real is False for c in found)
+
+
+@pytest.mark.parametrize("point, expected", [
+    ((1 / 3, -1.4), [(F(1, 3), F(-7, 5))]),                    # small denominators: found at once
+    ((1 / 999983, 0.0), [(F(0), F(0)), (F(1, 999983), F(0))]),   # a prime denominator below 10^6
+    ((2.0, 1e6 + 0.5), [(F(2), F(1000000)), (F(2), F(2000001, 2))]),  # 1/2 needs a denominator above 1
+])
+def test_rational_guesses_try_growing_denominators(point, expected):
+    from algmorse.engine.rational_points import rational_guesses
+
+    guesses = rational_guesses(np.array(point, dtype=complex))
+    assert all(g in guesses for g in expected)
+    assert len(set(guesses)) == len(guesses)  # no candidate twice
+
+
+def test_rational_guesses_refuse_non_real_points_relative_to_their_size():
+    from algmorse.engine.rational_points import rational_guesses
+
+    assert rational_guesses(np.array([1 + 1e-6j, 0])) == []             # 1e-6 > 1e-9 * 1
+    assert rational_guesses(np.array([1e6 + 1e-6j, 0])) != []          # 1e-6 <= 1e-9 * 1e6
+    assert rational_guesses(np.array([2 + 3e-9j, 0])) == []             # above 1e-9 * max(1, 2)
+    assert rational_guesses(np.array([0.5 + 1e-10j, 0])) != []          # below 1e-9 * max(1, |a|) = 1e-9
+
+
+@needs_singular
+def test_a_rational_point_with_a_large_prime_denominator_is_proven():
+    # grad of (x - 1/999983)^4 + y^2: the point (1/999983, 0), local ring <u^3, y>: multiplicity 3
+    system = _system("(x - 1/999983)^4 + y^2")
+    proof = prove_rational_point(system.sparse_gradient(), np.array([1 / 999983, 0.0], dtype=complex))
+    assert proof is not None and proof.coordinates == (F(1, 999983), F(0)) and proof.multiplicity == 3
