@@ -189,7 +189,15 @@ class Search:
         Returns whether a new certified point was added; an uncertified one is never added.
         """
         certified = self._certify(start, precisions=precisions)
-        return certified is not None and self.found.add(self._certified_point(certified, False))
+        return certified is not None and self.found.add(
+            self._certified_point(certified, self._numerically_real(certified.center)))
+
+    def _numerically_real(self, point: np.ndarray) -> bool:
+        """The refinement's realness test (``real_atol``, ``real_rtol``), for a certificate that
+        leaves realness undecided."""
+        size = float(np.max(np.abs(point), initial=0.0))
+        return float(np.max(np.abs(np.imag(point)), initial=0.0)) <= self.tolerances.real_atol \
+            + self.tolerances.real_rtol * size
 
     def add_certified_point(self, certified: CertifiedPoint, numerically_real: bool) -> int:
         """Add a point certified elsewhere (e.g. from split starts), with its images; return how many were new."""

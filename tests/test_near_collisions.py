@@ -271,3 +271,21 @@ def test_a_rational_point_with_a_large_prime_denominator_is_proven():
     system = _system("(x - 1/999983)^4 + y^2")
     proof = prove_rational_point(system.sparse_gradient(), np.array([1 / 999983, 0.0], dtype=complex))
     assert proof is not None and proof.coordinates == (F(1, 999983), F(0)) and proof.multiplicity == 3
+
+
+@pytest.mark.parametrize("imaginary, real", [(0.0, True), (1e-12, True), (0.25, False)])
+def test_a_certificate_undecided_on_realness_is_labelled_by_the_refinement_rule(monkeypatch, imaginary, real):
+    # a certificate with real=None (a complex box meeting the reals that no real box settled):
+    # the label follows the same tolerance as every refined point (real_atol + real_rtol |a|)
+    from algmorse.engine.certify import Certificate, CertifiedPoint
+    from algmorse.search import Search
+
+    system = _system("x^3/3 - x/4 + y^2")
+    search = Search(system, Tolerances(), SolveOptions())
+    center = np.array([0.5 + 1j * imaginary, 0.0])
+    undecided = CertifiedPoint(center, Certificate(method="krawczyk", radius=1e-20, real=None, morse_index=None,
+                                                   loss=(0.0, 0.0), precision=128),
+                               np.array([0.5, imaginary, 0.0, 0.0]) - 1e-20, np.array([0.5, imaginary, 0.0, 0.0]) + 1e-20)
+    monkeypatch.setattr(search, "_certify", lambda start, **kwargs: undecided)
+    assert search.add_certified([acb(0.5), acb(0)])
+    assert search.found.points[0].is_real is real
