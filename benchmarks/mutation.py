@@ -85,9 +85,48 @@ class Target:
     functions: tuple[str, ...] = ()
 
 
+_NEAR = "tests/test_near_collisions.py::"
+_EXACT_PIECES = tuple(_NEAR + name for name in (
+    "test_exact_points_keep_our_variable_order_when_the_last_variable_does_not_separate",
+    "test_exact_points_of_a_pair_closer_than_double_precision", "test_distinct_count_over_the_primes",
+    "test_local_structure_at_rational_points", "test_multiple_points_by_primary_decomposition",
+    "test_rational_proofs_need_an_exact_zero", "test_rational_guesses_try_growing_denominators",
+    "test_rational_guesses_refuse_non_real_points_relative_to_their_size",
+    "test_a_rational_point_with_a_large_prime_denominator_is_proven"))
+_SPLITS = tuple(_NEAR + name for name in (
+    "test_split_starts_resolve_a_pair_from_its_midpoint", "test_split_starts_find_nothing_at_a_genuine_double_point",
+    "test_two_certified_points_closer_than_the_tolerance_are_two_points",
+    "test_a_complex_box_that_meets_the_reals_is_settled_real_or_left_open",
+    "test_a_certificate_undecided_on_realness_is_labelled_by_the_refinement_rule"))
+_MONODROMY = ("tests/test_monodromy.py::test_a_stratum_the_loops_cannot_finish_falls_back_to_the_blackbox",
+              "tests/test_monodromy.py::test_supports_no_stratum_covers_are_not_called_complete")
+
 TARGETS: dict[str, Target] = {
     "certify": Target("algmorse/engine/certify.py",
-                      ("tests/test_certify.py", "tests/test_proof.py", "tests/test_certify_mutants.py")),
+                      ("tests/test_certify_mutants.py", "tests/test_certify.py", "tests/test_proof.py")),
+    "verdict": Target("algmorse/analysis/verdict.py", ("tests/test_mutants_verdict.py", "tests/test_verdict.py")),
+    "pipeline": Target("algmorse/pipeline.py",
+                       ("tests/test_mutants_pipeline.py", "tests/test_pipeline.py", "tests/test_proof.py"),
+                       ("_finite_counts", "_distinct_target", "_drop_doubtful", "_modular", "_verify",
+                        "_component_mismatches", "_overlapping_boxes", "_verdict", "_resolve_missing", "_resolve",
+                        "_prove_rational_points", "_positive_dimensional", "_multiple_points")),
+    "exact": Target("algmorse/engine/exact.py", ("tests/test_mutants_exact.py",) + _EXACT_PIECES,
+                    ("modular_count", "rational_count", "_count", "_distinct_stage", "local_structure_at",
+                     "exact_points", "_msolve_order", "_compare", "_interpret_msolve", "_squarefree_degree",
+                     "_components", "_real_count_by_elimination", "_int_value", "multiple_points", "_real_roots")),
+    "search": Target("algmorse/search.py", ("tests/test_mutants_search.py", "tests/test_pipeline.py") + _SPLITS[-1:],
+                     ("Search._run_batches", "Search.merge", "Search.proven", "Search._bound_attained",
+                      "Search.add_certified", "Search.add_certified_point", "Search._numerically_real")),
+    "refine": Target("algmorse/engine/refine.py", ("tests/test_refine.py", "tests/test_mutants_search.py") + _SPLITS,
+                     ("PointSet",)),
+    "methods": Target("algmorse/methods.py", ("tests/test_mutants_methods.py",) + _MONODROMY),
+    "monodromy": Target("algmorse/engine/monodromy.py", ("tests/test_mutants_methods.py",) + _MONODROMY,
+                        ("GenericSolution.complete", "GenericSolution.count", "GenericSolution.paths", "torus_count",
+                         "solve_generic", "_blackbox", "track_to_target")),
+    "sweep": Target("algmorse/sweep.py",
+                    ("tests/test_mutants_sweep.py",
+                     "tests/test_sweep.py::test_an_interrupted_sweep_resumes_without_redoing_finished_values"),
+                    ("_fingerprint", "_finished", "_generic_count", "_write_summary", "sweep", "_row")),
 }
 """The default configuration: name -> target (``--target NAME`` picks some)."""
 

@@ -179,3 +179,14 @@ def test_no_critical_point_at_all_is_morse_by_exact_algebra():
     v = _decide([], algebra)
     assert v.completeness == "exact-count"
     assert (v.morse, v.complex_morse) == (True, True)
+
+
+def test_at_the_exact_level_proven_multiplicities_that_reach_the_count_make_an_exact_count():
+    # distinct count over QQ unknown (the radical timed out), count with multiplicity 3 over QQ:
+    # a certified point and an exact double point account for it
+    algebra = AlgebraicEvidence(level="exact", dimension=0, count_with_multiplicity=3, count_distinct=None)
+    v = _decide([_point(), _point(certified=False, exact_multiplicity=2)], algebra)
+    assert v.completeness == "exact-count"
+    assert (v.morse, v.morse_basis) == (False, "witness")
+    short = _decide([_point(), _point(certified=False, exact_multiplicity=1)], algebra)
+    assert short.completeness == "certified-lower-bound"

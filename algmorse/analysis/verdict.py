@@ -299,7 +299,9 @@ def _level(e: Evidence) -> tuple[Completeness, Reason]:
     if finite and algebra.level == "exact" and algebra.count_distinct is not None and proven == algebra.count_distinct:
         return "exact-count", Reason(code="completeness", message=f"{proven} proven distinct points = the exact number "
                                      "of distinct complex critical points over QQ.")
-    if finite and algebra.rational_count is not None and counted == algebra.rational_count:
+    over_qq = algebra.rational_count if algebra is not None and algebra.level == "modular" else \
+        algebra.count_with_multiplicity if algebra is not None else None
+    if finite and over_qq is not None and counted == over_qq:
         return "exact-count", Reason(code="completeness", message=f"{proven} proven distinct points ({certified} "
                                      f"certified), {counted} with their proven multiplicities = the number of complex "
                                      "critical points over QQ counted with multiplicity (Singular std/vdim): none is "
@@ -466,8 +468,8 @@ def _morse(e: Evidence, completeness: Completeness, complex_morse: bool | None,
     if multiple is not None and all(m.real_points == 0 for m in multiple) and algebra.count_distinct is not None \
             and e.overlapping == 0 and e.certified == algebra.count_distinct - sum(m.points for m in multiple):
         return True, algebra.basis  # every simple point certified; every multiple one non-real
-    finite = (algebra is not None and algebra.finite) or (algebra is None and completeness == "bound-attained"
-                                                           and len(e.points) == e.search.root_counts.get("total_degree"))
+    # (without algebra, a finite set proven by the total degree already made complex_morse true)
+    finite = algebra is not None and algebra.finite
     complete = completeness in ("exact-count", "modular-count", "bound-attained")
     if finite and complete and not _real_doubt(e.points):
         return True, completeness
