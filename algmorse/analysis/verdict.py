@@ -1,39 +1,40 @@
-"""The Morse verdicts, the completeness statement, and the reasons behind them.
+"""The Morse verdicts, the completeness statement, and the reasons behind them: one decision.
+
+:func:`decide` is the only place where a claim is made, as a function of typed evidence
+(:class:`Evidence`): the points, each proven or not; the components; what algebra says
+(:class:`AlgebraicEvidence`, over QQ or over two primes); what the search did
+(:class:`SearchEvidence`). A point is *proven* when an interval certificate holds it (a distinct,
+nondegenerate critical point) or an exact proof at a rational point gives its multiplicity;
+nothing else is counted, and nothing else is a witness.
 
 ``complex_morse`` and ``morse`` are ``True``, ``False`` or ``None`` (undetermined), and each
-names what backs it (``morse_basis``, ``complex_morse_basis``).
+names what backs it (``morse_basis``, ``complex_morse_basis``, one of :data:`VERDICT_BASES`).
 
-``False`` needs a witness (basis ``"witness"``), which does not depend on completeness:
+``False`` needs a named witness (basis ``"witness"``) or algebra alone:
 
-* a positive-dimensional component of the critical set (``complex_morse``; also ``morse`` when a
-  real point on it was found);
-* an isolated point of multiplicity > 1, or a point with a singular Hessian (``morse`` when it is
-  real).
+* an exactly proven multiple point, or a rational point proven to lie on a component (also
+  ``morse`` when real, which they are);
+* a numerical component, when algebra gives the critical set a positive dimension (``morse``
+  too when a real point on it is known);
+* algebra alone (``"exact-algebra"``/``"modular-algebra"``): positive dimension or a non-radical
+  ideal for ``complex_morse``; a real multiple point of a primary decomposition over QQ for
+  ``morse``.
 
-``True`` needs a proof that every critical point is nondegenerate:
-
-* ``complex_morse``: the critical set is finite and every complex critical point has
-  multiplicity 1. Exact algebra over QQ proves both at once (dimension 0 and equal counts with
-  and without multiplicity; basis ``"exact-algebra"``). Otherwise: a finite critical set (exact
-  or modular dimension 0, the total-degree bound attained, or a decomposition with no
-  positive-dimensional component) plus a complete isolated set (``exact-count``,
-  ``modular-count`` or ``bound-attained``) of points that each carry an interval certificate
-  (which proves multiplicity 1); the basis is then that completeness level.
-* ``morse``: as ``complex_morse``, but only the real points need to be nondegenerate.
+``True`` needs a proof that every critical point (every real one, for ``morse``) is
+nondegenerate: a finite critical set with a complete set (``exact-count``, ``modular-count`` or
+``bound-attained``) of certified points (basis: that level); or a radical zero-dimensional ideal
+(basis: the algebra's level); for ``morse`` also: every simple point certified and every
+multiple one non-real by the primary decomposition.
 
 ``completeness`` says how the found isolated set was shown complete, strongest first:
 
-* ``"exact-count"``: the number of distinct points equals the exact count over QQ
-  (Singular/msolve), or certified distinct points are as many as the count with multiplicity
-  over QQ (Singular ``std``/``vdim``, tried within a short time box by default). A proof.
-* ``"modular-count"``: the points found, counted with multiplicity (1 for a certified point),
-  add up to the number of solutions over two large prime fields, which equals the count over QQ
-  unless both primes are unlucky. Correct with overwhelming probability, said as such.
-* ``"bound-attained"``: as many certified, pairwise distinct points as a proven upper bound on
-  the isolated solutions (total degree, a multihomogeneous or linear-product Bezout number, or
-  the stable mixed volume, all computed for the exact supports). A proof.
-* ``"certified-lower-bound"``: the certified points (disjoint boxes) prove that at least that
-  many critical points exist; nothing bounds the count from above.
+* ``"exact-count"``: proven distinct points as many as the distinct count over QQ, or proven
+  multiplicities adding up to the count with multiplicity over QQ. A proof.
+* ``"modular-count"``: the same against the counts over two large prime fields, which equal
+  those over QQ unless both primes are unlucky. Correct with overwhelming probability.
+* ``"bound-attained"``: every point certified, as many as a proven upper bound on the isolated
+  solutions (total degree, a Bezout number, the stable mixed volume of the exact supports).
+* ``"certified-lower-bound"``: the proven points show that at least that many exist.
 * ``"stable-runs"``: ``k`` consecutive backend runs with fresh seeds added no point (evidence,
   not proof).
 * ``"not-established"``: neither.
