@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import pytest
 
 from algmorse import SolveOptions
 from algmorse.analysis.classify import CriticalPoint
