@@ -237,6 +237,18 @@ def _schedule(monkeypatch, accept_from: float) -> tuple[list[float], CertifiedPo
     return tried, point
 
 
+def _record_radii(monkeypatch) -> list[float]:
+    """Replace Krawczyk's test by one that fails and records the radii it is asked to try."""
+    tried: list[float] = []
+
+    def fake(balls, center, radius):
+        tried.append(radius)
+        return False
+
+    monkeypatch.setattr(certify, "krawczyk", fake)
+    return tried
+
+
 def test_radius_schedule_grows_by_64_up_to_a_hundredth_of_the_scale(monkeypatch):
     # Newton step 2^-22: radii 2^-20, 2^-14, 2^-8; the next, 2^-2, exceeds 10^-2 * scale = 0.04
     tried, point = _schedule(monkeypatch, accept_from=np.inf)
@@ -251,13 +263,7 @@ def test_radius_schedule_tries_a_radius_equal_to_the_cap(monkeypatch):
     # Newton step is d, the radii 4d = fl(10^-2) / 64 and 64 * 4d = fl(10^-2), which is not above
     # the cap 10^-2 * scale (scale 1) and is tried; 64 times more is
     d = 1e-2 / 256
-    tried: list[float] = []
-
-    def fake(balls, center, radius):
-        tried.append(radius)
-        return False
-
-    monkeypatch.setattr(certify, "krawczyk", fake)
+    tried = _record_radii(monkeypatch)
     with working_precision(64):
         assert certify._certify_center(_balls("x", "x^2/2"), [arb(d)], 64) is None
     assert tried == [1e-2 / 64, 1e-2]
@@ -266,13 +272,7 @@ def test_radius_schedule_tries_a_radius_equal_to_the_cap(monkeypatch):
 def test_radius_schedule_stops_after_eight_tries(monkeypatch):
     # an exact zero at 128 bits: no Newton step, first radius 2^-(128 - 12) = 2^-116; eight radii
     # 2^-116 * 64^k (k < 8, the last 2^-74) stay below 10^-2: the tries, not the cap, end it
-    tried: list[float] = []
-
-    def fake(balls, center, radius):
-        tried.append(radius)
-        return False
-
-    monkeypatch.setattr(certify, "krawczyk", fake)
+    tried = _record_radii(monkeypatch)
     with working_precision(128):
         assert certify._certify_center(_balls("x", "x^2/2 - x/2"), [arb(0.5)], 128) is None
     assert tried == [2.0 ** (-116 + 6 * k) for k in range(8)]

@@ -312,7 +312,7 @@ def test_two_certified_points_with_disjoint_boxes_are_two_points_however_close()
     assert len(points) == 2
 
 
-def test_remove_and_replace_compare_by_identity():
+def test_remove_compares_by_identity():
     points = PointSet(TOL)
     a, b = _point(1.0), _point(2.0)
     twin = _point(1.0)
@@ -322,9 +322,6 @@ def test_remove_and_replace_compare_by_identity():
     assert points.points == [a, b]
     points.remove(a)
     assert points.points == [b] and not points.contains(np.array([1.0 + 0j])) and points.contains(np.array([2.0 + 0j]))
-    better = _point(2.0, _box(2.0, 1e-12))
-    points.replace(b, better)
-    assert points.points == [better] and points.contains(np.array([2.0 + 0j]))
     points.clear()
     assert len(points) == 0 and not points.contains(np.array([2.0 + 0j]))
 

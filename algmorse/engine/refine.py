@@ -217,11 +217,6 @@ class PointSet:
         self._append(refined)
         return True
 
-    def replace(self, old: RefinedPoint, new: RefinedPoint) -> None:
-        """Put ``new`` in the place of ``old`` (the same point, better proven)."""
-        self.remove(old)
-        self._append(new)
-
     def remove(self, refined: RefinedPoint) -> None:
         """Remove one point (compared by identity)."""
         keep = [p for p in self.points if p is not refined]
