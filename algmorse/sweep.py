@@ -21,35 +21,40 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
-import signal
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .engine.backends import get_backend
 from .engine.family import StratumFamily
 from .engine.monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
+from .engine.runners import Runner, open_runner
 from .engine.strata import SupportStratum, support_strata
-from .errors import AlgmorseError, CatalogError, SpecError
+from .errors import CatalogError, SpecError
+from .model.expr import parse_rational
 from .model.network import Dataset, NetworkProblem, Problem
 from .model.options import SolveOptions
-from .model.spec import problem_to_spec, validated_problem
+from .model.spec import MAX_DATA_SETS, problem_to_spec, validated_problem
 from .model.system import PolynomialSystem, build_system
-from .results.catalog import Catalog, dumps, load_catalog
-from .results.fileio import write_text_atomically
+from .pipeline import checked_system
 from .progress import Progress, ProgressBar
+from .results.catalog import Catalog, dumps, load_catalog
+from .results.fields import Fields, parse_json
+from .results.fileio import read_limited, write_text_atomically
 
 __all__ = ["SweepRow", "SweepResult", "parse_values", "scaled_problem", "sweep"]
 
 
-MAX_VALUES = 10_000
+MAX_VALUES = MAX_DATA_SETS
+"""Most values (eps scales) in one sweep; data sets have the same cap."""
+_MAX_VALUES_TEXT = 1_000_000
+_MAX_MANIFEST_BYTES = 16 * 2**20
+_MAX_COUNT = 10**12
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,24 +125,32 @@ def parse_values(text: str) -> tuple[Fraction, ...]:
     ['1/2', '3']
     """
     hint = 'Give "START:STOP:N" (e.g. "1/2:2:20") or a comma-separated list of positive rationals.'
-    try:
-        if ":" in text:
-            start, stop, count = text.split(":")
-            n = int(count)
-            if not 2 <= n <= MAX_VALUES:
-                raise SpecError("--eps-scale", f"N must be in 2..{MAX_VALUES}, got {n}.", hint)
-            a, b = Fraction(start.strip()), Fraction(stop.strip())
-            values = tuple(a + (b - a) * k / (n - 1) for k in range(n))
-        else:
-            values = tuple(Fraction(part.strip()) for part in text.split(","))
-    except (ValueError, ZeroDivisionError):
-        raise SpecError("--eps-scale", f"cannot read {text!r}.", hint) from None
-    if not values or len(values) > MAX_VALUES or any(v <= 0 for v in values):
-        raise SpecError("--eps-scale", f"every value must be a positive rational (at most {MAX_VALUES}), "
-                        f"got {text!r}.", hint)
+    if len(text) > _MAX_VALUES_TEXT:
+        raise SpecError("--eps-scale", f"the text has {len(text)} characters, more than {_MAX_VALUES_TEXT}.", hint)
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise SpecError("--eps-scale", f"cannot read {_short(text)!r}.", hint)
+        start, stop = (parse_rational(part, field="--eps-scale") for part in parts[:2])
+        count = parts[2].strip()
+        if not count.isdigit() or not 2 <= int(count[:6]) <= MAX_VALUES or len(count) > 6:
+            raise SpecError("--eps-scale", f"N must be an integer in 2..{MAX_VALUES}, got {_short(count)!r}.", hint)
+        n = int(count)
+        values = tuple(start + (stop - start) * k / (n - 1) for k in range(n))
+    else:
+        parts = text.split(",")
+        if len(parts) > MAX_VALUES:
+            raise SpecError("--eps-scale", f"{len(parts)} values; at most {MAX_VALUES} are accepted.", hint)
+        values = tuple(parse_rational(part, field="--eps-scale") for part in parts)
+    if any(v <= 0 for v in values):
+        raise SpecError("--eps-scale", f"every value must be a positive rational, got {_short(text)!r}.", hint)
     if len(set(values)) != len(values):
-        raise SpecError("--eps-scale", f"the values repeat in {text!r}.", hint)
+        raise SpecError("--eps-scale", f"the values repeat in {_short(text)!r}.", hint)
     return values
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def scaled_problem(problem: Problem, scale: Fraction) -> Problem:
@@ -177,18 +190,34 @@ def _file_name(index: int) -> str:
     return f"value-{index:03d}.json"
 
 
-def _row(label: str, name: str, catalog: Catalog, seconds: float) -> SweepRow:
+def _row(label: str, name: str, catalog: Catalog, seconds: float) -> tuple[SweepRow, int | None] | None:
+    """The catalog's row, and the generic count it was solved from (None: solved on its own).
+
+    None when its record of the generic solve does not check out (a tampered or foreign
+    catalog: the value is then solved again).
+    """
     summary, monodromy = catalog.summary, catalog.provenance.monodromy or {}
-    return SweepRow(value=label, isolated=summary.isolated, real=summary.real, minima=summary.minima,
-                    saddles=summary.saddles, maxima=summary.maxima, escaped=int(monodromy.get("escaped", 0)),
-                    collided=int(monodromy.get("collided", 0)), completeness=catalog.verdict.completeness,
-                    catalog=name, seconds=round(seconds, 4))
+    counts = {key: monodromy.get(key, default) for key, default in (("escaped", 0), ("collided", 0),
+                                                                     ("generic_count", None))}
+    if not all(value is None or _is_count(value) for value in counts.values()):
+        return None
+    row = SweepRow(value=label, isolated=summary.isolated, real=summary.real, minima=summary.minima,
+                   saddles=summary.saddles, maxima=summary.maxima, escaped=counts["escaped"] or 0,
+                   collided=counts["collided"] or 0, completeness=catalog.verdict.completeness, catalog=name,
+                   seconds=round(seconds, 4))
+    return row, counts["generic_count"]
 
 
-def _finished(directory: Path, index: int, label: str, target: Problem, seed: int) -> SweepRow | None:
-    """The row of an existing catalog for this target and seed, if it is one (else None: solve again)."""
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_COUNT
+
+
+def _finished(directory: Path, index: int, label: str, target: Problem,
+              seed: int) -> tuple[SweepRow, int | None] | None:
+    """The row and generic count of an existing catalog for this target and seed, if it is one
+    (else None: solve again)."""
     path = directory / _file_name(index)
-    if not path.exists():
+    if not path.is_file():
         return None
     try:
         catalog = load_catalog(path)
@@ -254,17 +283,6 @@ def _analyze(problem: Problem, options: SolveOptions, generic: GenericSolution) 
         return analyze(problem, options=options, progress_bar=False)
 
 
-def _die_with_parent() -> None:
-    """Pool initializer: the worker gets SIGKILL when the sweep's process dies (Linux)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills the pool
-
-
 def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | os.PathLike, *,
           data_sets: Sequence[Dataset] | None = None, options: SolveOptions = SolveOptions(),
           scheduler: str | None = None, progress: Progress | None = None, progress_bar: bool = True) -> SweepResult:
@@ -301,66 +319,42 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     Raises
     ------
     SpecError
-        If the problem has no regularizer (eps scale), the values are invalid, both or neither of
-        ``values`` and ``data_sets`` are given, or the directory holds a different sweep.
+        If the problem has no regularizer (eps scale), the values are invalid (also: a target
+        the backend cannot read, such as a strength beyond double precision), both or neither
+        of ``values`` and ``data_sets`` are given, the directory cannot take the sweep or holds
+        a different one, or the scheduler cannot be reached. Nothing is written then.
+
+    Notes
+    -----
+    Files read on resuming are checked, never trusted: a value's catalog is reused only when it
+    loads as a catalog, is of the same target and seed, and records the generic solve it came
+    from; ``summary.json`` is only written. When no finished catalog vouches for the generic
+    count, the generic solve runs again.
     """
     report = progress or logging.getLogger(__name__).info
     seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (2**31 - 2)) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
     targets, base, weights = _targets(problem, values, data_sets, seed)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    manifest = directory / "sweep.json"
+    directory = _output_folder(directory)
     fingerprint = _fingerprint(targets, seed, options)
-    if manifest.exists():
-        try:
-            previous = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
-        except (ValueError, OSError, AttributeError):
-            previous = None
-        if previous != fingerprint:
-            raise SpecError("-o/--output", f"{directory} holds another sweep (other problem, values, seed or options).",
-                            "Choose a new directory, or repeat the original command (same spec, values, seed and options) "
-                            "to resume it.")
-    write_text_atomically(manifest, json.dumps({"fingerprint": fingerprint, "seed": seed,
-                                                "values": [label for label, _ in targets]}, indent=1))
+    _refuse_another_sweep(directory, fingerprint)
     options = replace(options, seed=seed)
-    rows: dict[int, SweepRow] = {}
-    for index, (label, target) in enumerate(targets):
-        row = _finished(directory, index, label, target, seed)
-        if row is not None:
-            rows[index] = row
-    if rows:
-        report(f"resuming: {len(rows)} of {len(targets)} values already solved")
-    pending = [i for i in range(len(targets)) if i not in rows]
-    generic_count = _generic_count(directory)
-    if pending:
-        started = time.perf_counter()
-        system = base_system(base, weights)
-        families = [StratumFamily(system, s) for s in support_strata(problem, system)]
-        generic = solve_generic(families, get_backend(options.backend), seed=seed, jobs=options.jobs,
-                                quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
-                                count_timeout=options.proof_timeout, counts=options.proof == "auto", report=report)
-        generic_count = generic.count
-        report(f"generic solve: {generic.count} points ({'complete' if generic.complete else 'not proven complete'}, "
-               f"{time.perf_counter() - started:.1f} s)")
-        inner = replace(options, jobs=1) if len(pending) > 1 else options
-        tasks = {i: _Task(targets[i][1], base, weights, inner, tuple(f.stratum for f in generic.families),
-                          tuple(generic.parameters), tuple(generic.points), tuple(generic.records), generic.total)
-                 for i in pending}
-        solving = time.perf_counter()
-        with ProgressBar("sweep", len(targets), unit="values", enabled=progress_bar) as bar:
-            bar.update_to(len(rows))
-            for solved, (index, (text, seconds)) in enumerate(_run(tasks, options.jobs, scheduler), 1):
-                name = _file_name(index)
-                write_text_atomically(directory / name, text, error=CatalogError)
-                catalog = load_catalog(directory / name)
-                rows[index] = _row(targets[index][0], name, catalog, seconds)
-                _write_summary(directory, generic_count, len(targets), rows)
-                bar.update_to(len(rows))
-                left = (time.perf_counter() - solving) / solved * (len(pending) - solved)
-                report(f"value {targets[index][0]}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
-                       f"{rows[index].escaped} escaped, {rows[index].collided} collided, "
-                       f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(targets)} done, about {left:.0f} s left")
+    finished = {i: found for i, (label, target) in enumerate(targets)
+                if (found := _finished(directory, i, label, target, seed)) is not None}
+    recorded = {generic for _, generic in finished.values() if generic is not None}
+    solve_all = len(recorded) != 1 or len(finished) < len(targets)
+    with open_runner(scheduler, options.jobs, needed=solve_all) as run:  # connects before anything is written
+        directory.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(directory / "sweep.json", json.dumps(
+            {"fingerprint": fingerprint, "seed": seed, "values": [label for label, _ in targets]}, indent=1),
+            error=lambda message: SpecError("-o/--output", message))
+        generic = _solve_generic(problem, base, weights, options, report) if solve_all else None
+        generic_count = generic.count if generic is not None else recorded.pop()
+        rows = {i: row for i, (row, count) in finished.items() if count in (None, generic_count)}
+        if rows:
+            report(f"resuming: {len(rows)} of {len(targets)} values already solved")
+        if generic is not None:
+            _solve_values(targets, rows, directory, generic, base, weights, options, run, report, progress_bar)
     result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory,
                          "data set" if data_sets is not None else "eps scale")
     _write_summary(directory, generic_count, len(targets), rows)
@@ -368,82 +362,119 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     return result
 
 
+def _solve_generic(problem: Problem, base: tuple[Problem, ...], weights: tuple[Fraction, ...],
+                   options: SolveOptions, report: Progress) -> GenericSolution:
+    started = time.perf_counter()
+    system = base_system(base, weights)
+    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
+    generic = solve_generic(families, get_backend(options.backend), seed=options.seed, jobs=options.jobs,
+                            quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
+                            count_timeout=options.proof_timeout, counts=options.proof == "auto", report=report)
+    report(f"generic solve: {generic.count} points ({'complete' if generic.complete else 'not proven complete'}, "
+           f"{time.perf_counter() - started:.1f} s)")
+    return generic
+
+
+def _solve_values(targets: list[tuple[str, Problem]], rows: dict[int, SweepRow], directory: Path,
+                  generic: GenericSolution, base: tuple[Problem, ...], weights: tuple[Fraction, ...],
+                  options: SolveOptions, run: Runner, report: Progress, progress_bar: bool) -> None:
+    """Solve every target without a row, writing its catalog and the summary as each finishes."""
+    pending = [i for i in range(len(targets)) if i not in rows]
+    inner = replace(options, jobs=1) if len(pending) > 1 else options
+    tasks = {i: _Task(targets[i][1], base, weights, inner, tuple(f.stratum for f in generic.families),
+                      tuple(generic.parameters), tuple(generic.points), tuple(generic.records), generic.total)
+             for i in pending}
+    solving = time.perf_counter()
+    with ProgressBar("sweep", len(targets), unit="values", enabled=progress_bar) as bar:
+        bar.update_to(len(rows))
+        for solved, (index, (text, seconds)) in enumerate(run(solve_value, tasks), 1):
+            name = _file_name(index)
+            write_text_atomically(directory / name, text, error=CatalogError)
+            catalog = load_catalog(directory / name)
+            found = _row(targets[index][0], name, catalog, seconds)
+            if found is None:
+                raise CatalogError(f"{directory / name}: the catalog's record of the generic solve is malformed.")
+            rows[index] = found[0]
+            _write_summary(directory, generic.count, len(targets), rows)
+            bar.update_to(len(rows))
+            left = (time.perf_counter() - solving) / solved * (len(pending) - solved)
+            report(f"value {targets[index][0]}: {catalog.summary.isolated} points ({catalog.summary.real} real), "
+                   f"{rows[index].escaped} escaped, {rows[index].collided} collided, "
+                   f"{catalog.provenance.paths_tracked} paths; {len(rows)}/{len(targets)} done, about {left:.0f} s left")
+
+
+def _output_folder(directory: str | os.PathLike) -> Path:
+    """The sweep's folder, checked (not created) before anything runs."""
+    text = os.fspath(directory)
+    hint = "Give a folder name (created if needed), e.g. sweep-out/."
+    if not text.strip():
+        raise SpecError("-o/--output", "the folder name is empty.", hint)
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise SpecError("-o/--output", f"{folder} is not a folder; the sweep writes a folder of catalogs.", hint)
+    existing = next((f for f in (folder, *folder.parents) if f.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise SpecError("-o/--output", f"the folder {existing} is not writable.", "Choose another folder.")
+    return folder
+
+
+def _refuse_another_sweep(directory: Path, fingerprint: str) -> None:
+    """Refuse a folder whose ``sweep.json`` is not this sweep's (or cannot be read as one)."""
+    manifest = directory / "sweep.json"
+    if not manifest.exists():
+        return
+    try:
+        data = parse_json(read_limited(manifest, _MAX_MANIFEST_BYTES, error=CatalogError, what="sweep manifest"),
+                          str(manifest))
+        previous = Fields(data, "", str(manifest)).text("fingerprint")
+    except CatalogError:
+        previous = None
+    if previous != fingerprint:
+        raise SpecError("-o/--output", f"{directory} holds another sweep (other problem, values, seed or options), "
+                        "or a sweep.json that cannot be read.",
+                        "Choose a new directory, or repeat the original command (same spec, values, seed and options) "
+                        "to resume it.")
+
+
 def _targets(problem: Problem, values: Sequence[Fraction] | None, data_sets: Sequence[Dataset] | None,
              seed: int) -> tuple[list[tuple[str, Problem]], tuple[Problem, ...], tuple[Fraction, ...]]:
-    """The labelled target problems, and the problems and weights of the generic family's base."""
+    """The labelled target problems, and the problems and weights of the generic family's base.
+
+    Every target is checked as :func:`algmorse.analyze` would check it, so that a sweep refuses
+    a bad value before it writes or solves anything.
+    """
     if (values is None) == (data_sets is None):
         raise SpecError("--eps-scale/--data-sets", "give either eps-scale values or data sets.",
                         'e.g. --eps-scale 1/2:2:20, or --data-sets sets.toml.')
     if values is not None:
-        values = tuple(Fraction(v) for v in values)
-        if not values or any(v <= 0 for v in values) or len(set(values)) != len(values):
-            raise SpecError("--eps-scale", "give distinct positive values.", 'e.g. "1/2:2:20".')
+        values = tuple(parse_rational(v, field="--eps-scale") for v in values)
+        if not values or len(values) > MAX_VALUES or any(v <= 0 for v in values) or len(set(values)) != len(values):
+            raise SpecError("--eps-scale", f"give 1 to {MAX_VALUES} distinct positive values.", 'e.g. "1/2:2:20".')
         scaled_problem(problem, Fraction(1))  # refuse "none" before anything runs
-        return [(str(v), scaled_problem(problem, v)) for v in values], (problem,), (Fraction(1),)
-    if not isinstance(problem, NetworkProblem) or not data_sets:
-        raise SpecError("--data-sets", "data sets need a network problem and at least one data set.")
-    targets = [(str(k), validated_problem(replace(problem, data=d))) for k, d in enumerate(data_sets, 1)]
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
-    weights = tuple(Fraction(int(rng.integers(1, 1000)), 97) for _ in targets)
-    return targets, tuple(p for _, p in targets), weights
-
-
-def _generic_count(directory: Path) -> int:
-    try:
-        return int(json.loads((directory / "summary.json").read_text(encoding="utf-8"))["generic_count"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        targets = [(str(v), scaled_problem(problem, v)) for v in values]
+        base, weights = (problem,), (Fraction(1),)
+    else:
+        if not isinstance(problem, NetworkProblem) or not data_sets:
+            raise SpecError("--data-sets", "data sets need a network problem and at least one data set.")
+        if len(data_sets) > MAX_DATA_SETS:
+            raise SpecError("--data-sets", f"{len(data_sets)} data sets; at most {MAX_DATA_SETS} are accepted.")
+        targets = [(str(k), validated_problem(replace(problem, data=d))) for k, d in enumerate(data_sets, 1)]
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
+        weights = tuple(Fraction(int(rng.integers(1, 1000)), 97) for _ in targets)
+        base = tuple(p for _, p in targets)
+    for label, target in targets:
+        try:
+            checked_system(target)
+        except SpecError as error:
+            field = "--eps-scale" if values is not None else "--data-sets"
+            raise SpecError(field, f"at {field[2:]} {label}: {error}", error.hint) from None
+    return targets, base, weights
 
 
 def _write_summary(directory: Path, generic_count: int, count: int, rows: dict[int, SweepRow]) -> None:
     ordered = [asdict(rows[i]) for i in range(count) if i in rows]
     write_text_atomically(directory / "summary.json",
                           json.dumps({"generic_count": generic_count, "rows": ordered}, indent=1))
-
-
-def _run(tasks: dict[int, _Task], jobs: int, scheduler: str | None) -> Iterable[tuple[int, tuple[str, float]]]:
-    """Solve the tasks, yielding ``(index, result)`` as they finish."""
-    if scheduler is not None:
-        yield from _run_dask(tasks, jobs, scheduler)
-        return
-    if jobs == 1 or len(tasks) == 1:
-        for index, task in tasks.items():
-            yield index, solve_value(task)
-        return
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_die_with_parent)
-    try:
-        futures = {pool.submit(solve_value, task): index for index, task in tasks.items()}
-        remaining = set(futures)
-        while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield futures[future], future.result()
-    except BaseException:
-        for child in multiprocessing.active_children():
-            child.kill()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_dask(tasks: dict[int, _Task], jobs: int, scheduler: str) -> Iterable[tuple[int, tuple[str, float]]]:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise AlgmorseError("a Dask scheduler needs dask.distributed: pip install 'dask[distributed]' "
-                            "(or pip install 'algmorse[cluster]').") from None
-    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) \
-        if scheduler == "local" else None
-    client = Client(cluster if cluster is not None else scheduler)
-    try:
-        futures = {client.submit(solve_value, task, pure=False): index for index, task in tasks.items()}
-        for future in as_completed(list(futures)):
-            yield futures[future], future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _plot(result: SweepResult) -> None:

@@ -8,6 +8,7 @@ computed here by hand, and a scripted clock makes every reported time exact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import replace
@@ -43,7 +44,7 @@ def _critical_points(problem) -> list[tuple[complex]]:
 @pytest.fixture
 def scripted(monkeypatch):
     """Scripted generic solve, pool, clock and per-value backend; returns the log."""
-    log = SimpleNamespace(now=1000.0, generic=[], solved=[], runs=[], bars=[])
+    log = SimpleNamespace(now=1000.0, generic=[], solved=[], runs=[], runners=[], bars=[])
 
     def clock():
         return log.now
@@ -59,12 +60,19 @@ def scripted(monkeypatch):
         catalog = analyze(problem, options=options, backend=FakeBackend([_critical_points(problem)]),
                           progress_bar=False)
         log.now += SOLVE_SECONDS
-        return catalog
+        # what a value reached from the generic points records of them (as analyze(generic=...) does)
+        record = {"generic_count": generic.count, "escaped": 0, "collided": 0}
+        return replace(catalog, provenance=replace(catalog.provenance, monodromy=record))
 
-    def fake_run(tasks, jobs, scheduler):
-        log.runs.append((jobs, scheduler, {i: t.options.jobs for i, t in tasks.items()}))
-        for index, task in tasks.items():
-            yield index, sweep_module.solve_value(task)
+    @contextlib.contextmanager
+    def fake_open_runner(scheduler, jobs, *, needed=True):
+        def run(function, tasks):
+            log.runs.append((jobs, scheduler, {i: t.options.jobs for i, t in tasks.items()}))
+            for index, task in tasks.items():
+                yield index, function(task)
+
+        log.runners.append((scheduler, jobs, needed))
+        yield run
 
     class Bar:
         def __init__(self, *args, enabled, **kwargs):
@@ -82,7 +90,7 @@ def scripted(monkeypatch):
     monkeypatch.setattr(sweep_module, "time", SimpleNamespace(perf_counter=clock))
     monkeypatch.setattr(sweep_module, "solve_generic", fake_solve_generic)
     monkeypatch.setattr(sweep_module, "_analyze", fake_analyze)
-    monkeypatch.setattr(sweep_module, "_run", fake_run)
+    monkeypatch.setattr(sweep_module, "open_runner", fake_open_runner)
     monkeypatch.setattr(sweep_module, "_plot", lambda result: None)
     monkeypatch.setattr(sweep_module, "ProgressBar", Bar)
     return log
@@ -200,19 +208,43 @@ def test_a_catalog_of_another_target_or_a_broken_one_is_solved_again(tmp_path, s
         json.loads((out / "value-001.json").read_text())["problem"]
 
 
-def test_without_a_readable_summary_the_generic_count_is_unknown_not_made_up(tmp_path, scripted):
+def test_summary_json_is_only_written_never_trusted_on_resume(tmp_path, scripted):
+    # the generic count of a resumed sweep comes from the value catalogs that recorded it; a
+    # missing, broken or tampered summary.json changes nothing and is rewritten with the truth
     out = tmp_path / "out"
     sweep(PROBLEM, VALUES, out, options=OPTIONS, progress=lambda _line: None)
-    for text in (None, "{", json.dumps({"rows": []}), json.dumps({"generic_count": None})):
+    tampered = (None, "{", json.dumps({"rows": []}), json.dumps({"generic_count": None}), "[" * 3000,
+                '{"generic_count": Infinity}', json.dumps({"generic_count": -7}),
+                json.dumps({"generic_count": 1e308}), json.dumps({"generic_count": "garbage"}),
+                json.dumps({"generic_count": 5}))
+    for text in tampered:
         if text is None:
             (out / "summary.json").unlink()
         else:
             (out / "summary.json").write_text(text)
         result = sweep(PROBLEM, VALUES, out, options=OPTIONS, progress=lambda _line: None)
-        assert result.generic_count == 0  # every value reused, no generic solve: nothing to report
-        assert json.loads((out / "summary.json").read_text())["generic_count"] == 0
-        assert [r["value"] for r in json.loads((out / "summary.json").read_text())["rows"]] == LABELS
-    assert len(scripted.generic) == 1 and len(scripted.solved) == 3
+        assert result.generic_count == 2 and result.exceptional == ("1/2", "1", "3")  # 3 points, not 2
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["generic_count"] == 2 and [r["value"] for r in summary["rows"]] == LABELS
+    assert len(scripted.generic) == 1 and len(scripted.solved) == 3  # nothing solved again
+    assert scripted.runners[1:] == [(None, 1, False)] * len(tampered)  # no pool or cluster started
+
+
+def test_catalogs_that_do_not_vouch_for_the_generic_count_make_the_generic_solve_run_again(tmp_path, scripted):
+    out = tmp_path / "out"
+    sweep(PROBLEM, VALUES, out, options=OPTIONS, progress=lambda _line: None)
+    for index, record in enumerate(({"generic_count": 9, "escaped": 0, "collided": 0},  # disagrees
+                                    {"generic_count": 2, "escaped": "many", "collided": 0},  # malformed
+                                    {"generic_count": 2, "escaped": 10**13, "collided": 0})):
+        path = out / f"value-{index:03d}.json"
+        data = json.loads(path.read_text())
+        data["provenance"]["monodromy"] = record
+        path.write_text(json.dumps(data))
+    lines: list[str] = []
+    result = sweep(PROBLEM, VALUES, out, options=OPTIONS, progress=lines.append)
+    assert len(scripted.generic) == 2  # only one catalog still vouched: the count is recomputed
+    assert [value for value, _ in scripted.solved[3:]] == ["1/2", "1", "3"]  # every record failed a check
+    assert result.generic_count == 2 and not any(line.startswith("resuming") for line in lines)
 
 
 def test_one_pending_value_gets_every_job_and_several_get_one_each(tmp_path, scripted):

@@ -4,9 +4,7 @@ regularization strength, or across data sets."""
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import replace
-from pathlib import Path
 
 from ..errors import SpecError
 from ..model.network import NetworkProblem
@@ -47,12 +45,6 @@ def run(args: argparse.Namespace) -> int:
         if not isinstance(spec.problem, NetworkProblem):
             raise SpecError("--data-sets", "data sets need a [network] spec.", "Use --eps-scale for a [function] spec.")
         data_sets = load_data_sets(args.data_sets, spec.problem.network)
-    output = Path(args.output)
-    if output.exists() and not output.is_dir():
-        raise SpecError("-o/--output", f"{output} is a file; the sweep writes a folder of catalogs.",
-                        "Give a folder name (created if needed), e.g. sweep-out/.")
-    if output.is_dir() and not os.access(output, os.W_OK | os.X_OK):
-        raise SpecError("-o/--output", f"the folder {output} is not writable.", "Choose another folder.")
     overrides = {name: value for name, value in (("seed", args.seed), ("jobs", args.jobs), ("timeout", args.timeout))
                  if value is not None}
     options = replace(spec.solve, **overrides)

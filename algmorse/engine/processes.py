@@ -29,14 +29,16 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Collection, Iterator, Sequence
 
-__all__ = ["start", "finish", "kill_all", "resume", "interrupt_on_sigterm", "Terminated", "temporary_directory"]
+__all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
+           "Terminated", "temporary_directory"]
 
 _LIVE: dict[int, subprocess.Popen] = {}
 _LOCK = threading.Lock()
 _STOPPING = threading.Event()
 _SWEPT = False
+_INTERRUPTED: int | None = None
 _OWNED = re.compile(r"^algmorse-(\d+)-")
 
 
@@ -103,6 +105,32 @@ def kill_all() -> None:
                 pass
 
 
+def kill_descendants(*, spare: Collection[int] = ()) -> None:
+    """SIGKILL every process descended from this one (children started by libraries, such as a
+    local Dask cluster's workers, which :func:`start` did not register), except those in
+    ``spare`` and their descendants. Linux only (``/proc``)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2:].split()[1])
+        parents.setdefault(parent, []).append(int(entry.name))
+    doomed, frontier = [], [os.getpid()]
+    while frontier:
+        children = [child for pid in frontier for child in parents.get(pid, ()) if child not in spare]
+        doomed.extend(children)
+        frontier = children
+    for pid in doomed:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def resume() -> None:
     """Let worker threads start children again (after an interrupted pool has shut down)."""
     _STOPPING.clear()
@@ -110,22 +138,40 @@ def resume() -> None:
 
 @contextlib.contextmanager
 def interrupt_on_sigterm() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` in the main thread.
+    """Within the block, SIGTERM raises :class:`Terminated` and SIGINT :class:`KeyboardInterrupt`
+    in the main thread, and both are remembered for :func:`raise_if_interrupted`.
+
+    Python runs a signal's handler wherever the main thread is; when that is a callback whose
+    exceptions are ignored (a garbage-collector callback, a ``__del__``), the interrupt would be
+    lost. Loops that wait (for workers, for a cluster) call :func:`raise_if_interrupted`, so an
+    interrupt swallowed that way is raised again at their next step.
 
     Outside the main thread (where handlers cannot be installed) it does nothing.
     """
+    global _INTERRUPTED
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: object) -> None:
-        raise Terminated
+        global _INTERRUPTED
+        _INTERRUPTED = signum
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    _INTERRUPTED = None
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, action in previous.items():
+            signal.signal(signum, action)
+        _INTERRUPTED = None
+
+
+def raise_if_interrupted() -> None:
+    """Raise the interrupt a signal already delivered (see :func:`interrupt_on_sigterm`), if any."""
+    if _INTERRUPTED is not None:
+        raise Terminated if _INTERRUPTED == signal.SIGTERM else KeyboardInterrupt
 
 
 def temporary_directory(kind: str) -> tempfile.TemporaryDirectory:

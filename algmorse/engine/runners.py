@@ -1,0 +1,168 @@
+"""Where a sweep's values run: in this process, in worker processes, or on a Dask cluster.
+
+:func:`open_runner` is entered before any solving or writing, so that a scheduler address that
+cannot be reached is refused at once (exit status 2 on the command line) instead of after the
+generic solve. It yields a :data:`Runner`: ``run(function, tasks)`` yields ``(key,
+function(task))`` in the order the tasks finish. A local Dask cluster is started by the first
+``run``, so it does not compete with the generic solve for the cores.
+
+Whatever ends the block early (an error, Ctrl-C, SIGTERM) kills the workers at once: the local
+ones through :mod:`algmorse.engine.workers`, a local Dask cluster's by killing every process
+this one started (except multiprocessing's resource tracker) before Dask is asked to close. Dask's
+log lines are silenced within the block and its scratch folder is a temporary one, so nothing of
+the cluster (processes, ``dask-scratch-space``, tracebacks) is left.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import time
+from typing import Callable, Iterator, Mapping
+
+from ..errors import AlgmorseError, SpecError
+from . import processes
+from .workers import run_tasks
+
+__all__ = ["Runner", "open_runner", "CONNECT_SECONDS"]
+
+Runner = Callable[[Callable, Mapping[int, object]], Iterator[tuple[int, object]]]
+CONNECT_SECONDS = 10
+"""How long a Dask scheduler address is tried before the sweep is refused."""
+_CLOSE_SECONDS = 5
+_POLL_SECONDS = 0.2
+
+
+@contextlib.contextmanager
+def open_runner(scheduler: str | None, jobs: int, *, needed: bool = True) -> Iterator[Runner]:
+    """A runner for ``jobs`` tasks at a time.
+
+    Parameters
+    ----------
+    scheduler : str or None
+        None: this process (``jobs == 1``) or worker processes. ``"local"``: a local Dask cluster
+        of ``jobs`` worker processes. Otherwise a Dask scheduler's address.
+    jobs : int
+    needed : bool
+        False when nothing will run (a resumed sweep with every value finished): no cluster is
+        started and no scheduler contacted.
+
+    Raises
+    ------
+    SpecError
+        If the scheduler cannot be reached (naming ``--scheduler``).
+    AlgmorseError
+        If a Dask scheduler is asked for and ``dask.distributed`` is not installed.
+    """
+    if scheduler is None or not needed:
+        yield lambda function, tasks: _locally(function, tasks, jobs)
+        return
+    with _Dask(scheduler, jobs) as dask:
+        yield dask.run
+
+
+def _locally(function: Callable, tasks: Mapping[int, object], jobs: int) -> Iterator[tuple[int, object]]:
+    if jobs == 1 or len(tasks) == 1:
+        for key, task in tasks.items():
+            yield key, function(task)
+        return
+    yield from run_tasks(function, tasks, jobs)
+
+
+class _Dask:
+    """A Dask client (connected on entry to a scheduler address, or to a local cluster started
+    by the first :meth:`run`), closed on exit; on an interrupt or error the local cluster's
+    processes are killed first."""
+
+    def __init__(self, scheduler: str, jobs: int) -> None:
+        try:
+            import dask
+            from dask import distributed
+        except ImportError:
+            raise AlgmorseError("a Dask scheduler needs dask.distributed: pip install 'dask[distributed]' "
+                                "(or pip install 'algmorse[cluster]').") from None
+        self.dask, self.distributed = dask, distributed
+        self.scheduler, self.jobs = scheduler, jobs
+        self.client = self.cluster = None
+        self.stack = contextlib.ExitStack()
+
+    def __enter__(self) -> _Dask:
+        scratch = self.stack.enter_context(processes.temporary_directory("dask"))
+        self.stack.enter_context(self.dask.config.set({"temporary-directory": scratch}))
+        self.stack.enter_context(_silenced("distributed"))
+        try:
+            if self.scheduler != "local":
+                self.client = self.distributed.Client(self.scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, ValueError, TypeError) as exc:
+            self.stack.close()
+            raise SpecError("--scheduler", f"cannot reach a Dask scheduler at {self.scheduler!r}: {exc}",
+                            "Start one (dask scheduler), check the address (tcp://host:8786), or use "
+                            "--scheduler local.") from None
+        except BaseException:
+            self.stack.close()
+            raise
+        return self
+
+    def run(self, function: Callable, tasks: Mapping[int, object]) -> Iterator[tuple[int, object]]:
+        if self.client is None:
+            self.cluster = self.distributed.LocalCluster(
+                n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                local_directory=self.dask.config.get("temporary-directory"), silence_logs=logging.CRITICAL)
+            self.client = self.distributed.Client(self.cluster)
+        futures = {self.client.submit(function, task, pure=False): key for key, task in tasks.items()}
+        try:
+            while futures:
+                processes.raise_if_interrupted()
+                done = [future for future in futures if future.done()]
+                if not done:
+                    time.sleep(_POLL_SECONDS)
+                for future in done:
+                    yield futures.pop(future), future.result()
+        finally:
+            if futures:
+                self.client.cancel(list(futures))
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is not None and self.scheduler == "local":
+                processes.kill_descendants(spare=_resource_tracker())
+                self._forget_clusters()
+            for resource in (self.client, self.cluster):
+                if resource is not None:
+                    try:
+                        resource.close(timeout=_CLOSE_SECONDS)
+                    except Exception:
+                        if kind is None:
+                            raise
+        finally:
+            self.stack.close()
+
+
+    def _forget_clusters(self) -> None:
+        """Drop Dask's own closing of clusters at exit: a cluster interrupted while it started
+        cannot be closed (Dask then prints a traceback), and its processes are dead already."""
+        from distributed.deploy import spec
+
+        atexit.unregister(getattr(spec, "close_clusters", lambda: None))
+
+
+@contextlib.contextmanager
+def _silenced(name: str) -> Iterator[None]:
+    """Within the block the logger ``name`` (and its children) report nothing."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _resource_tracker() -> tuple[int, ...]:
+    """The pid of multiprocessing's resource tracker, if it runs: it must outlive the workers it
+    cleans up after (killed, it is relaunched and prints a traceback per semaphore)."""
+    from multiprocessing import resource_tracker
+
+    pid = getattr(resource_tracker._resource_tracker, "_pid", None)
+    return (pid,) if isinstance(pid, int) else ()
