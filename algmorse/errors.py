@@ -7,7 +7,10 @@ Messages name the field or stage, what was expected, what was found, and how to 
 
 from __future__ import annotations
 
+import reprlib
+
 __all__ = [
+    "check_type",
     "AlgmorseError",
     "SpecError",
     "UnsupportedActivation",
@@ -45,6 +48,9 @@ class SpecError(AlgmorseError, ValueError):
         if hint:
             text += f" {hint}"
         super().__init__(text)
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.field, self.message, self.hint)
 
 
 class UnsupportedActivation(SpecError):
@@ -104,3 +110,34 @@ class VerificationFailed(AlgmorseError):
     def __init__(self, message: str, catalog: object = None) -> None:
         self.catalog = catalog
         super().__init__(message)
+
+
+def check_type(value: object, expected: type | tuple[type, ...], argument: str, hint: str) -> None:
+    """Refuse an argument of a public function that is not of the ``expected`` type.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    expected : type or tuple of types
+    argument : str
+        The argument's name, used as the error's field.
+    hint : str
+        How to build a right one.
+
+    Raises
+    ------
+    SpecError
+        Naming ``argument``, the expected types and what was given (a bounded ``repr``).
+
+    Examples
+    --------
+    >>> check_type({"seed": 1}, int, "options", "Pass an int.")
+    Traceback (most recent call last):
+    ...
+    algmorse.errors.SpecError: `options`: expected int, got dict {'seed': 1}. Pass an int.
+    """
+    if not isinstance(value, expected):
+        kinds = expected if isinstance(expected, tuple) else (expected,)
+        names = " or ".join(kind.__name__ for kind in kinds)
+        raise SpecError(argument, f"expected {names}, got {type(value).__name__} {reprlib.repr(value)}.", hint)

@@ -20,7 +20,7 @@ import logging
 import platform
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
 from fractions import Fraction
 
@@ -59,10 +59,10 @@ from .engine.exact import (
 from .engine.monodromy import GenericSolution
 from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
-from .errors import BackendError, SpecError, VerificationFailed
+from .errors import BackendError, SpecError, VerificationFailed, check_type
 from .methods import choose_method, monodromy_search
-from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProblem
-from .model.options import SolveOptions, Tolerances
+from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProblem, check_problem
+from .model.options import SolveOptions, Tolerances, check_option_groups
 from .model.precision import PRECISIONS
 from .model.system import PolynomialSystem, build_system
 from .progress import Progress
@@ -117,14 +117,17 @@ def analyze(
     Raises
     ------
     SpecError
-        If the problem is degenerate by construction (a variable absent from the loss), or is a
-        ReLU network (use :func:`algmorse.relu.analyze.analyze_relu`).
+        If ``problem``, ``options`` or ``tolerances`` is not of the type above, the problem is
+        degenerate by construction (a variable absent from the loss), or is a ReLU network (use
+        :func:`algmorse.relu.analyze.analyze_relu`).
     BackendError
         If every backend run failed (crash, timeout, unavailable backend), or the exact check
         could not run.
     VerificationFailed
         With ``verify="exact"``, if the numerical result disagrees with exact algebra.
     """
+    check_problem(problem)
+    check_option_groups(options, tolerances)
     if isinstance(problem, NetworkProblem) and problem.network.is_relu:
         raise SpecError("network.activation", "a relu network's loss is piecewise polynomial, not one polynomial.",
                         "Use algmorse.analyze_relu(problem), which solves one polynomial per activation pattern.")
@@ -133,10 +136,8 @@ def analyze(
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
     report = progress or logging.getLogger(__name__).info
     started = time.perf_counter()
-    system = build_system(problem)
+    system = checked_system(problem)
     seconds["build"] = time.perf_counter() - started
-    _check_variables_occur(problem, system)
-    _check_double_range(problem, system)
     backend = backend if backend is not None else get_backend(options.backend)
 
     exact = _exact(system, options, seconds, report)
@@ -269,6 +270,13 @@ def solve_system(
         with certificates and the completeness level; no loss, Hessian spectrum, Morse index or
         Morse verdict (the Jacobian stands for the Hessian in rank and multiplicity).
 
+    Raises
+    ------
+    SpecError
+        If ``equations`` or ``variables`` is not a list (or another iterable; one string is
+        refused too), the system is not square or an equation is outside the grammar, and
+        as for :func:`analyze`.
+
     Examples
     --------
     With the PHCpack backend installed (``tests/test_square_systems.py`` runs these)::
@@ -276,17 +284,34 @@ def solve_system(
         catalog = solve_system(["x^2 - 2", "y - x"], ["x", "y"], options=SolveOptions(seed=1))
         len(catalog.critical_points), catalog.verdict.completeness   # (2, 'exact-count')
     """
-    for field, given in (("system.equations", equations), ("system.variables", variables)):
+    for field, given, example in (("system.equations", equations, '["x^2 - 2", "y - x"]'),
+                                  ("system.variables", variables, '["x", "y"]')):
         if isinstance(given, str):
             raise SpecError(field, f"expected a list, got one string {given!r}.", f"Wrap it in a list: [{given!r}].")
+        check_type(given, Iterable, field, f"Give a list, e.g. {example}.")
     equations = tuple(e.lhs - e.rhs if isinstance(e, sympy.Equality) else e for e in equations)
-    problem = SystemProblem(tuple(str(v) for v in variables), equations)
+    problem = SystemProblem(tuple(variables), equations)
     return analyze(problem, options=options, tolerances=tolerances, backend=backend, progress=progress,
                    progress_bar=progress_bar)
 
 
 def _is_nonzero_constant(poly) -> bool:
     return bool(poly) and all(sum(m) == 0 for m in poly.keys())
+
+
+def checked_system(problem: Problem) -> PolynomialSystem:
+    """The problem's system, refused when no point can be isolated or the backend cannot read it.
+
+    Raises
+    ------
+    SpecError
+        If a variable does not occur in the loss, or a gradient coefficient lies outside double
+        precision's normal range.
+    """
+    system = build_system(problem)
+    _check_variables_occur(problem, system)
+    _check_double_range(problem, system)
+    return system
 
 
 def _check_variables_occur(problem: Problem, system: PolynomialSystem) -> None:

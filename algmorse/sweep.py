@@ -466,8 +466,8 @@ def _targets(problem: Problem, values: Sequence[Fraction] | None, data_sets: Seq
         try:
             checked_system(target)
         except SpecError as error:
-            field = "--eps-scale" if values is not None else "--data-sets"
-            raise SpecError(field, f"at {field[2:]} {label}: {error}", error.hint) from None
+            field, what = ("--eps-scale", "eps scale") if values is not None else ("--data-sets", "data set")
+            raise SpecError(field, f"at {what} {_short(label)}: {error.message}", error.hint) from None
     return targets, base, weights
 
 

@@ -16,6 +16,8 @@ import pytest  # noqa: E402
 from algmorse.engine.backends.phcpack import is_available  # noqa: E402
 from algmorse.engine.exact import available_exact_tools  # noqa: E402
 
+from _scripted_sweep import scripted  # noqa: E402,F401  (a fixture: sweeps without PHCpack)
+
 collect_ignore = ["doubles"]  # stand-in worker scripts, run as subprocesses, never imported
 
 

@@ -106,7 +106,7 @@ def test_bad_catalog_files(tmp_path, content, message):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(CatalogError, match="cannot read"):
+    with pytest.raises(CatalogError, match="nope.json: no such file"):
         load_catalog(tmp_path / "nope.json")
 
 

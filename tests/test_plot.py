@@ -248,7 +248,7 @@ def test_cli_plot_writes_the_catalog_figures(tmp_path, chain2, capsys):
     assert (tmp_path / "chain2_slice.svg").exists()
 
 
-@pytest.mark.parametrize("content, message", [(None, "cannot read"), ("{not json", "not JSON"),
+@pytest.mark.parametrize("content, message", [(None, "no such file"), ("{not json", "not JSON"),
                                                ('{"schema": "other/9"}', "unsupported catalog schema"),
                                                ('{"schema": "algmorse.relu/1"}', "a relu analysis")])
 def test_cli_plot_bad_catalog_exits_2_and_writes_nothing(tmp_path, capsys, content, message):

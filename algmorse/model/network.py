@@ -26,7 +26,7 @@ from typing import Iterator, Literal, Union
 
 import numpy as np
 
-from ..errors import UnsupportedActivation
+from ..errors import UnsupportedActivation, check_type
 from .expr import format_rational
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "FunctionProblem",
     "Problem",
     "REGULARIZER_KINDS",
+    "check_problem",
 ]
 
 RegularizerKind = Literal["none", "l2", "generalized-l2", "multiplicative", "polynomial"]
@@ -337,6 +338,20 @@ class SystemProblem:
 
 
 Problem = Union[NetworkProblem, FunctionProblem, SystemProblem]
+
+
+def check_problem(problem: object) -> None:
+    """Refuse an argument ``problem`` that is not a :data:`Problem` (e.g. a spec dict or ``None``).
+
+    Raises
+    ------
+    SpecError
+        Naming ``problem``, with how to build one.
+    """
+    check_type(problem, (NetworkProblem, FunctionProblem, SystemProblem), "problem",
+               "Build one with algmorse.NetworkProblem(network, data, ...), FunctionProblem(variables, expression) "
+               "or SystemProblem(variables, equations), or read a spec: algmorse.load_spec(path).problem.")
+
 
 _TRUSTED: ContextVar[bool] = ContextVar("algmorse_trusted_construction", default=False)
 

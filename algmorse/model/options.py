@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from ..errors import SpecError
+from ..errors import SpecError, check_type
 
-__all__ = ["SolveOptions", "Tolerances", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS", "METHODS", "AUTO_MONODROMY_RATIO"]
+__all__ = ["SolveOptions", "Tolerances", "check_option_groups", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS", "METHODS", "AUTO_MONODROMY_RATIO"]
 
 MAX_SECONDS = 1e6
 """Largest time limit accepted (about 11.6 days): every limit must be finite to be enforced."""
@@ -158,3 +158,17 @@ class Tolerances:
     dedup_rtol: float = 1e-7
     noise_factor: float = 10.0
     nondegenerate_margin: float = 10.0
+
+
+def check_option_groups(options: object, tolerances: object) -> None:
+    """Refuse ``options`` that are not a :class:`SolveOptions` or ``tolerances`` not a :class:`Tolerances`.
+
+    Raises
+    ------
+    SpecError
+        Naming ``options`` or ``tolerances`` (a dict of options is a common slip).
+    """
+    check_type(options, SolveOptions, "options",
+               "Build one: algmorse.SolveOptions(seed=1, ...), or SolveOptions(**values) from a dict.")
+    check_type(tolerances, Tolerances, "tolerances",
+               "Build one: algmorse.Tolerances(...), or Tolerances(**values) from a dict.")

@@ -54,7 +54,7 @@ from typing import Any
 
 import sympy
 
-from algmorse.errors import SpecError, UnsupportedActivation
+from algmorse.errors import SpecError, UnsupportedActivation, check_type
 from algmorse.model.expr import is_variable_name, parse_polynomial, parse_rational
 from algmorse.model.network import (
     REGULARIZER_KINDS,
@@ -70,13 +70,23 @@ from algmorse.model.network import (
     trusted_construction,
 )
 from algmorse.model.options import SolveOptions
+from algmorse.model.reading import read_limited
 
-__all__ = ["Spec", "load_spec", "load_data_sets", "parse_spec", "problem_to_spec", "MAX_VARIABLES", "MAX_PARAMETERS"]
+__all__ = ["Spec", "load_spec", "load_data_sets", "parse_spec", "problem_to_spec", "MAX_VARIABLES", "MAX_PARAMETERS",
+           "MAX_SPEC_BYTES", "MAX_NESTING", "MAX_DATA_SETS"]
 
 MAX_VARIABLES = 200
 """Most variables a ``[function]`` table may declare."""
 MAX_PARAMETERS = 10_000
 """Most parameters a ``[network]`` may have (a guard: names and per-parameter lists are built)."""
+MAX_SPEC_BYTES = 16 * 2**20
+"""Largest spec or data-set file read (16 MiB); an endless input such as ``/dev/zero`` is refused
+after that many bytes."""
+MAX_NESTING = 32
+"""Deepest nesting of arrays and tables in a spec, a data-set file or a dict given to
+:func:`parse_spec` (specs need 4 levels; deeper input would exhaust Python's recursion limit)."""
+MAX_DATA_SETS = 10_000
+"""Most ``[[data]]`` tables in a data-set file (as many as the eps values a sweep takes)."""
 
 _DEFAULT_SOURCE = "<spec>"
 _TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -95,6 +105,7 @@ _ACTIVATION_HINT = (
     'such as [0, 1, "-1/3"].'
 )
 _EPS_EXAMPLE = '["1/10", "1/5", ...]'
+_NESTING_HINT = "Check the brackets, e.g. x = [[1], [2]] for two samples."
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,9 +479,28 @@ _DOCUMENTATION_TABLES = ("case", "expected")
 """Tables of fixture files (:mod:`algmorse.polynomials`) that a spec may carry and that are ignored."""
 
 
+def _check_nesting(data: object, field: str = "") -> None:
+    """Refuse arrays and tables nested more than :data:`MAX_NESTING` deep, before anything recurses.
+
+    A linear walk with its own stack (no recursion); a list that contains itself is refused too.
+    Arrays keep the field of the key that holds them (``data.x``).
+    """
+    stack = [(data, field, 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise SpecError(where or "<spec>", f"arrays and tables are nested more than {MAX_NESTING} levels deep; a "
+                            "spec needs at most 4.", _NESTING_HINT)
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, where, depth + 1) for v in value)
+
+
 def _parse(data: object) -> Spec:
     if not isinstance(data, Mapping):
         raise SpecError("<spec>", f"expected a table of tables, got {_describe(data)}.")
+    _check_nesting(data)
     data = {k: v for k, v in data.items() if k not in _DOCUMENTATION_TABLES}
     for name in data:
         if name not in _TABLE_KEYS:
@@ -549,14 +579,14 @@ def validated_problem(problem: Problem) -> Problem:
     if isinstance(problem, SystemProblem):
         variables, equations = problem.variables, problem.equations
         raw["system"] = {
-            "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
+            "variables": _raw_names(variables),
             "equations": [_raw_expression(e, f"system.equations[{i}]") for i, e in enumerate(equations)]
             if isinstance(equations, (list, tuple)) else equations,
         }
     elif isinstance(problem, FunctionProblem):
         variables = problem.variables
         raw["function"] = {
-            "variables": [str(v) for v in variables] if isinstance(variables, (list, tuple)) else variables,
+            "variables": _raw_names(variables),
             "expression": _raw_expression(problem.expression, "function.expression"),
         }
     else:
@@ -571,6 +601,13 @@ def validated_problem(problem: Problem) -> Problem:
         raw["loss"] = {"scale": problem.scale}
     with trusted_construction():
         return _parse(raw).problem
+
+
+def _raw_names(variables: Any) -> Any:
+    """Variable names as the spec has them: sympy symbols as their names, anything else as given."""
+    if isinstance(variables, (list, tuple)):
+        return [str(v) if isinstance(v, sympy.Basic) else v for v in variables]
+    return variables
 
 
 def _raw_list(value: Any) -> Any:
@@ -699,20 +736,25 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     Raises
     ------
     SpecError
-        If the file cannot be read or is not valid UTF-8 TOML (``error.field`` is the path and
-        the message gives the line), or if :func:`parse_spec` rejects its content.
+        If the file cannot be read, holds more than :data:`MAX_SPEC_BYTES` bytes, is not valid
+        UTF-8 TOML (``error.field`` is the path and the message gives the line) or is nested
+        more than :data:`MAX_NESTING` levels deep, or if :func:`parse_spec` rejects its content.
     """
-    return parse_spec(_read_toml(path), source=os.fspath(path))
+    return parse_spec(_read_toml(path, "spec file"), source=os.fspath(path))
 
 
 def load_data_sets(path: str | os.PathLike[str], network: Network) -> tuple[Dataset, ...]:
     """Read a TOML file of data sets for ``network``: an array of ``[[data]]`` tables, each with
     ``x`` and ``y`` as in a spec's ``[data]`` table.
 
+    The file is read as a spec is (at most :data:`MAX_SPEC_BYTES` bytes, nesting at most
+    :data:`MAX_NESTING`) and may hold at most :data:`MAX_DATA_SETS` data sets.
+
     Raises
     ------
     SpecError
-        Naming the file and the field, e.g. ``data[2].y``.
+        Naming the file and the field, e.g. ``data[2].y``; or the file and the limit it exceeds;
+        or ``network`` if it is not a :class:`~algmorse.model.network.Network`.
 
     Examples
     --------
@@ -726,14 +768,19 @@ def load_data_sets(path: str | os.PathLike[str], network: Network) -> tuple[Data
         x = [[1], [2]]
         y = [[2], [3]]
     """
+    check_type(network, Network, "network", "Pass the network of the spec the data sets are for: spec.problem.network.")
     name = os.fspath(path)
-    entries = _read_toml(path).get("data")
+    entries = _read_toml(path, "data-set file").get("data")
     if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
         raise SpecError(f"{name}: data", "expected an array of [[data]] tables, each with x and y.",
                         "Write one [[data]] table per data set (x = [[...]], y = [[...]]).")
+    if len(entries) > MAX_DATA_SETS:
+        raise SpecError(f"{name}: data", f"{len(entries)} data sets; at most {MAX_DATA_SETS} are accepted.",
+                        "Split them over several files and sweeps.")
     data_sets = []
     for index, entry in enumerate(entries):
         try:
+            _check_nesting(entry, "data")
             data_sets.append(_parse_data(entry, network))
         except SpecError as error:
             field = error.field.replace("data", f"data[{index}]", 1)
@@ -741,16 +788,12 @@ def load_data_sets(path: str | os.PathLike[str], network: Network) -> tuple[Data
     return tuple(data_sets)
 
 
-def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The parsed TOML of a file, every failure a SpecError naming the file (and the line)."""
+def _read_toml(path: str | os.PathLike[str], what: str) -> dict[str, Any]:
+    """The parsed TOML of a file (a ``what``: spec or data-set file), every failure a SpecError naming
+    the file (and the line)."""
     name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise SpecError(name, "no such file.", "Check the path to the spec file.") from None
-    except OSError as error:
-        raise SpecError(name, f"cannot read the file: {error.strerror}.") from None
+    raw = read_limited(path, MAX_SPEC_BYTES, what=what, error=lambda message: SpecError(
+        name, message.removeprefix(f"{name}: "), f"Check the path to the {what}."))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -758,6 +801,9 @@ def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
                         "Save the file as UTF-8.") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise SpecError(name, f"arrays or inline tables are nested too deeply (more than {MAX_NESTING} levels).",
+                        _NESTING_HINT) from None
     except ValueError as error:  # TOMLDecodeError, and e.g. an integer of more than 4300 digits
         reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else str(error).split(";")[0]
         message = f"not valid TOML: {reason}."

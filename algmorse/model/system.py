@@ -18,7 +18,7 @@ from sympy.polys.rings import PolyElement, PolyRing, ring
 
 from ..errors import SpecError
 from .expr import parse_polynomial
-from .network import FunctionProblem, NetworkProblem, Problem, Regularizer, SystemProblem
+from .network import FunctionProblem, NetworkProblem, Problem, Regularizer, SystemProblem, check_problem
 from .numeric import NumericSystem
 from .symmetry import SignedPermutation, candidate_symmetries
 
@@ -130,13 +130,15 @@ def build_system(problem: Problem) -> PolynomialSystem:
     Raises
     ------
     SpecError
-        If the regularizer still has undrawn random strengths, or the loss is constant.
+        If ``problem`` is not a problem, the regularizer still has undrawn random strengths, or
+        the loss is constant.
 
     Notes
     -----
     The network output is propagated layer by layer as ring elements (one per neuron and data
     point); nothing is expanded twice. Cost is dominated by squaring the output polynomials.
     """
+    check_problem(problem)
     variables = problem.variables
     if len(variables) > MAX_SYSTEM_VARIABLES:
         raise SpecError("network.widths" if isinstance(problem, NetworkProblem) else "function.variables",

@@ -54,7 +54,7 @@ from sympy.polys.polyerrors import PolynomialError
 
 from ..engine import exact, processes
 from ..errors import BackendCrashed, BackendTimeout, BackendUnavailable, SpecError
-from ..model.network import NetworkProblem, Problem
+from ..model.network import NetworkProblem, Problem, check_problem
 from ..model.system import split_loss
 
 __all__ = ["Discriminant", "DiscriminantFactor", "FactorKind", "discriminant", "format_discriminant"]
@@ -272,7 +272,7 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
     Raises
     ------
     SpecError
-        If there is no regularizer, or it is the zero polynomial.
+        If ``problem`` is not a problem, there is no regularizer, or it is the zero polynomial.
     BackendUnavailable
         If Singular is not installed.
     BackendTimeout
@@ -314,6 +314,7 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
     ----------
     Seed 000 (``shared/seeds/000_*.txt``), open question 1; ``shared/notes/math.md``, claim 4.
     """
+    check_problem(problem)
     if not timeout > 0:
         raise ValueError(f"discriminant: timeout must be positive, got {timeout!r}.")
     started = time.perf_counter()

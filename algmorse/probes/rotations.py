@@ -113,7 +113,8 @@ def rotation_algebra(system_or_problem: PolynomialSystem | Problem) -> RotationA
     Raises
     ------
     SpecError
-        From :func:`~algmorse.model.system.build_system` (undrawn random strengths, constant loss).
+        From :func:`~algmorse.model.system.build_system` (not a problem, undrawn random strengths,
+        constant loss).
 
     Notes
     -----

@@ -61,8 +61,8 @@ from ..analysis.classify import CriticalPoint, classify_point
 from ..analysis.components import hessian_signature
 from ..engine.refine import newton, relative_residual
 from ..errors import SpecError
-from ..model.network import FunctionProblem, NetworkProblem, Regularizer
-from ..model.options import SolveOptions, Tolerances
+from ..model.network import FunctionProblem, NetworkProblem, Regularizer, check_problem
+from ..model.options import SolveOptions, Tolerances, check_option_groups
 from ..model.system import PolynomialSystem, build_system
 from ..pipeline import analyze
 from ..results.catalog import Catalog
@@ -97,6 +97,7 @@ BlockSolver = Callable[[FunctionProblem, SolveOptions], Catalog]
 # -- patterns -----------------------------------------------------------------------------------
 
 def _check_relu(problem: NetworkProblem) -> None:
+    check_problem(problem)
     if not isinstance(problem, NetworkProblem) or not problem.network.is_relu:
         raise SpecError("network.activation", "analyze_relu needs a network with activation = \"relu\".",
                         "Use algmorse.analyze for polynomial activations.")
@@ -651,10 +652,12 @@ def analyze_relu(
     Raises
     ------
     SpecError
-        If the network is not a two-layer relu network, the data are not in general position, or
-        there are more than :data:`MAX_PATTERNS` patterns.
+        If ``problem``, ``options`` or ``tolerances`` is not of the type above, the network is not
+        a two-layer relu network, the data are not in general position, or there are more than
+        :data:`MAX_PATTERNS` patterns.
     """
     _check_relu(problem)
+    check_option_groups(options, tolerances)
     started = time.perf_counter()
     seed = options.seed if options.seed is not None else int(np.random.SeedSequence().generate_state(1)[0]) % (2**31 - 2) + 1
     options = replace(options, seed=seed)

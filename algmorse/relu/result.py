@@ -19,7 +19,7 @@ from ..errors import CatalogError
 from ..model.network import NetworkProblem
 from ..model.spec import parse_spec, problem_to_spec
 from ..results.catalog import point_from_dict, point_to_dict, reading_fields
-from ..results.fields import parse_json
+from ..results.fields import read_document
 from ..results.fileio import write_text_atomically
 from .arrangement import Region
 
@@ -325,8 +325,8 @@ def file_schema(path: str | os.PathLike) -> object:
     Tells a relu analysis (:data:`RELU_SCHEMA`) from a catalog before loading either.
     """
     try:
-        data = parse_json(Path(path).read_bytes(), str(path))
-    except (OSError, CatalogError):
+        data = read_document(path, "JSON file")
+    except CatalogError:
         return None
     return data.get("schema") if isinstance(data, dict) else None
 
@@ -337,11 +337,7 @@ def load_relu_analysis(path: str | os.PathLike) -> ReluAnalysis:
     Raises
     ------
     CatalogError
-        If the file is missing, not JSON, or not a relu analysis.
+        If the file is missing, larger than :data:`~algmorse.results.fields.MAX_DOCUMENT_BYTES`,
+        not JSON, or not a relu analysis.
     """
-    source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"{source}: cannot read ({exc.strerror}).") from None
-    return ReluAnalysis.from_dict(parse_json(raw, source), source=source)
+    return ReluAnalysis.from_dict(read_document(path, "relu analysis"), source=os.fspath(path))

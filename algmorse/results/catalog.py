@@ -29,10 +29,10 @@ from ..analysis.verdict import COMPLETENESS_LEVELS, Reason, Verdict
 from ..engine.backends.base import WitnessSet
 from ..engine.certify import Certificate
 from ..engine.rational_points import ExactPoint
-from ..errors import AlgmorseError, CatalogError
+from ..errors import AlgmorseError, CatalogError, check_type
 from ..model.network import Problem, SystemProblem
 from ..model.spec import parse_spec, problem_to_spec
-from .fields import Fields, parse_json
+from .fields import Fields, read_document
 from .fileio import write_text_atomically
 
 __all__ = ["Catalog", "Summary", "Provenance", "RunRecord", "SCHEMA", "load_catalog", "write_catalog"]
@@ -767,7 +767,17 @@ def write_catalog(catalog: Catalog, path: str | os.PathLike) -> Path:
     -------
     pathlib.Path
         The path written.
+
+    Raises
+    ------
+    SpecError
+        If ``catalog`` is not a :class:`Catalog`.
+    CatalogError
+        If ``path`` cannot take the file: its folder is missing or not writable, or it exists
+        and is not a regular file (a folder, a device such as ``/dev/null``, a pipe), which
+        the rename would replace.
     """
+    check_type(catalog, Catalog, "catalog", "Pass the Catalog that algmorse.analyze returned (or load_catalog read).")
     return write_text_atomically(path, dumps(catalog), error=CatalogError)
 
 
@@ -777,11 +787,8 @@ def load_catalog(path: str | os.PathLike) -> Catalog:
     Raises
     ------
     CatalogError
-        If the file is missing, not JSON, or not a catalog of a supported schema.
+        If the file is missing, larger than :data:`~algmorse.results.fields.MAX_DOCUMENT_BYTES`
+        (an endless input such as ``/dev/zero`` is refused after that many bytes), not JSON, or
+        not a catalog of a supported schema.
     """
-    source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"{source}: cannot read ({exc.strerror}).") from None
-    return Catalog.from_dict(parse_json(raw, source), source=source)
+    return Catalog.from_dict(read_document(path, "catalog"), source=os.fspath(path))

@@ -5,18 +5,21 @@ goes through :class:`Fields`, whose getters check the kind, range, length and fi
 each value and raise :class:`~algmorse.errors.CatalogError` naming the field by its path (e.g.
 ``critical_points[3].coordinates[1]``), so that nothing downstream (``show``, ``plot``, a
 rewrite) ever meets a malformed value. :func:`parse_json` reads the text itself: UTF-8 only,
-bounded in size and nesting, no ``NaN``/``Infinity`` tokens, no integers too long to convert.
+bounded in size and nesting, no ``NaN``/``Infinity`` tokens, no integers too long to convert;
+:func:`read_document` reads a file for it, never more than :data:`MAX_DOCUMENT_BYTES` bytes.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 from typing import Any, Iterator
 
 from ..errors import CatalogError
+from .fileio import read_limited
 
-__all__ = ["Fields", "parse_json", "MAX_DOCUMENT_BYTES", "MAX_DEPTH"]
+__all__ = ["Fields", "parse_json", "read_document", "MAX_DOCUMENT_BYTES", "MAX_DEPTH"]
 
 MAX_DOCUMENT_BYTES = 512 * 2**20
 """Largest document read (512 MiB)."""
@@ -24,6 +27,27 @@ MAX_DEPTH = 64
 """Deepest nesting of lists and objects accepted (catalogs use fewer than 10 levels)."""
 _MAX_INT_DIGITS = 4000
 _MAX_TEXT = 1_000_000
+
+
+def read_document(path: str | os.PathLike, what: str) -> Any:
+    """The JSON document in the file ``path``, read with the limits of :func:`parse_json`.
+
+    At most ``MAX_DOCUMENT_BYTES + 1`` bytes are read, so an endless input (``/dev/zero``) is
+    refused at once rather than read into memory.
+
+    Parameters
+    ----------
+    path : str or path-like
+    what : str
+        What the file should be, for messages (``"catalog"``, ``"relu analysis"``).
+
+    Raises
+    ------
+    CatalogError
+        Naming the file: missing, unreadable, too large, or not JSON within the limits.
+    """
+    raw = read_limited(path, MAX_DOCUMENT_BYTES, error=CatalogError, what=what)
+    return parse_json(raw, os.fspath(path))
 
 
 def parse_json(raw: bytes, source: str) -> Any:

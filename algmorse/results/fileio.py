@@ -1,4 +1,8 @@
-"""Atomic files: a temporary file in the target directory, then :func:`os.replace`."""
+"""Atomic files: a temporary file in the target directory, then :func:`os.replace`.
+
+Also the results' entry to :func:`~algmorse.model.reading.read_limited` (bounded reads of input
+files), which lives in the model layer so that the spec reader can use it too.
+"""
 
 from __future__ import annotations
 
@@ -7,45 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from ..model.reading import read_limited
+
 __all__ = ["write_atomically", "write_text_atomically", "check_writable", "read_limited"]
-
-
-def read_limited(path: str | os.PathLike, limit: int, *, error: Callable[[str], Exception],
-                 what: str = "file") -> bytes:
-    """The bytes of ``path``, read up to ``limit`` bytes and refused beyond it.
-
-    Endless or huge inputs (``/dev/zero``, a pipe that never closes its end, a mistyped path to
-    a disk image) are read only up to ``limit + 1`` bytes, so memory stays bounded.
-
-    Parameters
-    ----------
-    path : str or path-like
-    limit : int
-        The largest size accepted, in bytes.
-    error : callable
-        Builds the exception raised from a one-line message naming the path and the reason
-        (an exception class such as ``CatalogError``, or ``lambda m: SpecError(field, m)``).
-    what : str
-        What the file is, for the message (``"spec"``, ``"catalog"``).
-
-    Raises
-    ------
-    error
-        When the file cannot be opened or read, is a folder, or holds more than ``limit`` bytes.
-    """
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise error(f"{name}: no such file.") from None
-    except IsADirectoryError:
-        raise error(f"{name}: is a folder, not a {what}.") from None
-    except OSError as exc:
-        raise error(f"{name}: cannot read ({exc.strerror or exc}).") from None
-    if len(raw) > limit:
-        raise error(f"{name}: more than {limit} bytes, the most a {what} may hold; not a {what}.")
-    return raw
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None], *,
@@ -54,6 +22,8 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
 
     A failure (in ``write`` or on the way) never leaves a partial file or a temporary one. The
     file gets the permissions an ordinary ``open`` would give it (``0o666`` less the umask).
+    A path that exists and is not a regular file (a folder, a device such as ``/dev/null``, a
+    pipe, a socket) is refused before anything is written: the rename would replace it.
 
     Parameters
     ----------
@@ -62,8 +32,8 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
         Writes the content to the binary file handle it receives.
     error : exception class
         Raised (with the path and reason) when the file cannot be written (folder missing or
-        not writable, the path a folder, disk full, ...); other exceptions from ``write`` pass
-        through.
+        not writable, the path not a regular file, disk full, ...); other exceptions from
+        ``write`` pass through.
 
     Returns
     -------
@@ -71,6 +41,8 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
         The path written.
     """
     target = Path(path)
+    if _is_special(target):
+        raise error(f"cannot write {target}: {_SPECIAL}.")
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -95,8 +67,10 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
 def check_writable(path: str | os.PathLike, *, inputs: tuple[str | os.PathLike, ...] = ()) -> str | None:
     """Why ``path`` cannot take an output file, or ``None`` if it can (checked before long work).
 
-    Refused: an empty path, a folder, a missing or unwritable parent folder, an existing file
-    that cannot be replaced, and any of ``inputs`` (the output would overwrite its own input).
+    Refused: an empty path, a folder, anything else that exists and is not a regular file (a
+    device such as ``/dev/null``, a pipe, a socket: writing replaces the file), a missing or
+    unwritable parent folder, and any of ``inputs`` (the output would overwrite its own input).
+    A symbolic link to a regular file is accepted (the link is replaced by the new file).
     """
     text = os.fspath(path)
     if not text.strip():
@@ -104,6 +78,8 @@ def check_writable(path: str | os.PathLike, *, inputs: tuple[str | os.PathLike, 
     target = Path(text)
     if target.is_dir():
         return f"{target} is a folder; give a file name inside it, such as {target / 'catalog.json'}"
+    if _is_special(target):
+        return f"{target}: {_SPECIAL}"
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         return f"the folder {parent} does not exist; create it first"
@@ -113,6 +89,15 @@ def check_writable(path: str | os.PathLike, *, inputs: tuple[str | os.PathLike, 
         if Path(source).exists() and target.exists() and os.path.samefile(source, target):
             return f"{target} is the input file {source}; writing there would overwrite it"
     return None
+
+
+_SPECIAL = ("exists and is not a regular file (a folder, device, pipe or socket), which writing would replace; "
+            "give the name of a regular file")
+
+
+def _is_special(target: Path) -> bool:
+    """Whether ``target`` (followed through symbolic links) exists and is not a regular file."""
+    return os.path.exists(target) and not os.path.isfile(target)
 
 
 def write_text_atomically(path: str | os.PathLike, text: str, *, error: type[Exception] = OSError) -> Path:
