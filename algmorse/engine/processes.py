@@ -28,11 +28,12 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any, Collection, Iterator, Sequence
 
 __all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
-           "Terminated", "temporary_directory"]
+           "Terminated", "temporary_directory", "remove_stale_folders"]
 
 _LIVE: dict[int, subprocess.Popen] = {}
 _LOCK = threading.Lock()
@@ -105,10 +106,10 @@ def kill_all() -> None:
                 pass
 
 
-def kill_descendants(*, spare: Collection[int] = ()) -> None:
+def kill_descendants(*, spare: Collection[int] = ()) -> list[int]:
     """SIGKILL every process descended from this one (children started by libraries, such as a
     local Dask cluster's workers, which :func:`start` did not register), except those in
-    ``spare`` and their descendants. Linux only (``/proc``)."""
+    ``spare`` and their descendants; returns the pids killed. Linux only (``/proc``)."""
     parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -129,6 +130,7 @@ def kill_descendants(*, spare: Collection[int] = ()) -> None:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+    return doomed
 
 
 def resume() -> None:
@@ -196,12 +198,28 @@ def _sweep_stale(directory: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def remove_stale_folders(pids: Collection[int] = (), timeout: float = 1.0) -> None:
+    """Remove the temporary folders of algmorse processes that no longer run.
+
+    Called after killing workers (which cannot clean up after a SIGKILL); ``pids``, the
+    processes just killed, are waited for (up to ``timeout`` seconds) to be gone first.
+    """
+    deadline = time.monotonic() + timeout
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _sweep_stale(Path(tempfile.gettempdir()))
+
+
 def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
-
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"

@@ -126,8 +126,9 @@ class _Dask:
     def __exit__(self, kind, value, traceback) -> None:
         try:
             if kind is not None and self.scheduler == "local":
-                processes.kill_descendants(spare=_resource_tracker())
+                killed = processes.kill_descendants(spare=_resource_tracker())
                 self._forget_clusters()
+                processes.remove_stale_folders(killed)
             for resource in (self.client, self.cluster):
                 if resource is not None:
                     try:

@@ -89,6 +89,8 @@ def run_tasks(function: Callable, tasks: Mapping[Key, object], jobs: int) -> Ite
         for thread in threads:
             thread.join()
         processes.resume()
+        if not finished:  # the killed workers could not remove their temporary folders
+            processes.remove_stale_folders()
 
 
 def _next_answer(answers: queue.SimpleQueue) -> tuple:
