@@ -9,11 +9,15 @@ and then refined, certified, counted and classified by the same pipeline as ``al
 merge (several generic points meeting in a multiple point: the exceptional strengths that
 ``algmorse discriminant`` finds) are counted per value.
 
-Each value's catalog is written atomically to ``DIR/value-NNN.json`` as soon as it is finished,
-and ``DIR/summary.json`` is rewritten after each; a sweep started again on the same directory,
-problem, values and seed reuses the finished catalogs and solves only the others. Values run in
-worker processes (``jobs`` at a time) or on a Dask cluster (``scheduler="local"`` for a local
-one, or a scheduler address).
+Everything is checked before anything is written or solved: the values (with the spec's grammar
+and limits), every target (as :func:`algmorse.analyze` checks a problem), the folder, and the
+scheduler's address (connected to at once). Each value's catalog is written atomically to
+``DIR/value-NNN.json`` as soon as it is finished, and ``DIR/summary.json`` is rewritten after
+each; a sweep started again on the same directory, problem, values and seed reuses the finished
+catalogs that check out and solves only the others (``summary.json`` is never read back). Values
+run in worker processes (``jobs`` at a time, :mod:`algmorse.engine.workers`) or on a Dask cluster
+(``scheduler="local"`` for a local one, or a scheduler address), see
+:mod:`algmorse.engine.runners`.
 """
 
 from __future__ import annotations

@@ -40,13 +40,13 @@ pytestmark = pytest.mark.phcpack
 class Sweep:
     """``algmorse sweep`` in a subprocess, with its stderr lines collected as they come."""
 
-    def __init__(self, tmp_path: Path, scheduler: str | None) -> None:
+    def __init__(self, tmp_path: Path, scheduler: str | None, jobs: int = 2) -> None:
         self.marker = uuid.uuid4().hex
         self.out, self.cwd, self.tmp = tmp_path / "out", tmp_path / "cwd", tmp_path / "tmp"
         self.cwd.mkdir()
         self.tmp.mkdir()
         command = [sys.executable, "-m", "algmorse", "sweep", str(SPEC), "--eps-scale", VALUES, "-o", str(self.out),
-                   "--seed", "3", "--jobs", "2"] + (["--scheduler", scheduler] if scheduler else [])
+                   "--seed", "3", "--jobs", str(jobs)] + (["--scheduler", scheduler] if scheduler else [])
         env = {**os.environ, "ALGMORSE_TEST_MARKER": self.marker, "TMPDIR": str(self.tmp),
                "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=subprocess.DEVNULL,
@@ -118,7 +118,15 @@ def _no_survivors_within(sweep: Sweep, seconds: float) -> list[str]:
 def test_a_signalled_sweep_ends_at_once_and_leaves_nothing(tmp_path, scheduler, signum, moment):
     if scheduler:
         pytest.importorskip("distributed")
-    sweep = Sweep(tmp_path, scheduler)
+    _signal_and_check(Sweep(tmp_path, scheduler), signum, moment)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_sweep_with_one_job_ends_at_once_during_the_generic_solve(tmp_path, signum):
+    _signal_and_check(Sweep(tmp_path, None, jobs=1), signum, "generic")
+
+
+def _signal_and_check(sweep: Sweep, signum: signal.Signals, moment: str) -> None:
     try:
         sweep.wait_for(MOMENTS[moment])
         if moment == "pool":

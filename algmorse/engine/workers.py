@@ -159,19 +159,25 @@ def _send(stream: BinaryIO, value: object) -> None:
 
 
 def _receive(stream: BinaryIO) -> object:
+    return pickle.loads(_frame(stream))
+
+
+def _frame(stream: BinaryIO) -> bytes:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
-        raise EOFError("the worker closed its output")
+        raise EOFError("the other end closed the pipe")
     (size,) = _HEADER.unpack(header)
     data = stream.read(size)
     if len(data) < size:
-        raise EOFError("the worker's answer was cut short")
-    return pickle.loads(data)
+        raise EOFError("the message was cut short")
+    return data
 
 
-def _answer(function: Callable, task: object) -> tuple[bool, object]:
-    """``(True, result)``, or ``(False, exception)`` with an exception that survives pickling."""
+def _answer(request: bytes) -> tuple[bool, object]:
+    """``(True, function(task))``, or ``(False, exception)`` with an exception that survives pickling
+    (also when the request itself cannot be read, e.g. a function this worker cannot import)."""
     try:
+        function, task = pickle.loads(request)
         return True, function(task)
     except Exception as exc:  # the parent re-raises it
         try:
@@ -193,10 +199,10 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     while True:
         try:
-            function, task = _receive(requests)
+            request = _frame(requests)
         except EOFError:
             return
-        _send(answers, _answer(function, task))
+        _send(answers, _answer(request))
 
 
 if __name__ == "__main__":
