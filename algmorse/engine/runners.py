@@ -8,8 +8,9 @@ function(task))`` in the order the tasks finish. A local Dask cluster is started
 
 Whatever ends the block early (an error, Ctrl-C, SIGTERM) kills the workers at once: the local
 ones through :mod:`algmorse.engine.workers`, a local Dask cluster's by killing every process
-this one started (except multiprocessing's resource tracker) before Dask is asked to close. Dask's
-log lines are silenced within the block and its scratch folder is a temporary one, so nothing of
+this one started (except multiprocessing's resource tracker) before Dask is asked to close.
+Dask's log lines are silenced within the block (for good after a local cluster was killed: its
+dying pieces keep reporting the kill) and its scratch folder is a temporary one, so nothing of
 the cluster (processes, ``dask-scratch-space``, tracebacks) is left.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import os
 import time
 from typing import Callable, Iterator, Mapping
 
@@ -90,7 +92,7 @@ class _Dask:
     def __enter__(self) -> _Dask:
         scratch = self.stack.enter_context(processes.temporary_directory("dask"))
         self.stack.enter_context(self.dask.config.set({"temporary-directory": scratch}))
-        self.stack.enter_context(_silenced("distributed"))
+        self.quieted = _Quieted()
         try:
             if self.scheduler != "local":
                 self.client = self.distributed.Client(self.scheduler, timeout=CONNECT_SECONDS)
@@ -128,6 +130,7 @@ class _Dask:
             if kind is not None and self.scheduler == "local":
                 killed = processes.kill_descendants(spare=_resource_tracker())
                 self._forget_clusters()
+                self.quieted.for_good()
                 processes.remove_stale_folders(killed)
             for resource in (self.client, self.cluster):
                 if resource is not None:
@@ -137,6 +140,7 @@ class _Dask:
                         if kind is None:
                             raise
         finally:
+            self.quieted.end()
             self.stack.close()
 
 
@@ -148,16 +152,40 @@ class _Dask:
         atexit.unregister(getattr(spec, "close_clusters", lambda: None))
 
 
-@contextlib.contextmanager
-def _silenced(name: str) -> Iterator[None]:
-    """Within the block the logger ``name`` (and its children) report nothing."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+class _Quieted:
+    """Dask's log lines silenced from creation until :meth:`end`.
+
+    After a local cluster was killed, :meth:`for_good` keeps them silenced for the rest of the
+    process: its dying pieces report, for seconds and at exit, failures that are only the kill
+    (and asyncio reports the tasks they leave behind, which the filter below drops).
+    """
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("distributed")
+        self.level = self.logger.level
+        self.permanent = False
+        self.logger.setLevel(logging.CRITICAL + 1)
+
+    def for_good(self) -> None:
+        self.permanent = True
+        logging.getLogger("asyncio").addFilter(_drop_dask_tasks)
+
+    def end(self) -> None:
+        if not self.permanent:
+            self.logger.setLevel(self.level)
+
+
+def _drop_dask_tasks(record: logging.LogRecord) -> bool:
+    """A logging filter: False for asyncio's report of a task that failed inside Dask."""
+    error = record.exc_info[1] if record.exc_info else None
+    while error is not None:
+        trace = error.__traceback__
+        while trace is not None:
+            if f"{os.sep}distributed{os.sep}" in trace.tb_frame.f_code.co_filename:
+                return False
+            trace = trace.tb_next
+        error = error.__cause__ or error.__context__
+    return True
 
 
 def _resource_tracker() -> tuple[int, ...]:
