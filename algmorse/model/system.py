@@ -83,6 +83,13 @@ class PolynomialSystem:
             for g in self.gradient
         ]
 
+    def sparse_loss(self) -> dict[tuple[int, ...], Fraction] | None:
+        """The loss as a sparse polynomial with :class:`Fraction` coefficients (None for a square
+        system, which has no loss)."""
+        if not self.is_gradient:
+            return None
+        return {exps: Fraction(int(c.numerator), int(c.denominator)) for exps, c in self.loss.items()}
+
     @cached_property
     def balls(self) -> "BallSystem":
         """Evaluator of loss, gradient and Hessian in ball arithmetic (built once)."""

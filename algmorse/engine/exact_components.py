@@ -1,0 +1,240 @@
+"""The critical set decomposed by exact algebra: its minimal primes over QQ, each with the loss on it.
+
+When the critical set is positive-dimensional, Singular's ``minAssGTZ`` gives the minimal
+associated primes of the gradient ideal over the rationals, often in seconds where a numerical
+irreducible decomposition takes minutes. For each prime ``P`` this module reports
+
+* its dimension and degree (``vdim`` for a point set, ``mult`` of a degree-ordered standard basis
+  otherwise: the number of points on a generic affine slice of complementary dimension);
+* its reduced standard basis (the generators, exact rationals), so that the component can be
+  sliced, sampled and tested later without any numerical doubt;
+* the minimal polynomial over QQ of the loss on it: the loss is constant on each irreducible
+  component of the critical set (its differential vanishes there), so eliminating every variable
+  from ``P + (t - L)`` leaves one polynomial in ``t``, whose roots are the loss values on ``P``'s
+  conjugate components over the complex numbers.
+
+A zero-dimensional minimal prime is a set of isolated critical points, conjugate over QQ: a
+point that lies on a positive-dimensional component is never one (it would not be minimal).
+Over QQ a prime may split over the complex numbers into several conjugate components (a
+prime of dimension 1 and degree 4 can be two conics); :func:`exact_decomposition` reports
+what QQ sees and says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from ..errors import BackendCrashed, BackendTimeout, BackendUnavailable
+from . import processes
+from .exact import (
+    INSTALL_HINT,
+    LOG_TAIL_LINES,
+    _MARK,
+    _StageTimeout,
+    _run_singular,
+    _singular_path,
+    _singular_script,
+    _validate,
+    _variables,
+)
+
+__all__ = ["PrimeComponent", "ExactDecomposition", "exact_decomposition"]
+
+Polynomial = Mapping[tuple[int, ...], Fraction]
+
+
+@dataclass(frozen=True, slots=True)
+class PrimeComponent:
+    """One minimal prime of the gradient ideal over QQ.
+
+    Attributes
+    ----------
+    dimension, degree : int
+        Krull dimension and degree (for dimension 0: the number of points, all distinct).
+    generators : tuple of dict
+        Its reduced standard basis for the degree reverse lexicographic order, as sparse
+        polynomials ``{exponents: coefficient}``.
+    loss_polynomial : tuple of Fraction or None
+        Coefficients (degree 0 up) of the monic minimal polynomial over QQ of the loss on the
+        component; None when no loss was given (a square system).
+    """
+
+    dimension: int
+    degree: int
+    generators: tuple[dict[tuple[int, ...], Fraction], ...]
+    loss_polynomial: tuple[Fraction, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExactDecomposition:
+    """The minimal primes of the gradient ideal, largest dimension first, and what it took."""
+
+    components: tuple[PrimeComponent, ...]
+    seconds: float
+
+    @property
+    def dimension(self) -> int:
+        """The dimension of the critical set (-1 when it is empty)."""
+        return max((c.dimension for c in self.components), default=-1)
+
+    @property
+    def isolated(self) -> tuple[PrimeComponent, ...]:
+        """The zero-dimensional primes: the isolated critical points, in conjugate sets."""
+        return tuple(c for c in self.components if c.dimension == 0)
+
+    @property
+    def positive_dimensional(self) -> tuple[PrimeComponent, ...]:
+        return tuple(c for c in self.components if c.dimension > 0)
+
+
+def exact_decomposition(gradient: Sequence[Polynomial], nvars: int, *, loss: Polynomial | None = None,
+                        timeout: float = 60.0) -> ExactDecomposition:
+    """Decompose the zero set of ``gradient`` into its minimal primes over QQ (Singular ``minAssGTZ``).
+
+    Parameters
+    ----------
+    gradient : sequence of mapping
+        The gradient's components (or any polynomials), sparse with rational coefficients.
+    nvars : int
+    loss : mapping, optional
+        The loss; when given, each component gets the minimal polynomial of the loss on it.
+    timeout : float
+        Seconds allowed to Singular for the whole decomposition.
+
+    Returns
+    -------
+    ExactDecomposition
+
+    Raises
+    ------
+    BackendUnavailable
+        If Singular is not installed.
+    BackendTimeout
+        If it does not finish within ``timeout`` (it is then killed).
+    BackendCrashed
+        If Singular fails or its output cannot be read.
+
+    Examples
+    --------
+    The gradient of ``(x^2 + y^2 - 1)^2``: the unit circle (minima, loss 0) and the origin (a
+    maximum, loss 1)::
+
+        >>> from fractions import Fraction as F
+        >>> gradient = [{(3, 0): F(4), (1, 2): F(4), (1, 0): F(-4)}, {(0, 3): F(4), (2, 1): F(4), (0, 1): F(-4)}]
+        >>> loss = {(4, 0): F(1), (0, 4): F(1), (2, 2): F(2), (2, 0): F(-2), (0, 2): F(-2), (0, 0): F(1)}
+        >>> found = exact_decomposition(gradient, 2, loss=loss)  # doctest: +SKIP
+        >>> [(c.dimension, c.degree, c.loss_polynomial) for c in found.components]  # doctest: +SKIP
+        [(1, 2, (Fraction(0, 1), Fraction(1, 1))), (0, 1, (Fraction(-1, 1), Fraction(1, 1)))]
+    """
+    singular = _singular_path()
+    if singular is None:
+        raise BackendUnavailable("exact decomposition: Singular is not installed. " + INSTALL_HINT)
+    checked = _validate(gradient, nvars)
+    loss_text = None
+    if loss is not None:
+        from .exact import _integer_text
+
+        (loss_checked,) = _validate([loss], nvars)
+        scale = _lcm_of_denominators(loss_checked)
+        loss_text = (_integer_text(loss_checked), scale)
+    script = _singular_script(checked, nvars, _decomposition_body(nvars, loss_text))
+    started = time.monotonic()
+    with processes.temporary_directory("decompose") as directory:
+        try:
+            values = _run_singular(singular, script, directory, timeout, "minAssGTZ")
+        except _StageTimeout:
+            raise BackendTimeout(f"exact decomposition: minAssGTZ did not finish within {timeout:g} s.",
+                                 timeout) from None
+    components = _read_components(values, nvars, loss is not None)
+    return ExactDecomposition(tuple(sorted(components, key=lambda c: (-c.dimension, -c.degree))),
+                              time.monotonic() - started)
+
+
+def _lcm_of_denominators(polynomial: Polynomial) -> int:
+    from math import lcm
+
+    return lcm(*(c.denominator for c in polynomial.values())) if polynomial else 1
+
+
+def _decomposition_body(nvars: int, loss: tuple[str, int] | None) -> str:
+    """Singular code: decompose ``i``, print each prime's dimension, degree and terms; then, in a
+    ring with one more variable ``t``, the eliminant of ``P + (scale * t - loss)``."""
+    names = ",".join(_variables(nvars))
+    lines = [
+        'LIB "primdec.lib";',
+        "list L = minAssGTZ(i);",
+        "int k; int j; poly f; ideal P;",
+        "for (k = 1; k <= size(L); k++) {",
+        "  P = std(L[k]);",
+        "  if (dim(P) == 0) { j = vdim(P); } else { j = mult(P); }",
+        f'  print("{_MARK}COMP " + string(k) + " " + string(dim(P)) + " " + string(j));',
+        "  L[k] = P;",
+        "  for (j = 1; j <= size(P); j++) {",
+        "    f = P[j];",
+        "    while (f != 0) {",
+        f'      print("{_MARK}TERM " + string(k) + " " + string(j) + " " + string(leadexp(f)) + " " '
+        "+ string(leadcoef(f)));",
+        "      f = f - lead(f);",
+        "    }",
+        "  }",
+        "}",
+    ]
+    if loss is not None:
+        text, scale = loss
+        lines += [
+            f"ring s = 0, ({names},t), dp;",
+            "list M = imap(r, L);",
+            f"poly g = {scale}*t - ({text});",
+            "ideal E; poly h; int q;",
+            "for (q = 1; q <= size(M); q++) {",
+            f"  E = eliminate(M[q] + ideal(g), {'*'.join(_variables(nvars))});",
+            "  h = E[1];",
+            "  while (h != 0) {",
+            f'    print("{_MARK}LOSS " + string(q) + " " + string(leadexp(h)[{nvars + 1}]) + " " '
+            "+ string(leadcoef(h)));",
+            "    h = h - lead(h);",
+            "  }",
+            "}",
+        ]
+    return "\n".join(lines)
+
+
+def _read_components(values: dict[str, list[str]], nvars: int, with_loss: bool) -> list[PrimeComponent]:
+    try:
+        shapes = {int(k): (int(d), int(m)) for k, d, m in (line.split() for line in values.get("COMP", []))}
+        terms: dict[int, dict[int, dict[tuple[int, ...], Fraction]]] = {}
+        for line in values.get("TERM", []):
+            k, j, exponents, coefficient = line.split()
+            powers = tuple(int(e) for e in exponents.split(","))
+            if len(powers) != nvars:
+                raise ValueError(f"unexpected exponents {exponents}")
+            terms.setdefault(int(k), {}).setdefault(int(j), {})[powers] = Fraction(coefficient)
+        losses: dict[int, dict[int, Fraction]] = {}
+        for line in values.get("LOSS", []):
+            k, exponent, coefficient = line.split()
+            losses.setdefault(int(k), {})[int(exponent)] = Fraction(coefficient)
+    except ValueError as exc:
+        raise BackendCrashed(f"exact decomposition: cannot read Singular's output ({exc}).", None,
+                             "\n".join(values.get("COMP", [])[-LOG_TAIL_LINES:])) from None
+    if not shapes and values.get("TERM"):
+        raise BackendCrashed("exact decomposition: terms without components in Singular's output.")
+    components = []
+    for k, (dimension, degree) in sorted(shapes.items()):
+        if dimension < 0:  # the unit ideal: no critical point at all
+            continue
+        generators = tuple(terms.get(k, {})[j] for j in sorted(terms.get(k, {})))
+        loss_polynomial = _monic(losses.get(k)) if with_loss else None
+        if with_loss and loss_polynomial is None:
+            raise BackendCrashed(f"exact decomposition: no eliminant of the loss on component {k}.")
+        components.append(PrimeComponent(dimension, degree, generators, loss_polynomial))
+    return components
+
+
+def _monic(terms: dict[int, Fraction] | None) -> tuple[Fraction, ...] | None:
+    if not terms:
+        return None
+    top = max(terms)
+    return tuple(terms.get(e, Fraction(0)) / terms[top] for e in range(top + 1))
