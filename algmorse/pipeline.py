@@ -33,6 +33,7 @@ from .analysis.classify import classify_points, classify_refined
 from .analysis.components import Component
 from .analysis.core_locus import Stratum, core_locus
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
+from .analysis.exact_first import ExactCriticalSet, exact_critical_set
 from .analysis.verdict import (
     AlgebraicEvidence,
     Evidence,
@@ -56,6 +57,7 @@ from .engine.exact import (
     multiple_points,
     rational_count,
 )
+from .engine.exact_components import exact_decomposition
 from .engine.monodromy import GenericSolution
 from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
@@ -146,9 +148,14 @@ def analyze(
     search = Search(system, tolerances, options)
     monodromy: dict | None = None
     no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
+    exact_set = None
     if no_points:
         report("the gradient system has no solution: there are no critical points")
         root_counts = {"total_degree": 0}
+    elif (exact_set := _exact_first(system, options, tolerances, exact, modular, seed, seconds, report)) is not None:
+        search.add_starts(exact_set.isolated_starts)  # no path to track: every isolated point is known
+        search.stable = True
+        root_counts = {}
     else:
         target = _distinct_target(exact, modular)
         fill = (lambda: _resolve_missing(system, search, target, options, report, notes)) if target else None
@@ -185,8 +192,11 @@ def analyze(
         doubtful = _drop_doubtful(system, search, counts, tolerances, report)
     seconds.update(search.seconds)
 
-    outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
-                                             modular, seconds, report, non_isolated)
+    if exact_set is not None:
+        outcome, decomposition_note = DecompositionOutcome(components=exact_set.components), "exact"
+    else:
+        outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts,
+                                                 exact, modular, seconds, report, non_isolated)
     unproven = list(outcome.unexplained)
     if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
         unproven += search.singular.points
@@ -207,7 +217,7 @@ def analyze(
     overlapping = _overlapping_boxes(kept)
     multiple = _multiple_points(system, points, exact, modular, options, seconds, report)
     verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
-                       modular, overlapping, doubtful, non_isolated, multiple)
+                       modular, overlapping, doubtful, non_isolated, multiple, exact_set)
     if not system.is_gradient:
         verdict = square_system_verdict(verdict, points)
     catalog = Catalog(
@@ -232,7 +242,7 @@ def analyze(
             options={**asdict(options), "seed": seed, "tolerances": asdict(tolerances)},
             symmetries=tuple(g.label for g in system.symmetries),
             exact=_exact_record(exact),
-            decomposition=_decomposition_record(outcome, decomposition_note),
+            decomposition=_decomposition_record(outcome, decomposition_note, exact_set),
             modular=_modular_record(modular, modular_note),
             monodromy=monodromy,
         ),
@@ -718,7 +728,7 @@ def _layer_of(name: str) -> int | None:
 
 
 def _verdict(points, components, root_counts, search, options, exact, note, no_points, modular, overlapping,
-             doubtful, non_isolated, multiple) -> Verdict:
+             doubtful, non_isolated, multiple, exact_set) -> Verdict:
     """The typed evidence of this solve, decided in one place (:func:`~algmorse.analysis.verdict.decide`)."""
     failed = sum(r.error is not None for r in search.runs)
     if no_points:
@@ -736,6 +746,8 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
         algebra = None
     if multiple is not None and algebra is not None:
         algebra = replace(algebra, multiple=multiple)
+    if exact_set is not None and algebra is not None:
+        algebra = replace(algebra, isolated_distinct=exact_set.isolated_count)
     evidence = Evidence(
         points=points, components=components, algebra=algebra, overlapping=overlapping,
         non_isolated=tuple(non_isolated),
@@ -755,11 +767,40 @@ def _exact_record(exact: ExactResult | None) -> dict | None:
     return record
 
 
-def _decomposition_record(outcome: DecompositionOutcome, note: str) -> dict:
-    return {"status": note, "seed": outcome.seed, "components": len(outcome.components),
-            "points_on_components": len(outcome.on_components), "new_isolated": len(outcome.new_isolated),
-            "dropped_candidates": outcome.dropped_candidates, "dropped_components": outcome.dropped_components,
-            "seconds": round(outcome.seconds, 4)}
+def _decomposition_record(outcome: DecompositionOutcome, note: str, exact_set: ExactCriticalSet | None) -> dict:
+    record = {"status": note, "seed": outcome.seed, "components": len(outcome.components),
+              "points_on_components": len(outcome.on_components), "new_isolated": len(outcome.new_isolated),
+              "dropped_candidates": outcome.dropped_candidates, "dropped_components": outcome.dropped_components,
+              "seconds": round(outcome.seconds, 4)}
+    if exact_set is not None:  # the minimal primes over QQ, as exact algebra gave them
+        record["primes"] = [{"dimension": p.dimension, "degree": p.degree,
+                             "loss_polynomial": None if p.loss_polynomial is None else [str(c) for c in p.loss_polynomial]}
+                            for p in exact_set.primes]
+        record["isolated_count"] = exact_set.isolated_count
+        record["unsliced"] = exact_set.unsliced
+    return record
+
+
+def _exact_first(system, options, tolerances, exact, modular, seed, seconds, report) -> ExactCriticalSet | None:
+    """The critical set from its exact decomposition, when it is positive-dimensional and Singular
+    decomposes it within ``exact_timeout`` (:mod:`algmorse.analysis.exact_first`); else None, and
+    homotopy continuation and the numerical decomposition take over."""
+    if not _positive_dimensional(exact, modular) or options.decompose == "never" \
+            or "singular" not in available_exact_tools() or "msolve" not in available_exact_tools():
+        return None
+    started = time.perf_counter()
+    try:
+        primes = exact_decomposition(system.sparse_gradient(), system.num_variables, loss=system.sparse_loss(),
+                                     timeout=options.exact_timeout)
+        found = exact_critical_set(system, primes, tolerances, seed=derived_seeds(seed ^ 0xDEC0, 1)[0],
+                                   timeout=options.exact_timeout)
+    except BackendError as exc:
+        report(f"exact decomposition failed ({exc}): homotopy continuation follows")
+        return None
+    seconds["decompose"] = time.perf_counter() - started
+    report(f"exact decomposition: {len(found.components)} positive-dimensional component(s), "
+           f"{found.isolated_count} isolated point(s) ({seconds['decompose']:.2f} s)")
+    return found
 
 
 def _component_mismatches(catalog: Catalog, exact: ExactResult) -> list[str]:

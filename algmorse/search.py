@@ -143,12 +143,17 @@ class Search:
     def merge(self, outcome: RawSolve) -> int:
         """Refine, certify and add the endpoints of one run (with their symmetry images); return
         how many new points it added."""
+        return self.add_starts([endpoint.coordinates for endpoint in outcome.endpoints])
+
+    def add_starts(self, starts: Sequence[Sequence[complex]]) -> int:
+        """Refine, certify and add points near ``starts`` (with their symmetry images), as
+        :meth:`merge` does for a run's endpoints; return how many new points were added."""
         started = time.perf_counter()
         certify_before = self.seconds.get("certify", 0.0)
         numeric = self.system.numeric
         new = 0
-        for endpoint in outcome.endpoints:
-            start = np.array(endpoint.coordinates, dtype=complex)
+        for coordinates in starts:
+            start = np.array(coordinates, dtype=complex)
             if not np.all(np.isfinite(start)) or self.found.contains(start):
                 continue
             refined = self.refine(start)

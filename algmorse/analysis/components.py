@@ -152,13 +152,20 @@ def describe_component(
     witness: WitnessSet,
     real_points: list[np.ndarray],
     tolerances: Tolerances,
+    *,
+    exact_loss: complex | None = None,
+    remark: str = "",
 ) -> Component:
-    """Build the :class:`Component` of a witness set, given real points known to lie on it."""
+    """Build the :class:`Component` of a witness set, given real points known to lie on it.
+
+    ``exact_loss``, when known (from exact algebra), replaces the loss computed at the witness
+    points; ``remark`` is appended to the description.
+    """
     generic = []
     for p in witness.points:
         refined, converged = newton(numeric, np.asarray(p, dtype=complex))
         generic.append(refined if converged else np.asarray(p, dtype=complex))
-    loss = _constant_loss(numeric, generic) if numeric.symmetric else None
+    loss = exact_loss if exact_loss is not None else _constant_loss(numeric, generic) if numeric.symmetric else None
     rank = _generic_rank(numeric, generic, tolerances)
     signatures = {hessian_signature(numeric, p, tolerances) for p in real_points}
     kind = _kind(signatures, rank, real_points, numeric.num_variables - witness.dimension)
@@ -171,7 +178,7 @@ def describe_component(
         words = "of solutions" if real_points else "of complex solutions"
     at = f" at loss {_fmt(loss)}" if loss is not None else ""
     real = ", with real points" if real_points else ", no real point found"
-    description = f"{shape} (dimension {witness.dimension}, degree {witness.degree}) {words}{at}{real}"
+    description = f"{shape} (dimension {witness.dimension}, degree {witness.degree}) {words}{at}{real}{remark}"
     return Component(
         dimension=witness.dimension,
         degree=witness.degree,

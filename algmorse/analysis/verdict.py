@@ -156,6 +156,10 @@ class AlgebraicEvidence:
     multiple : tuple of MultipleSet or None
         The multiple points by primary decomposition over QQ (exact, whatever ``level``), when it
         ran and finished: how many conjugate points, their multiplicity, how many are real.
+    isolated_distinct : int or None
+        The number of distinct isolated critical points by the exact decomposition over QQ (the
+        degrees of its zero-dimensional minimal primes; exact whatever ``level`` and whatever the
+        dimension of the critical set), when it ran and finished.
     """
 
     level: Literal["exact", "modular"]
@@ -165,6 +169,7 @@ class AlgebraicEvidence:
     rational_count: int | None = None
     primes: tuple[int, ...] = ()
     multiple: tuple[MultipleSet, ...] | None = None
+    isolated_distinct: int | None = None
 
     @property
     def finite(self) -> bool:
@@ -300,6 +305,14 @@ def _level(e: Evidence) -> tuple[Completeness, Reason]:
     if finite and algebra.level == "exact" and algebra.count_distinct is not None and proven == algebra.count_distinct:
         return "exact-count", Reason(code="completeness", message=f"{proven} proven distinct points = the exact number "
                                      "of distinct complex critical points over QQ.")
+    if algebra is not None and algebra.isolated_distinct is not None and e.overlapping == 0:
+        known = algebra.isolated_distinct
+        basis = (f"the exact number of isolated critical points over QQ ({known}: the zero-dimensional minimal primes "
+                 "of Singular's decomposition; the positive-dimensional components are listed apart)")
+        if proven == known:
+            return "exact-count", Reason(code="completeness", message=f"{proven} proven distinct points = {basis}.")
+        return "certified-lower-bound", Reason(code="completeness", message=f"{proven} of the {known} isolated points "
+                                               f"proven ({certified} certified); {basis}.")
     over_qq = algebra.rational_count if algebra is not None and algebra.level == "modular" else \
         algebra.count_with_multiplicity if algebra is not None else None
     if finite and over_qq is not None and counted == over_qq:

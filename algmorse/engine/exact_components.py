@@ -23,7 +23,7 @@ what QQ sees and says so.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Mapping, Sequence
 
@@ -41,7 +41,7 @@ from .exact import (
     _variables,
 )
 
-__all__ = ["PrimeComponent", "ExactDecomposition", "exact_decomposition"]
+__all__ = ["PrimeComponent", "ExactDecomposition", "exact_decomposition", "conjugate_components"]
 
 Polynomial = Mapping[tuple[int, ...], Fraction]
 
@@ -60,12 +60,22 @@ class PrimeComponent:
     loss_polynomial : tuple of Fraction or None
         Coefficients (degree 0 up) of the monic minimal polynomial over QQ of the loss on the
         component; None when no loss was given (a square system).
+    conjugates : int or None
+        The number of irreducible components over the complex numbers that the prime is the
+        union of (each of degree ``degree / conjugates``), once :func:`conjugate_components`
+        computed it; None before (and for a point set, whose points are counted one by one).
+    absolute : tuple of dict
+        When ``conjugates > 1``: generators of one of them over ``QQ(a)``, as polynomials in
+        the variables and a last variable ``a``; one of them involves ``a`` only (its minimal
+        polynomial), and each root of that polynomial gives one conjugate.
     """
 
     dimension: int
     degree: int
     generators: tuple[dict[tuple[int, ...], Fraction], ...]
     loss_polynomial: tuple[Fraction, ...] | None
+    conjugates: int | None = None
+    absolute: tuple[dict[tuple[int, ...], Fraction], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,20 +176,13 @@ def _decomposition_body(nvars: int, loss: tuple[str, int] | None) -> str:
     lines = [
         'LIB "primdec.lib";',
         "list L = minAssGTZ(i);",
-        "int k; int j; poly f; ideal P;",
+        "int k; int j; ideal P;",
         "for (k = 1; k <= size(L); k++) {",
         "  P = std(L[k]);",
         "  if (dim(P) == 0) { j = vdim(P); } else { j = mult(P); }",
         f'  print("{_MARK}COMP " + string(k) + " " + string(dim(P)) + " " + string(j));',
         "  L[k] = P;",
-        "  for (j = 1; j <= size(P); j++) {",
-        "    f = P[j];",
-        "    while (f != 0) {",
-        f'      print("{_MARK}TERM " + string(k) + " " + string(j) + " " + string(leadexp(f)) + " " '
-        "+ string(leadcoef(f)));",
-        "      f = f - lead(f);",
-        "    }",
-        "  }",
+        *_print_terms("TERM", "P"),
         "}",
     ]
     if loss is not None:
@@ -202,16 +205,76 @@ def _decomposition_body(nvars: int, loss: tuple[str, int] | None) -> str:
     return "\n".join(lines)
 
 
+def conjugate_components(prime: PrimeComponent, nvars: int, *, timeout: float = 10.0) -> PrimeComponent:
+    """The prime with its conjugate components over CC (Singular ``absPrimdecGTZ``).
+
+    Returns
+    -------
+    PrimeComponent
+        ``prime`` with :attr:`~PrimeComponent.conjugates` and, when more than one,
+        :attr:`~PrimeComponent.absolute` filled in.
+
+    Raises
+    ------
+    BackendUnavailable, BackendTimeout, BackendCrashed
+        As :func:`exact_decomposition`; the absolute decomposition can take much longer than the
+        decomposition over QQ (factoring over number fields), hence its own time box.
+    """
+    singular = _singular_path()
+    if singular is None:
+        raise BackendUnavailable("exact decomposition: Singular is not installed. " + INSTALL_HINT)
+    names = ",".join(_variables(nvars))
+    body = "\n".join([
+        'LIB "primdec.lib";',
+        "int k = 1;",
+        "def S = absPrimdecGTZ(i);",
+        "setring S;",
+        f'if (varstr(basering) != "{names},a") {{ ERROR("unexpected variables " + varstr(basering)); }}',
+        "ideal A = absolute_primes[1][1];",
+        f'print("{_MARK}CONJ " + string(absolute_primes[1][2]));',
+        "if (absolute_primes[1][2] > 1) {",
+        *_print_terms("ABS", "A"),
+        "}",
+    ])
+    script = _singular_script(_validate(prime.generators, nvars), nvars, body)
+    with processes.temporary_directory("absolute") as directory:
+        try:
+            values = _run_singular(singular, script, directory, timeout, "absPrimdecGTZ")
+        except _StageTimeout:
+            raise BackendTimeout(f"exact decomposition: absPrimdecGTZ did not finish within {timeout:g} s.",
+                                 timeout) from None
+    try:
+        count = int(values["CONJ"][0])
+        terms = _read_terms(values.get("ABS", []), nvars + 1).get(1, {})
+    except (KeyError, IndexError, ValueError) as exc:
+        raise BackendCrashed(f"exact decomposition: cannot read absPrimdecGTZ's output ({exc}).") from None
+    pieces = tuple(terms[j] for j in sorted(terms)) if count > 1 else ()
+    if count < 1 or prime.degree % count or (count > 1 and not pieces):
+        raise BackendCrashed(f"exact decomposition: {count} conjugates for a prime of degree {prime.degree}.")
+    return replace(prime, conjugates=count, absolute=pieces)
+
+
+def _print_terms(key: str, ideal: str) -> list[str]:
+    """Singular code (inside the loop over ``k``) printing every term of every generator of
+    ``ideal`` as ``AM_<key> k j exponents coefficient``."""
+    return [
+        f"  int j_{key}; poly f_{key};",
+        f"  for (j_{key} = 1; j_{key} <= size({ideal}); j_{key}++) {{",
+        f"    f_{key} = {ideal}[j_{key}];",
+        f"    while (f_{key} != 0) {{",
+        f'      print("{_MARK}{key} " + string(k) + " " + string(j_{key}) + " " + string(leadexp(f_{key})) + " " '
+        f"+ string(leadcoef(f_{key})));",
+        f"      f_{key} = f_{key} - lead(f_{key});",
+        "    }",
+        "  }",
+        f"  kill j_{key}; kill f_{key};",
+    ]
+
+
 def _read_components(values: dict[str, list[str]], nvars: int, with_loss: bool) -> list[PrimeComponent]:
     try:
         shapes = {int(k): (int(d), int(m)) for k, d, m in (line.split() for line in values.get("COMP", []))}
-        terms: dict[int, dict[int, dict[tuple[int, ...], Fraction]]] = {}
-        for line in values.get("TERM", []):
-            k, j, exponents, coefficient = line.split()
-            powers = tuple(int(e) for e in exponents.split(","))
-            if len(powers) != nvars:
-                raise ValueError(f"unexpected exponents {exponents}")
-            terms.setdefault(int(k), {}).setdefault(int(j), {})[powers] = Fraction(coefficient)
+        terms = _read_terms(values.get("TERM", []), nvars)
         losses: dict[int, dict[int, Fraction]] = {}
         for line in values.get("LOSS", []):
             k, exponent, coefficient = line.split()
@@ -231,6 +294,18 @@ def _read_components(values: dict[str, list[str]], nvars: int, with_loss: bool) 
             raise BackendCrashed(f"exact decomposition: no eliminant of the loss on component {k}.")
         components.append(PrimeComponent(dimension, degree, generators, loss_polynomial))
     return components
+
+
+def _read_terms(lines: list[str], width: int) -> dict[int, dict[int, dict[tuple[int, ...], Fraction]]]:
+    """``{k: {j: polynomial}}`` from ``k j exponents coefficient`` lines (exponent vectors of ``width``)."""
+    terms: dict[int, dict[int, dict[tuple[int, ...], Fraction]]] = {}
+    for line in lines:
+        k, j, exponents, coefficient = line.split()
+        powers = tuple(int(e) for e in exponents.split(","))
+        if len(powers) != width:
+            raise ValueError(f"unexpected exponents {exponents}")
+        terms.setdefault(int(k), {}).setdefault(int(j), {})[powers] = Fraction(coefficient)
+    return terms
 
 
 def _monic(terms: dict[int, Fraction] | None) -> tuple[Fraction, ...] | None:

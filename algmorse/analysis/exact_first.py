@@ -1,0 +1,225 @@
+"""The critical set from its exact decomposition: components sliced exactly, isolated points solved exactly.
+
+When the critical set is positive-dimensional, homotopy continuation spends most of its time
+tracking paths that end on the components, and the numerical decomposition then rebuilds what
+exact algebra gives in seconds (:mod:`algmorse.engine.exact_components`). From the minimal
+primes over QQ this stage produces, without any path tracking:
+
+* the isolated critical points: every point of every zero-dimensional prime, from msolve's
+  rational parametrization (:func:`algmorse.engine.exact.exact_points`), for the caller to
+  refine and certify;
+* one :class:`~algmorse.analysis.components.Component` per positive-dimensional prime: its
+  witness points are the points of the prime cut by ``dimension`` random rational hyperplanes
+  (solved the same exact way; their number must equal the prime's degree, else other hyperplanes
+  are drawn), its loss and generic Hessian rank come from them, and its real points from real
+  Newton iterations on the gradient, kept when every generator of the prime vanishes there to
+  working precision.
+
+A prime over QQ may be several conjugate components over the complex numbers (two conjugate
+conics form one prime of degree 4): such a component is described as one, and its loss is given
+only when it is the same on every piece (the loss polynomial of the prime has degree 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from ..engine.backends.base import WitnessSet
+from ..engine.exact import exact_points
+from ..engine.exact_components import ExactDecomposition, PrimeComponent, conjugate_components
+from ..errors import BackendError
+from ..model.options import Tolerances
+from ..model.system import PolynomialSystem
+from .components import Component, describe_component, real_point_candidates
+
+__all__ = ["ExactCriticalSet", "exact_critical_set"]
+
+_SLICE_TRIES = 3
+_ABSOLUTE_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExactCriticalSet:
+    """Starts of the isolated points, the components, and what could not be sliced.
+
+    Attributes
+    ----------
+    isolated_starts : list of ndarray
+        Every point of the zero-dimensional primes (complex, to double precision from balls of
+        256 bits), for the caller to refine and certify.
+    isolated_count : int
+        Their number (the sum of the zero-dimensional primes' degrees): the exact number of
+        distinct isolated critical points.
+    components : list of Component
+    unsliced : int
+        Positive-dimensional primes for which no hyperplanes gave the degree's number of points
+        (they are reported by dimension and degree only, in the notes).
+    primes : tuple of PrimeComponent
+        The decomposition it came from.
+    """
+
+    isolated_starts: list[np.ndarray]
+    isolated_count: int
+    components: list[Component]
+    unsliced: int
+    primes: tuple[PrimeComponent, ...]
+
+
+def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecomposition, tolerances: Tolerances, *,
+                       seed: int, timeout: float) -> ExactCriticalSet:
+    """Points and components of the critical set from its minimal primes (see the module).
+
+    Raises
+    ------
+    BackendError
+        If msolve cannot solve a zero-dimensional prime (the caller then falls back to homotopy
+        continuation).
+    """
+    rng = np.random.default_rng(seed)
+    n = system.num_variables
+    starts = [np.array([complex(z) for z in point], dtype=complex)
+              for prime in decomposition.isolated for point in exact_points(prime.generators, n, timeout=timeout)]
+    components, unsliced = [], 0
+    for prime in decomposition.positive_dimensional:
+        witness = _witness_set(prime, n, rng, timeout)
+        if witness is None:
+            unsliced += 1
+            continue
+        real = [p for p in real_point_candidates(system.numeric, witness, rng=rng) if _on_prime(prime.generators, p)]
+        if prime.degree > 1:
+            try:
+                prime = conjugate_components(prime, n, timeout=min(timeout, _ABSOLUTE_SECONDS))
+            except BackendError:
+                pass  # conjugates stays None: the prime is reported whole, and says so
+        pieces = _conjugates(prime, witness, real)
+        if pieces is not None:
+            remark = _loss_values(prime)
+        elif prime.conjugates is None and prime.degree > 1 and (pieces := _by_loss(system, prime, witness, real)):
+            remark = ("; the part with this loss of a set irreducible over QQ, whose split over the complex numbers "
+                      "was not computed in time (absPrimdecGTZ)")
+        elif prime.conjugates is None and prime.degree > 1:
+            remark = "; irreducible over QQ, not known to be over the complex numbers (absPrimdecGTZ timed out)"
+        else:
+            remark = "" if prime.conjugates in (None, 1) else \
+                f"; {prime.conjugates} conjugate components over the complex numbers, not separated"
+        for piece, piece_real in pieces or [(witness, real)]:
+            component = describe_component(system.numeric, piece, piece_real, tolerances,
+                                           exact_loss=_exact_loss(prime), remark=remark)
+            components.append(replace(component, witness=None))  # no embedded system: the generators test
+    return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
+                            decomposition.components)
+
+
+def _witness_set(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> WitnessSet | None:
+    """The prime cut by ``dimension`` random rational hyperplanes, if the cut has ``degree`` points."""
+    for _ in range(_SLICE_TRIES):
+        slices = [tuple(int(c) for c in rng.integers(-9, 10, size=n + 1)) for _ in range(prime.dimension)]
+        equations = list(prime.generators) + [_affine(c, n) for c in slices]
+        try:
+            points = exact_points(equations, n, timeout=timeout)
+        except BackendError:
+            continue
+        if len(points) == prime.degree:
+            return WitnessSet(dimension=prime.dimension,
+                              points=tuple(tuple(complex(z) for z in p) for p in points),
+                              slices=tuple(tuple(complex(c) for c in s) for s in slices),
+                              embedded_system=(), trace_error=None)
+    return None
+
+
+def _affine(coefficients: Sequence[int], n: int) -> dict[tuple[int, ...], Fraction]:
+    """``c0 + c1 x1 + ... + cn xn`` as a sparse polynomial."""
+    polynomial = {(0,) * n: Fraction(coefficients[0])}
+    for i in range(n):
+        polynomial[tuple(int(k == i) for k in range(n))] = Fraction(coefficients[i + 1])
+    return {e: c for e, c in polynomial.items() if c}
+
+
+def _on_prime(generators: Sequence[dict], point: np.ndarray) -> bool:
+    """Every generator is zero at ``point`` up to the rounding of its terms."""
+    return _residual(generators, point) <= 1e-9
+
+
+def _residual(generators: Sequence[dict], point: np.ndarray) -> float:
+    """The largest of ``|g(point)| / (sum of |terms of g| at point)`` over the generators."""
+    worst = 0.0
+    for generator in generators:
+        terms = np.array([complex(float(c)) * np.prod(point ** np.array(e)) for e, c in generator.items()])
+        worst = max(worst, float(abs(np.sum(terms)) / max(1e-300, float(np.sum(np.abs(terms))))))
+    return worst
+
+
+def _conjugates(prime: PrimeComponent, witness: WitnessSet,
+                real: list[np.ndarray]) -> list[tuple[WitnessSet, list[np.ndarray]]] | None:
+    """The prime's conjugate components over CC, each with its witness points and real points.
+
+    Each root ``a_j`` of the minimal polynomial in ``prime.absolute`` gives one conjugate; a point
+    belongs to the one whose generators it satisfies best. None for a prime that is one
+    component (``conjugates == 1``) and when the points do not split into ``conjugates`` groups
+    of ``degree / conjugates`` (the caller then keeps the prime whole and says so).
+    """
+    if prime.conjugates in (None, 1):
+        return None
+    minimal = [g for g in prime.absolute if all(not any(e[:-1]) for e in g)]
+    if len(minimal) != 1:
+        return None
+    coefficients = [0.0] * (max(e[-1] for e in minimal[0]) + 1)
+    for e, c in minimal[0].items():
+        coefficients[e[-1]] = float(c)
+    roots = np.roots(coefficients[::-1])
+    others = [g for g in prime.absolute if g is not minimal[0]]
+
+    def piece(point: np.ndarray) -> tuple[int, float]:
+        scores = [_residual(others, np.append(point, root)) for root in roots]
+        return int(np.argmin(scores)), min(scores)
+
+    groups: list[list] = [[] for _ in roots]
+    for point in witness.points:
+        groups[piece(np.asarray(point))[0]].append(point)
+    if len(roots) != prime.conjugates or any(len(g) != prime.degree // prime.conjugates for g in groups):
+        return None
+    found: list[list[np.ndarray]] = [[] for _ in roots]
+    for point in real:
+        index, score = piece(point)
+        if score <= 1e-8:
+            found[index].append(point)
+    return [(replace(witness, points=tuple(group)), points) for group, points in zip(groups, found)]
+
+
+def _exact_loss(prime: PrimeComponent) -> complex | None:
+    """The loss on the prime when its loss polynomial is linear (the same on every piece)."""
+    if prime.loss_polynomial is not None and len(prime.loss_polynomial) == 2:
+        return complex(float(-prime.loss_polynomial[0]))
+    return None
+
+
+def _by_loss(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet,
+             real: list[np.ndarray]) -> list[tuple[WitnessSet, list[np.ndarray]]] | None:
+    """The prime's points grouped by the root of its loss polynomial they attain (each group a
+    union of conjugate components over CC); None when the loss polynomial is linear or absent."""
+    if prime.loss_polynomial is None or len(prime.loss_polynomial) <= 2:
+        return None
+    roots = np.roots([float(c) for c in prime.loss_polynomial[::-1]])
+
+    def nearest(point) -> int:
+        return int(np.argmin(np.abs(roots - complex(system.numeric.loss(np.asarray(point, dtype=complex))))))
+
+    groups: list[list] = [[] for _ in roots]
+    for point in witness.points:
+        groups[nearest(point)].append(point)
+    found: list[list[np.ndarray]] = [[] for _ in roots]
+    for point in real:
+        found[nearest(point)].append(point)
+    return [(replace(witness, points=tuple(g)), f) for g, f in zip(groups, found) if g]
+
+
+def _loss_values(prime: PrimeComponent) -> str:
+    """A remark on a conjugate component: how many there are and the loss values they share."""
+    values = None if prime.loss_polynomial is None else len(prime.loss_polynomial) - 1
+    losses = "" if values is None or values == 1 else \
+        f", with {values} loss values (the roots of a degree-{values} rational polynomial)"
+    return f"; one of {prime.conjugates} conjugate components over the complex numbers{losses}"
