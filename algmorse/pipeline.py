@@ -728,7 +728,7 @@ def _layer_of(name: str) -> int | None:
 
 
 def _verdict(points, components, root_counts, search, options, exact, note, no_points, modular, overlapping,
-             doubtful, non_isolated, multiple, exact_set) -> Verdict:
+             doubtful, non_isolated, multiple, exact_set=None) -> Verdict:
     """The typed evidence of this solve, decided in one place (:func:`~algmorse.analysis.verdict.decide`)."""
     failed = sum(r.error is not None for r in search.runs)
     if no_points:

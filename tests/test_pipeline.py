@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+import algmorse.pipeline as pipeline_module
 from algmorse import SolveOptions, analyze
 from algmorse.engine.backends.fake import FakeBackend
 from algmorse.errors import BackendCrashed, SpecError
@@ -188,9 +189,14 @@ def test_exact_count_makes_completeness_exact_and_stops_the_search(monkeypatch):
     assert catalog.verdict.morse is True and catalog.verdict.complex_morse is True
 
 
-def test_decomposition_moves_component_samples_out_and_describes_the_component():
-    """h = (xy - 1)^2: the hyperbola xy = 1 (global minima, loss 0) and the origin (index-1 saddle)."""
+def test_decomposition_moves_component_samples_out_and_describes_the_component(monkeypatch):
+    """h = (xy - 1)^2: the hyperbola xy = 1 (global minima, loss 0) and the origin (index-1 saddle).
+
+    The numerical decomposition stage, as it runs when the exact one is out of reach.
+    """
     from algmorse.engine.backends.base import Decomposition, WitnessSet
+
+    monkeypatch.setattr(pipeline_module, "_exact_first", lambda *args: None)
 
     hyperbola = WitnessSet(dimension=1, points=((2.0, 0.5), (-2.0, -0.5)), slices=((0, 1, -4),),
                            embedded_system=(), trace_error=0.0)

@@ -1,0 +1,105 @@
+"""Positive-dimensional critical sets decided by exact algebra first (issue 18, item 1).
+
+Every case is derived by hand (here or in the fixture's header) or from Singular run on its own
+(the fixtures' sources). The backend used is a stub that fails the test if any path is tracked:
+the exact stage needs none.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import pytest
+
+import algmorse.pipeline as pipeline_module
+from algmorse import SolveOptions, analyze
+from algmorse.engine.backends.fake import FakeBackend
+from algmorse.errors import BackendTimeout
+from algmorse.model.network import Activation, Dataset, FunctionProblem, Network, NetworkProblem
+from algmorse.results.library import load_case
+
+pytestmark = pytest.mark.exact
+
+
+class NoTracking:
+    """A backend that must not be used."""
+
+    name = "none"
+
+    def version(self) -> str:
+        return "none"
+
+    def __getattr__(self, name):
+        def refuse(*args, **kwargs):
+            raise AssertionError(f"the backend's {name} was called: paths were tracked")
+        return refuse
+
+
+def _solve(problem, **options):
+    return analyze(problem, options=SolveOptions(seed=1, **options), backend=NoTracking(), progress_bar=False)
+
+
+def test_a_hyperbola_of_minima_and_a_saddle_without_tracking_a_path():
+    # (xy - 1)^2: gradient 2(xy - 1)(y, x); the hyperbola xy = 1 (loss 0, Hessian rank 1 with
+    # eigenvalue 2(x^2 + y^2) > 0 across it: minima) and the origin (Hessian [[0, -2], [-2, 0]]:
+    # eigenvalues -2, 2, an index-1 saddle at loss 1)
+    catalog = _solve(FunctionProblem(("x", "y"), "(x*y - 1)^2"))
+    (component,) = catalog.components
+    assert (component.dimension, component.degree, component.kind) == (1, 2, "minima")
+    assert component.loss == pytest.approx(0) and component.hessian_rank == 1
+    assert component.real_points and all(abs(x * y - 1) < 1e-9 for x, y in component.real_points)
+    (origin,) = catalog.critical_points
+    assert origin.morse_index == 1 and origin.loss == pytest.approx(1) and max(map(abs, origin.coordinates)) < 1e-12
+    assert catalog.verdict.completeness == "exact-count"
+    assert catalog.verdict.morse is False and catalog.verdict.complex_morse is False
+    record = catalog.provenance.decomposition
+    assert record["status"] == "exact" and record["isolated_count"] == 1
+    assert sorted((p["dimension"], p["degree"], p["loss_polynomial"]) for p in record["primes"]) == [
+        (0, 1, ["-1", "1"]), (1, 2, ["0", "1"])]
+
+
+def test_the_real_line_of_an_unregularized_cubic_network_is_real_and_its_origin_not_isolated():
+    # [1,1,1], t^3, x = 1, y = 2: the curve w2 w1^3 = 2 (loss 0, real: minima) and the line w1 = 0
+    # (loss 2, real, degenerate: the Hessian there is 0 along w2 and 0 across it, since the
+    # gradient vanishes to second order in w1); no isolated critical point
+    problem = NetworkProblem(Network((1, 1, 1), Activation.from_coefficients([0, 0, 0, 1]), bias=False),
+                             Dataset(((F(1),),), ((F(2),),)), scale=F(1, 2))
+    catalog = _solve(problem)
+    assert catalog.critical_points == ()
+    shapes = sorted((c.dimension, c.degree, round(c.loss.real, 12), bool(c.real_points)) for c in catalog.components)
+    assert shapes == [(1, 1, 2.0, True), (1, 4, 0.0, True)]
+    line = next(c for c in catalog.components if c.degree == 1)
+    assert line.kind != "complex" and all(abs(w1) < 1e-12 for w1, _ in line.real_points)
+    assert catalog.verdict.completeness == "exact-count"
+
+
+def test_conjugate_conics_are_two_components_over_the_complex_numbers():
+    # net121_lin_mult.toml: the surface u.v = 5/3, u || v (minima, loss 1/3), two complex conics
+    # at loss 0 (one prime over QQ: Singular minAssGTZ (1, 4); absPrimdecGTZ: 2 conjugates), the
+    # origin (index-2 saddle, loss 2)
+    catalog = _solve(load_case("net121_lin_mult").spec.problem)
+    shapes = sorted((c.dimension, c.degree, round(c.loss.real, 9), c.kind) for c in catalog.components)
+    assert shapes == [(1, 2, 0.0, "complex"), (1, 2, 0.0, "complex"), (2, 4, round(1 / 3, 9), "minima")]
+    (origin,) = catalog.critical_points
+    assert origin.morse_index == 2 and origin.loss == pytest.approx(2)
+
+
+def test_a_decomposition_out_of_time_hands_over_to_homotopy_continuation(monkeypatch):
+    def too_slow(*args, **kwargs):
+        raise BackendTimeout("exact decomposition: minAssGTZ did not finish within 1 s.", 1.0)
+
+    monkeypatch.setattr(pipeline_module, "exact_decomposition", too_slow)
+    lines: list[str] = []
+    backend = FakeBackend([[(2.0, 0.5), (0.0, 0.0)]])
+    catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1), backend=backend,
+                      progress=lines.append, progress_bar=False)
+    assert catalog.provenance.decomposition["status"] != "exact" and catalog.provenance.runs
+    assert any(line.startswith("exact decomposition failed") for line in lines)
+    assert catalog.verdict.completeness != "exact-count"  # the isolated count is no longer known
+
+
+def test_decompose_never_skips_the_exact_decomposition_too():
+    backend = FakeBackend([[(0.0, 0.0)]])
+    catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1, decompose="never"),
+                      backend=backend, progress_bar=False)
+    assert catalog.components == () and "primes" not in catalog.provenance.decomposition
