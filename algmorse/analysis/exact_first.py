@@ -39,7 +39,7 @@ from .components import Component, describe_component, real_point_candidates
 __all__ = ["ExactCriticalSet", "exact_critical_set"]
 
 _SLICE_TRIES = 3
-_ABSOLUTE_SECONDS = 10.0
+_ABSOLUTE_SECONDS = 3.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,70 @@
+"""Positive-dimensional critical sets: algmorse's exact-first solve beside Singular's decomposition.
+
+For each case, prints the seconds of ``algmorse.analyze`` (default options) and of Singular's
+``minAssGTZ`` on the same gradient ideal run on its own (the baseline the issue names), the
+ratio, and what the solve found: components (dimension, degree, loss), isolated points, the
+completeness level. The first two cases are the ones of issue 18 (641 s and 316 s before the
+exact-first stage); the others are every positive-dimensional fixture of the library.
+
+Usage::
+
+    python3 benchmarks/bench_nonmorse.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+from algmorse import SolveOptions, analyze
+from algmorse.engine.exact import _integer_text, _singular_path
+from algmorse.model.network import Activation, Dataset, Network, NetworkProblem, Regularizer
+from algmorse.model.system import build_system
+from algmorse.results.library import list_cases, load_case
+
+ISSUE_CASES = {
+    "[1,2,2,1] linear, l2 1/10": NetworkProblem(
+        Network((1, 2, 2, 1), Activation.from_coefficients([0, 1]), bias=False), Dataset(((Fraction(1),),),
+        ((Fraction(2),),)), regularizer=Regularizer("l2", Fraction(1, 10))),
+    "[1,2,1] t^2, multiplicative 1/10": load_case("net121_sq_mult").spec.problem,
+}
+
+
+def singular_seconds(problem) -> float:
+    """Seconds of Singular's minAssGTZ on the gradient ideal, started on its own."""
+    system = build_system(problem)
+    names = ",".join(f"x{i + 1}" for i in range(system.num_variables))
+    ideal = ",\n".join(_integer_text(g) for g in system.sparse_gradient())
+    script = f'LIB "primdec.lib";\nring r = 0, ({names}), dp;\nideal i = {ideal};\nlist L = minAssGTZ(i);\nquit;\n'
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "decompose.sing"
+        path.write_text(script)
+        started = time.perf_counter()
+        subprocess.run([_singular_path(), "-q", "--no-warn", str(path)], stdin=subprocess.DEVNULL,
+                       capture_output=True, check=True, timeout=600)
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    cases = dict(ISSUE_CASES)
+    for name in list_cases():
+        case = load_case(name)
+        if case.expected.get("components") and not name.startswith("relu"):
+            cases[name] = case.spec.problem
+    print(f"{'case':<36} {'algmorse s':>10} {'Singular s':>10} {'ratio':>6}  completeness   found")
+    for name, problem in cases.items():
+        started = time.perf_counter()
+        catalog = analyze(problem, options=SolveOptions(seed=1), progress_bar=False)
+        ours = time.perf_counter() - started
+        theirs = singular_seconds(problem)
+        found = ", ".join(f"({c.dimension},{c.degree}) at {c.loss.real:.4g}" if c.loss is not None else
+                          f"({c.dimension},{c.degree})" for c in catalog.components)
+        print(f"{name:<36} {ours:>10.2f} {theirs:>10.2f} {ours / theirs:>6.1f}  {catalog.verdict.completeness:<14} "
+              f"{found}; {len(catalog.critical_points)} isolated")
+
+
+if __name__ == "__main__":
+    main()
