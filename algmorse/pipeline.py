@@ -37,6 +37,7 @@ from .analysis.exact_first import ExactCriticalSet, exact_critical_set
 from .analysis.verdict import (
     AlgebraicEvidence,
     Evidence,
+    MorseBottEvidence,
     SearchEvidence,
     Verdict,
     decide,
@@ -58,6 +59,7 @@ from .engine.exact import (
     rational_count,
 )
 from .engine.exact_components import exact_decomposition
+from .engine.morse_bott import morse_bott_test
 from .engine.monodromy import GenericSolution
 from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
@@ -337,6 +339,7 @@ def _check_variables_occur(problem: Problem, system: PolynomialSystem) -> None:
 
 
 _DOUBLE_MIN, _DOUBLE_MAX = 2.2250738585072014e-308, 1.7976931348623157e308
+_MORSE_BOTT_SECONDS = 30.0  # the minors grow fast with the number of unknowns
 
 
 def _check_double_range(problem: Problem, system: PolynomialSystem) -> None:
@@ -748,9 +751,10 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
         algebra = replace(algebra, multiple=multiple)
     if exact_set is not None and algebra is not None:
         algebra = replace(algebra, isolated_distinct=exact_set.isolated_count)
+    morse_bott = exact_set.morse_bott if exact_set is not None else None
     evidence = Evidence(
         points=points, components=components, algebra=algebra, overlapping=overlapping,
-        non_isolated=tuple(non_isolated),
+        non_isolated=tuple(non_isolated), morse_bott=morse_bott,
         search=SearchEvidence(root_counts=root_counts, stable=search.stable, stable_runs=options.stable_runs,
                               failed_runs=failed, doubtful=doubtful,
                               decomposition_clean=note == "ok" and not components),
@@ -800,7 +804,28 @@ def _exact_first(system, options, tolerances, exact, modular, seed, seconds, rep
     seconds["decompose"] = time.perf_counter() - started
     report(f"exact decomposition: {len(found.components)} positive-dimensional component(s), "
            f"{found.isolated_count} isolated point(s) ({seconds['decompose']:.2f} s)")
+    if system.is_gradient:
+        started = time.perf_counter()
+        found = replace(found, morse_bott=_morse_bott_evidence(system, primes, options, report))
+        seconds["morse_bott"] = time.perf_counter() - started
     return found
+
+
+def _morse_bott_evidence(system, primes, options, report) -> MorseBottEvidence | None:
+    """The exact Morse-Bott tests on the minimal primes (time-boxed; None when out of time)."""
+    try:
+        test = morse_bott_test(system.sparse_gradient(), system.num_variables, primes.components,
+                               timeout=min(options.exact_timeout, _MORSE_BOTT_SECONDS))
+    except BackendError as exc:
+        report(f"Morse-Bott test: {exc}")
+        return None
+    words = {"singular": "a singular point of component", "degenerate": "the Hessian below the codimension on prime",
+             "meeting": "primes meeting"}
+    lines = tuple(f"{words[o.kind]} {', '.join(map(str, o.primes))} (a set of dimension {o.dimension}, "
+                  f"{'with a real point' if o.real else 'no real point' if o.real is False else 'real points unknown'})"
+                  for o in test.obstructions)
+    return MorseBottEvidence(complex_morse_bott=test.complex_morse_bott, morse_bott=test.morse_bott,
+                             obstructions=lines)
 
 
 def _component_mismatches(catalog: Catalog, exact: ExactResult) -> list[str]:

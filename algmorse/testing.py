@@ -104,7 +104,7 @@ def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss
         got_mult = sorted(p.multiplicity for p in catalog.critical_points if p.multiplicity != 1)
         if got_mult != sorted(expected["multiplicities"]):
             problems.append(f"multiplicities > 1: expected {sorted(expected['multiplicities'])}, got {got_mult}")
-    for key in ("complex_morse", "morse"):
+    for key in ("complex_morse", "morse", "complex_morse_bott", "morse_bott"):
         if key in expected:
             got = getattr(catalog.verdict, key)
             if got != expected[key] and not (allow_undetermined and got is None):
@@ -129,7 +129,7 @@ def _proof_problems(catalog: Catalog, expected: dict, allow_undetermined: bool, 
             reason = next((r.message for r in verdict.reasons if r.code == "completeness"), None)
             problems.append(f"verdict.completeness: expected at least {want!r} (one of {', '.join(stronger)}), catalog "
                             f"reached only {got!r}" + (f" ({reason})" if reason else ""))
-    for key in ("complex_morse", "morse"):
+    for key in ("complex_morse", "morse", "complex_morse_bott", "morse_bott"):
         basis_key = f"{key}_basis"
         if basis_key not in expected:
             continue

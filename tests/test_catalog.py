@@ -31,7 +31,7 @@ def test_round_trip_through_dict_and_file(catalog, tmp_path):
     assert Catalog.from_dict(catalog.to_dict()) == catalog
     path = write_catalog(catalog, tmp_path / "c.json")
     assert load_catalog(path) == catalog
-    assert json.loads(path.read_text())["schema"] == "algmorse.catalog/1"
+    assert json.loads(path.read_text())["schema"] == "algmorse.catalog/2"
 
 
 def test_round_trip_of_function_problem_with_random_generalized_l2(tmp_path):

@@ -35,6 +35,7 @@ from ..errors import BackendError
 from ..model.options import Tolerances
 from ..model.system import PolynomialSystem
 from .components import Component, describe_component, real_point_candidates
+from .verdict import MorseBottEvidence
 
 __all__ = ["ExactCriticalSet", "exact_critical_set"]
 
@@ -60,6 +61,8 @@ class ExactCriticalSet:
         (they are reported by dimension and degree only, in the notes).
     primes : tuple of PrimeComponent
         The decomposition it came from.
+    morse_bott : MorseBottEvidence or None
+        The exact Morse-Bott tests on those primes, once run (by the caller).
     """
 
     isolated_starts: list[np.ndarray]
@@ -67,6 +70,7 @@ class ExactCriticalSet:
     components: list[Component]
     unsliced: int
     primes: tuple[PrimeComponent, ...]
+    morse_bott: MorseBottEvidence | None = None
 
 
 def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecomposition, tolerances: Tolerances, *,

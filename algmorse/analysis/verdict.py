@@ -50,7 +50,8 @@ from ..engine.rational_points import ExactPoint
 from .classify import CriticalPoint
 from .components import Component
 
-__all__ = ["Reason", "Verdict", "Completeness", "AlgebraicEvidence", "SearchEvidence", "Evidence", "decide",
+__all__ = ["Reason", "Verdict", "Completeness", "AlgebraicEvidence", "SearchEvidence", "MorseBottEvidence", "Evidence",
+           "decide",
            "square_system_verdict", "BOUND_NAMES", "COMPLETENESS_LEVELS", "VERDICT_BASES"]
 
 Completeness = Literal["exact-count", "modular-count", "bound-attained", "certified-lower-bound", "stable-runs",
@@ -111,6 +112,15 @@ class Verdict:
         What backs each verdict: ``"witness"`` (a named component or point, for ``False``),
         ``"exact-algebra"``, or the completeness level that proved ``True``; ``None`` when the
         verdict is undetermined.
+    morse_bott, complex_morse_bott : bool or None
+        Whether the critical set is a disjoint union of smooth components along which the
+        Hessian is nondegenerate in the normal directions (over the reals; over the complex
+        numbers). A Morse loss is Morse-Bott; so is the standard L2 loss of a linear network
+        whose circles of minima are smooth and normally nondegenerate.
+    morse_bott_basis, complex_morse_bott_basis : str or None
+        ``"exact-algebra"`` (the tests of :mod:`algmorse.engine.morse_bott` on the minimal
+        primes over QQ), or, for a finite critical set, the basis of the Morse verdict (there
+        the two notions agree); ``None`` when undetermined.
     """
 
     morse: bool | None
@@ -119,12 +129,17 @@ class Verdict:
     reasons: tuple[Reason, ...]
     morse_basis: str | None = None
     complex_morse_basis: str | None = None
+    morse_bott: bool | None = None
+    complex_morse_bott: bool | None = None
+    morse_bott_basis: str | None = None
+    complex_morse_bott_basis: str | None = None
 
     def __repr__(self) -> str:
         def word(value: bool | None, basis: str | None) -> str:
             return "undetermined" if value is None else f"{str(value).lower()} ({basis})"
         return (f"<Verdict morse: {word(self.morse, self.morse_basis)}, complex_morse: "
-                f"{word(self.complex_morse, self.complex_morse_basis)}, completeness: {self.completeness}, "
+                f"{word(self.complex_morse, self.complex_morse_basis)}, morse_bott: "
+                f"{word(self.morse_bott, self.morse_bott_basis)}, completeness: {self.completeness}, "
                 f"{len(self.reasons)} reason{'' if len(self.reasons) == 1 else 's'}>")
 
     def _repr_html_(self) -> str:
@@ -225,6 +240,26 @@ class SearchEvidence:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MorseBottEvidence:
+    """The exact Morse-Bott tests on the minimal primes (:func:`algmorse.engine.morse_bott.morse_bott_test`).
+
+    Attributes
+    ----------
+    complex_morse_bott : bool
+        No obstruction over the complex numbers.
+    morse_bott : bool or None
+        Over the reals: True with no obstruction (or none with a real point, each proven
+        without), False when an obstruction has a proven real point, None otherwise.
+    obstructions : tuple of str
+        One line per obstruction, for the reasons.
+    """
+
+    complex_morse_bott: bool
+    morse_bott: bool | None
+    obstructions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Evidence:
     """Everything a verdict may rest on, typed by what backs it.
 
@@ -244,6 +279,8 @@ class Evidence:
     non_isolated : sequence of ExactPoint
         Rational critical points proven (exact local dimension > 0) to lie on a
         positive-dimensional component: each is a degenerate real critical point.
+    morse_bott : MorseBottEvidence or None
+        The exact Morse-Bott tests, when they ran and finished.
     """
 
     points: Sequence[CriticalPoint]
@@ -252,6 +289,7 @@ class Evidence:
     search: SearchEvidence = field(default_factory=SearchEvidence)
     overlapping: int = 0
     non_isolated: Sequence[ExactPoint] = ()
+    morse_bott: MorseBottEvidence | None = None
 
     @property
     def certified(self) -> int:
@@ -286,8 +324,35 @@ def decide(evidence: Evidence) -> Verdict:
     reasons = [completeness_reason] + _point_reasons(evidence) + _set_reasons(evidence)
     complex_morse, complex_basis = _complex_morse(evidence, completeness)
     morse, morse_basis = _morse(evidence, completeness, complex_morse, complex_basis)
+    complex_bott, complex_bott_basis = _morse_bott(evidence, complex_morse, complex_basis, over_reals=False)
+    bott, bott_basis = _morse_bott(evidence, morse, morse_basis, over_reals=True)
+    if evidence.morse_bott is not None:
+        reasons.append(_morse_bott_reason(evidence.morse_bott))
     return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
-                   morse_basis=morse_basis, complex_morse_basis=complex_basis)
+                   morse_basis=morse_basis, complex_morse_basis=complex_basis, morse_bott=bott,
+                   complex_morse_bott=complex_bott, morse_bott_basis=bott_basis,
+                   complex_morse_bott_basis=complex_bott_basis)
+
+
+def _morse_bott(e: Evidence, morse: bool | None, basis: str | None, *, over_reals: bool) -> tuple[bool | None, str | None]:
+    """Morse-Bott from the exact tests; else from the Morse verdict where the notions agree: a
+    Morse loss is Morse-Bott, and on a finite critical set Morse-Bott is Morse."""
+    if e.morse_bott is not None:
+        value = e.morse_bott.morse_bott if over_reals else e.morse_bott.complex_morse_bott
+        return value, None if value is None else "exact-algebra"
+    finite = e.algebra is not None and e.algebra.finite and not e.non_isolated
+    if morse is True or (morse is False and finite):
+        return morse, basis
+    return None, None
+
+
+def _morse_bott_reason(test: MorseBottEvidence) -> Reason:
+    if not test.obstructions:
+        return Reason(code="morse-bott", message="every component of the critical set is smooth, the components are "
+                      "disjoint, and the Hessian has rank equal to the codimension everywhere on each (exact tests on "
+                      "the minimal primes over QQ): Morse-Bott over the complex numbers and the reals.")
+    return Reason(code="morse-bott", message="not Morse-Bott over the complex numbers (exact tests on the minimal "
+                  "primes over QQ): " + "; ".join(test.obstructions) + ".")
 
 
 def _completeness(e: Evidence) -> tuple[Completeness, Reason]:
@@ -512,6 +577,7 @@ def square_system_verdict(verdict: Verdict, points: Sequence[CriticalPoint]) -> 
                           message=f"a square system, not a gradient: no loss, Hessian or Morse verdict; {regular} of "
                           f"{len(points)} solutions are regular (invertible Jacobian)."))
     return replace(verdict, morse=None, complex_morse=None, morse_basis=None, complex_morse_basis=None,
+                   morse_bott=None, complex_morse_bott=None, morse_bott_basis=None, complex_morse_bott_basis=None,
                    reasons=tuple(reasons))
 
 

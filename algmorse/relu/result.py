@@ -1,7 +1,7 @@
 """Results of a ReLU analysis (:func:`algmorse.relu.analyze.analyze_relu`), and their JSON form.
 
 One JSON document with ``schema = "algmorse.relu/1"`` (a different kind from the polynomial
-catalogs' ``"algmorse.catalog/1"``), keys sorted, written atomically. ``algmorse show`` prints it.
+catalogs' ``"algmorse.catalog/2"``), keys sorted, written atomically. ``algmorse show`` prints it.
 """
 
 from __future__ import annotations

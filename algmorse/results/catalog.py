@@ -1,6 +1,6 @@
 """Solution catalogs: the result of a solve, as Python objects and as versioned JSON.
 
-A catalog is one JSON document with schema ``"algmorse.catalog/1"``; points are written in a
+A catalog is one JSON document with schema ``"algmorse.catalog/2"`` (``/1`` is still read); points are written in a
 canonical order (real before complex, then by loss, then by coordinates) with sorted keys and
 fixed indentation, so two solves that found the same set produce the same ``critical_points``
 bytes. Complex numbers are ``[re, im]`` pairs. Files are written atomically (temporary file in
@@ -37,7 +37,9 @@ from .fileio import write_text_atomically
 
 __all__ = ["Catalog", "Summary", "Provenance", "RunRecord", "SCHEMA", "load_catalog", "write_catalog"]
 
-SCHEMA = "algmorse.catalog/1"
+SCHEMA = "algmorse.catalog/2"
+READABLE_SCHEMAS = ("algmorse.catalog/1", SCHEMA)
+"""Schemas :func:`load_catalog` reads: ``/2`` added the Morse-Bott verdicts (absent from ``/1``: read as None)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -259,7 +261,7 @@ class Catalog:
 
     # -- conversion ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The catalog as plain JSON-ready data (schema ``algmorse.catalog/1``)."""
+        """The catalog as plain JSON-ready data (schema ``algmorse.catalog/2``)."""
         return {
             "schema": SCHEMA,
             "problem": problem_to_spec(self.problem),
@@ -275,6 +277,10 @@ class Catalog:
                 "completeness": self.verdict.completeness,
                 "morse_basis": self.verdict.morse_basis,
                 "complex_morse_basis": self.verdict.complex_morse_basis,
+                "morse_bott": self.verdict.morse_bott,
+                "complex_morse_bott": self.verdict.complex_morse_bott,
+                "morse_bott_basis": self.verdict.morse_bott_basis,
+                "complex_morse_bott_basis": self.verdict.complex_morse_bott_basis,
                 "reasons": [{"code": r.code, "message": r.message, "points": list(r.points),
                              "components": list(r.components)} for r in self.verdict.reasons],
             },
@@ -293,8 +299,9 @@ class Catalog:
         if not isinstance(data, dict):
             raise CatalogError(f"{source}: expected a JSON object at the top level.")
         schema = data.get("schema")
-        if schema != SCHEMA:
-            raise CatalogError(f"{source}: unsupported catalog schema {schema!r}; this version of algmorse reads {SCHEMA!r}.")
+        if schema not in READABLE_SCHEMAS:
+            raise CatalogError(f"{source}: unsupported catalog schema {schema!r}; this version of algmorse reads "
+                               f"{' and '.join(map(repr, READABLE_SCHEMAS))}.")
         top = Fields(data, "", source)
         with reading_fields(source, "algmorse catalog"):
             problem = parse_spec(top.obj("problem").data, source=f"{source}:problem").problem
@@ -391,6 +398,8 @@ def _critical_point_lines(catalog: Catalog, orbits: str) -> list[str]:
         f"undetermined {s.undetermined}{orbits}; {_plural(s.components, 'positive-dimensional component')}",
         f"  morse: {_verdict_word(v.morse, v.morse_basis)}   "
         f"complex_morse: {_verdict_word(v.complex_morse, v.complex_morse_basis)}   completeness: {v.completeness}",
+        f"  morse_bott: {_verdict_word(v.morse_bott, v.morse_bott_basis)}   "
+        f"complex_morse_bott: {_verdict_word(v.complex_morse_bott, v.complex_morse_bott_basis)}",
         f"  certified: {s.certified} of {s.isolated} points (interval boxes, each holding exactly one "
         "nondegenerate critical point)",
     ]
@@ -711,7 +720,11 @@ def _verdict_from_fields(f: Fields, points: int, components: int) -> Verdict:
     return Verdict(morse=f.boolean("morse", optional=True), complex_morse=f.boolean("complex_morse", optional=True),
                    completeness=f.text("completeness", choices=COMPLETENESS_LEVELS),
                    morse_basis=f.text("morse_basis", optional=True),
-                   complex_morse_basis=f.text("complex_morse_basis", optional=True), reasons=reasons)
+                   complex_morse_basis=f.text("complex_morse_basis", optional=True), reasons=reasons,
+                   morse_bott=f.boolean("morse_bott", optional=True),
+                   complex_morse_bott=f.boolean("complex_morse_bott", optional=True),
+                   morse_bott_basis=f.text("morse_bott_basis", optional=True),
+                   complex_morse_bott_basis=f.text("complex_morse_bott_basis", optional=True))
 
 
 def _record_to_dict(record: Any) -> dict[str, Any]:

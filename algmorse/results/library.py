@@ -111,7 +111,7 @@ def _check_proof_keys(expected: dict[str, Any], source: str) -> None:
     """Validate (and normalize in place) the ``completeness`` and ``*_basis`` expected keys.
 
     ``completeness`` must be one of :data:`~algmorse.analysis.verdict.COMPLETENESS_LEVELS`;
-    ``morse_basis`` and ``complex_morse_basis`` a basis or a list of them (from
+    ``morse_basis``, ``complex_morse_basis`` and their Morse-Bott twins a basis or a list of them (from
     :data:`VERDICT_BASES`), stored as a list.
     """
     if "completeness" in expected and expected["completeness"] not in COMPLETENESS_LEVELS:
@@ -119,7 +119,7 @@ def _check_proof_keys(expected: dict[str, Any], source: str) -> None:
                         f"{source}: unknown completeness level {expected['completeness']!r}.",
                         f"Use one of {', '.join(COMPLETENESS_LEVELS)} (strongest first; the catalog must reach at "
                         "least that level).")
-    for key in ("morse_basis", "complex_morse_basis"):
+    for key in ("morse_basis", "complex_morse_basis", "morse_bott_basis", "complex_morse_bott_basis"):
         if key not in expected:
             continue
         value = expected[key]

@@ -1,0 +1,91 @@
+"""Morse-Bott verdicts (issue 18, item 3): exact tests on hand-derived losses, true, false and open."""
+
+from __future__ import annotations
+
+import pytest
+
+from algmorse import SolveOptions, analyze
+from algmorse.analysis.verdict import AlgebraicEvidence, Evidence, MorseBottEvidence, decide
+from algmorse.engine.exact_components import exact_decomposition
+from algmorse.engine.morse_bott import morse_bott_test
+from algmorse.model.network import FunctionProblem
+from algmorse.model.system import build_system
+
+pytestmark = pytest.mark.exact
+
+
+def _test(variables, expression):
+    system = build_system(FunctionProblem(variables, expression))
+    primes = exact_decomposition(system.sparse_gradient(), system.num_variables).components
+    return morse_bott_test(system.sparse_gradient(), system.num_variables, primes)
+
+
+@pytest.mark.parametrize("variables, expression", [
+    (("x", "y"), "(x*y - 1)^2"),  # a smooth hyperbola, Hessian (y, x)(y, x)^T of rank 1; the origin a saddle
+    (("x", "y"), "(x^2 + y^2 - 1)^2"),  # the unit circle, Hessian of rank 1 across; the origin a maximum
+    (("x",), "x^4/4 - x^2/2"),  # three nondegenerate points: Morse, hence Morse-Bott
+    (("x", "y", "z"), "(x^2 + y^2 - 1)^2 + z^2"),  # the circle again, one more normal direction
+])
+def test_smooth_normally_nondegenerate_critical_sets_are_morse_bott(variables, expression):
+    found = _test(variables, expression)
+    assert found.obstructions == () and found.complex_morse_bott is True and found.morse_bott is True
+
+
+@pytest.mark.parametrize("variables, expression, kinds", [
+    (("x", "y"), "(x*y)^2", {"meeting", "degenerate"}),  # the axes cross at the origin, Hessian 0 there
+    (("x", "y"), "(y^2 - x^3)^2", {"singular", "degenerate"}),  # the cusp: singular at the origin
+    (("x",), "x^4", {"degenerate"}),  # an isolated degenerate point
+    (("x", "y"), "(x^2 - y^2)^2", {"meeting", "degenerate"}),  # two real lines through the origin
+])
+def test_a_real_obstruction_makes_it_not_morse_bott(variables, expression, kinds):
+    found = _test(variables, expression)
+    assert {o.kind for o in found.obstructions} == kinds
+    assert found.complex_morse_bott is False and found.morse_bott is False
+    assert all(o.real for o in found.obstructions)  # each obstruction contains the real origin
+
+
+def test_an_obstruction_without_a_provable_real_point_leaves_the_real_verdict_open():
+    # (x^2 + y^2 + 1)^3: gradient 6 (x^2 + y^2 + 1)^2 (x, y). The critical set is the origin
+    # (Hessian 6 I: a minimum) and the complex conic x^2 + y^2 = -1, on which the Hessian vanishes
+    # (a double factor): not Morse-Bott over CC. Its real part is the origin alone, so over the
+    # reals it is Morse-Bott, but a conic without real points is not a proof the tests can give.
+    found = _test(("x", "y"), "(x^2 + y^2 + 1)^3")
+    assert found.complex_morse_bott is False and found.morse_bott is None
+    assert [(o.kind, o.dimension, o.real) for o in found.obstructions] == [("degenerate", 1, None)]
+
+
+def test_the_solve_reports_morse_bott_with_its_basis():
+    catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1), progress_bar=False)
+    verdict = catalog.verdict
+    assert verdict.morse is False and verdict.morse_bott is True and verdict.morse_bott_basis == "exact-algebra"
+    assert verdict.complex_morse_bott is True and any(r.code == "morse-bott" for r in verdict.reasons)
+
+
+def _evidence(**kwargs) -> Evidence:
+    return Evidence(points=(), **kwargs)
+
+
+def test_the_verdict_takes_the_exact_tests_when_they_ran():
+    open_ = decide(_evidence(algebra=AlgebraicEvidence(level="exact", dimension=1),
+                             morse_bott=MorseBottEvidence(complex_morse_bott=False, morse_bott=None,
+                                                          obstructions=("x",))))
+    assert (open_.morse_bott, open_.morse_bott_basis) == (None, None)
+    assert (open_.complex_morse_bott, open_.complex_morse_bott_basis) == (False, "exact-algebra")
+    proven = decide(_evidence(algebra=AlgebraicEvidence(level="exact", dimension=1),
+                              morse_bott=MorseBottEvidence(complex_morse_bott=True, morse_bott=True)))
+    assert (proven.morse_bott, proven.morse_bott_basis) == (True, "exact-algebra")
+
+
+def test_without_the_tests_morse_bott_follows_morse_only_where_the_notions_agree():
+    # a positive-dimensional set without the tests: not complex-Morse, Morse-Bott unknown either way
+    positive = decide(_evidence(algebra=AlgebraicEvidence(level="exact", dimension=1)))
+    assert positive.complex_morse is False and positive.complex_morse_bott is None and positive.morse_bott is None
+    # no critical point at all: Morse, hence Morse-Bott, with the same basis
+    empty = decide(_evidence(algebra=AlgebraicEvidence(level="exact", dimension=-1, count_with_multiplicity=0,
+                                                       count_distinct=0)))
+    assert empty.morse is True and (empty.morse_bott, empty.morse_bott_basis) == (True, empty.morse_basis)
+    # a finite set with a multiple point (not radical): not Morse, and on a finite set not Morse-Bott
+    multiple = decide(_evidence(algebra=AlgebraicEvidence(level="exact", dimension=0, count_with_multiplicity=2,
+                                                          count_distinct=1)))
+    assert multiple.complex_morse is False
+    assert (multiple.complex_morse_bott, multiple.complex_morse_bott_basis) == (False, multiple.complex_morse_basis)
