@@ -93,8 +93,11 @@ def test_the_repr_says_each_verdict_and_its_basis_and_counts_reasons():
     one = Reason(code="completeness", message="m")
     v = Verdict(morse=None, complex_morse=True, completeness="exact-count", reasons=(one,),
                 complex_morse_basis="exact-algebra")
-    assert repr(v) == ("<Verdict morse: undetermined, complex_morse: true (exact-algebra), completeness: "
-                       "exact-count, 1 reason>")
+    assert repr(v) == ("<Verdict morse: undetermined, complex_morse: true (exact-algebra), morse_bott: undetermined, "
+                       "completeness: exact-count, 1 reason>")
+    bott = Verdict(morse=False, complex_morse=False, completeness="exact-count", reasons=(one,),
+                   morse_bott=True, morse_bott_basis="exact-algebra")
+    assert "morse_bott: true (exact-algebra)" in repr(bott)
     two = Verdict(morse=False, complex_morse=False, completeness="stable-runs", reasons=(one, one),
                   morse_basis="witness", complex_morse_basis="witness")
     assert repr(two).endswith("stable-runs, 2 reasons>")

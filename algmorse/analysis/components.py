@@ -65,6 +65,14 @@ class Component:
         The backend's witness set (points on its slices, the slices, the embedded system), kept
         in the catalog so that membership tests (``backend.membership(component.witness, points)``)
         and new samples work after a reload; ``None`` in catalogs written before it was kept.
+    real : bool or None
+        Whether it has real points, when proven (:mod:`algmorse.engine.real_components`: True
+        with a proven real point, False when it has none); None when not proven either way
+        (real points found by Newton iterations are evidence, not proof).
+    normal_index : int or None
+        The number of negative Hessian eigenvalues at its real points, when it is the same at
+        every one and the Hessian has rank equal to the codimension there (its Morse index in
+        the normal directions: 0 for a set of minima).
     """
 
     dimension: int
@@ -78,6 +86,8 @@ class Component:
     stratum: tuple[int, ...] | None = None
     trace_error: float | None = None
     witness: WitnessSet | None = None
+    real: bool | None = None
+    normal_index: int | None = None
 
     def __repr__(self) -> str:
         loss = "unknown" if self.loss is None else f"{complex(self.loss):.6g}"
@@ -169,6 +179,8 @@ def describe_component(
     rank = _generic_rank(numeric, generic, tolerances)
     signatures = {hessian_signature(numeric, p, tolerances) for p in real_points}
     kind = _kind(signatures, rank, real_points, numeric.num_variables - witness.dimension)
+    normal_index = next(iter(signatures))[1] if kind in ("minima", "maxima", "saddles") and len(signatures) == 1 \
+        else None
     shape = "conic" if witness.dimension == 1 and witness.degree == 2 else (
         "line" if witness.dimension == 1 and witness.degree == 1 else
         _SHAPES.get(witness.dimension, f"{witness.dimension}-dimensional set"))
@@ -190,6 +202,7 @@ def describe_component(
         description=description,
         trace_error=witness.trace_error,
         witness=witness,
+        normal_index=normal_index,
     )
 
 

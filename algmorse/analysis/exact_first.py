@@ -8,16 +8,16 @@ primes over QQ this stage produces, without any path tracking:
 * the isolated critical points: every point of every zero-dimensional prime, from msolve's
   rational parametrization (:func:`algmorse.engine.exact.exact_points`), for the caller to
   refine and certify;
-* one :class:`~algmorse.analysis.components.Component` per positive-dimensional prime: its
-  witness points are the points of the prime cut by ``dimension`` random rational hyperplanes
-  (solved the same exact way; their number must equal the prime's degree, else other hyperplanes
-  are drawn), its loss and generic Hessian rank come from them, and its real points from real
-  Newton iterations on the gradient, kept when every generator of the prime vanishes there to
-  working precision.
-
-A prime over QQ may be several conjugate components over the complex numbers (two conjugate
-conics form one prime of degree 4): such a component is described as one, and its loss is given
-only when it is the same on every piece (the loss polynomial of the prime has degree 1).
+* the components over CC of every positive-dimensional prime: its witness points are the points
+  of the prime cut by ``dimension`` random rational hyperplanes (solved the same exact way;
+  their number must equal the prime's degree, else other hyperplanes are drawn), split among
+  its conjugate components (``absPrimdecGTZ``, time-boxed; failing that, by loss value); the
+  loss (exact when the prime's loss polynomial is linear) and generic Hessian rank come from
+  them;
+* whether each has real points, proven either way where the nearest-point test of
+  :mod:`algmorse.engine.real_components` finishes (``Component.real``), with the nearest real
+  points as samples, plus real points from real Newton iterations on the gradient, kept when
+  every generator of the prime vanishes there to working precision.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy as np
 from ..engine.backends.base import WitnessSet
 from ..engine.exact import exact_points
 from ..engine.exact_components import ExactDecomposition, PrimeComponent, conjugate_components
+from ..engine.real_components import RealPoints, real_points_of
 from ..errors import BackendError
 from ..model.options import Tolerances
 from ..model.system import PolynomialSystem
@@ -41,6 +42,7 @@ __all__ = ["ExactCriticalSet", "exact_critical_set"]
 
 _SLICE_TRIES = 3
 _ABSOLUTE_SECONDS = 3.0
+_REAL_SECONDS = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,29 +95,67 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
         if witness is None:
             unsliced += 1
             continue
-        real = [p for p in real_point_candidates(system.numeric, witness, rng=rng) if _on_prime(prime.generators, p)]
-        if prime.degree > 1:
-            try:
-                prime = conjugate_components(prime, n, timeout=min(timeout, _ABSOLUTE_SECONDS))
-            except BackendError:
-                pass  # conjugates stays None: the prime is reported whole, and says so
-        pieces = _conjugates(prime, witness, real)
-        if pieces is not None:
-            remark = _loss_values(prime)
-        elif prime.conjugates is None and prime.degree > 1 and (pieces := _by_loss(system, prime, witness, real)):
-            remark = ("; the part with this loss of a set irreducible over QQ, whose split over the complex numbers "
-                      "was not computed in time (absPrimdecGTZ)")
-        elif prime.conjugates is None and prime.degree > 1:
-            remark = "; irreducible over QQ, not known to be over the complex numbers (absPrimdecGTZ timed out)"
-        else:
-            remark = "" if prime.conjugates in (None, 1) else \
-                f"; {prime.conjugates} conjugate components over the complex numbers, not separated"
-        for piece, piece_real in pieces or [(witness, real)]:
-            component = describe_component(system.numeric, piece, piece_real, tolerances,
-                                           exact_loss=_exact_loss(prime), remark=remark)
-            components.append(replace(component, witness=None))  # no embedded system: the generators test
+        components += _components_of(system, prime, witness, tolerances, rng, timeout)
     return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
                             decomposition.components)
+
+
+def _components_of(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet, tolerances: Tolerances,
+                   rng: np.random.Generator, timeout: float) -> list[Component]:
+    """The components over CC of one positive-dimensional prime, with their real points."""
+    n = system.num_variables
+    proven = _real_points(prime, n, rng, timeout)
+    real = proven.points + [p for p in real_point_candidates(system.numeric, witness, rng=rng)
+                            if _on_prime(prime.generators, p)]
+    if prime.degree > 1:
+        try:
+            prime = conjugate_components(prime, n, timeout=min(timeout, _ABSOLUTE_SECONDS))
+        except BackendError:
+            pass  # conjugates stays None: the prime is reported whole, and says so
+    pieces = _conjugates(prime, witness, real)
+    if pieces is not None:
+        remark = _loss_values(prime)
+    elif prime.conjugates is None and prime.degree > 1 and (pieces := _by_loss(system, prime, witness, real)):
+        remark = ("; the part with this loss of a set irreducible over QQ, whose split over the complex numbers "
+                  "was not computed in time (absPrimdecGTZ)")
+    elif prime.conjugates is None and prime.degree > 1:
+        remark = "; irreducible over QQ, not known to be over the complex numbers (absPrimdecGTZ timed out)"
+    else:
+        remark = "" if prime.conjugates in (None, 1) else \
+            f"; {prime.conjugates} conjugate components over the complex numbers, not separated"
+    whole = pieces is None
+    components = []
+    for piece, piece_real in pieces or [(witness, real)]:
+        if proven.real is False:
+            status, note = False, ""
+        elif proven.real and (whole or any(_same(p, q) for p in piece_real for q in proven.points)):
+            status, note = True, ""
+        else:
+            status, note = None, ""
+        component = describe_component(system.numeric, piece, piece_real, tolerances,
+                                       exact_loss=_exact_loss(prime), remark=remark + note)
+        if status is False:
+            component = replace(component, description=component.description.replace(
+                ", no real point found", ", no real point (proven: no point nearest to a random point is real)"))
+        components.append(replace(component, witness=None, real=status))  # no embedded system: generators test
+    return components
+
+
+def _real_points(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> RealPoints:
+    """The nearest-point test from two random rational points (the second when the first leaves it open)."""
+    for _ in range(2):
+        point = [Fraction(int(k), 7) for k in rng.integers(-20, 21, size=n)]
+        try:
+            found = real_points_of(prime, n, point=point, timeout=min(timeout, _REAL_SECONDS))
+        except BackendError:
+            return RealPoints(None, [])
+        if found.real is not None:
+            return found
+    return found
+
+
+def _same(p: np.ndarray, q: np.ndarray) -> bool:
+    return bool(np.max(np.abs(np.asarray(p) - np.asarray(q))) <= 1e-9 * max(1.0, float(np.max(np.abs(q)))))
 
 
 def _witness_set(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> WitnessSet | None:

@@ -666,6 +666,8 @@ def _component_to_dict(c: Component) -> dict[str, Any]:
         "description": c.description,
         "stratum": None if c.stratum is None else list(c.stratum),
         "trace_error": c.trace_error,
+        "real": c.real,
+        "normal_index": c.normal_index,
         "witness": None if c.witness is None else {
             "dimension": c.witness.dimension,
             "points": [[_pair(z) for z in p] for p in c.witness.points],
@@ -689,6 +691,8 @@ def _component_from_fields(f: Fields, n: int) -> Component:
         stratum=f.integers("stratum", 1, optional=True),
         trace_error=f.number("trace_error", optional=True),
         witness=_witness_from_fields(f.obj("witness", optional=True), n),
+        real=f.boolean("real", optional=True),
+        normal_index=f.integer("normal_index", 0, n, optional=True),
     )
 
 
