@@ -83,8 +83,8 @@ def real_points_of(prime: PrimeComponent, nvars: int, *, point: Sequence[Fractio
     if singular is None or msolve is None:
         raise BackendUnavailable("real points of a component: Singular and msolve are needed. " + INSTALL_HINT)
     generators = ", ".join(_integer_text(g) for g in _validate(prime.generators, nvars))
-    offsets = ", ".join(f"x{i + 1} - ({Fraction(a).numerator})/({Fraction(a).denominator})"
-                        for i, a in enumerate(point))
+    # the row x - a scaled by the denominators (no division: Singular divides integers as integers)
+    offsets = ", ".join(f"{Fraction(a).denominator}*x{i + 1} - ({Fraction(a).numerator})" for i, a in enumerate(point))
     body = "\n".join([
         'LIB "matrix.lib";',
         "int k = 1;",
