@@ -219,7 +219,7 @@ def analyze(
     overlapping = _overlapping_boxes(kept)
     multiple = _multiple_points(system, points, exact, modular, options, seconds, report)
     verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
-                       modular, overlapping, doubtful, non_isolated, multiple, exact_set)
+                       modular, overlapping, doubtful, non_isolated, multiple, exact_set, problem)
     if not system.is_gradient:
         verdict = square_system_verdict(verdict, points)
     catalog = Catalog(
@@ -731,7 +731,7 @@ def _layer_of(name: str) -> int | None:
 
 
 def _verdict(points, components, root_counts, search, options, exact, note, no_points, modular, overlapping,
-             doubtful, non_isolated, multiple, exact_set=None) -> Verdict:
+             doubtful, non_isolated, multiple, exact_set=None, problem=None) -> Verdict:
     """The typed evidence of this solve, decided in one place (:func:`~algmorse.analysis.verdict.decide`)."""
     failed = sum(r.error is not None for r in search.runs)
     if no_points:
@@ -754,12 +754,23 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
     morse_bott = exact_set.morse_bott if exact_set is not None else None
     evidence = Evidence(
         points=points, components=components, algebra=algebra, overlapping=overlapping,
-        non_isolated=tuple(non_isolated), morse_bott=morse_bott,
+        non_isolated=tuple(non_isolated), morse_bott=morse_bott, coercive=_coercive(problem) if problem is not None else None,
         search=SearchEvidence(root_counts=root_counts, stable=search.stable, stable_runs=options.stable_runs,
                               failed_runs=failed, doubtful=doubtful,
                               decomposition_clean=note == "ok" and not components),
     )
     return decide(evidence)
+
+
+def _coercive(problem: Problem) -> bool | None:
+    """True when the loss tends to infinity at infinity: a squared loss (non-negative) plus an L2 or
+    generalized-L2 regularizer with positive strengths; None when not known (no such regularizer,
+    or a function given as an expression, which may be unbounded below)."""
+    regularizer = problem.regularizer
+    if not isinstance(problem, NetworkProblem) or regularizer.kind not in ("l2", "generalized-l2"):
+        return None
+    strengths = regularizer.eps if isinstance(regularizer.eps, tuple) else (regularizer.eps,)
+    return True if problem.scale > 0 and all(e is not None and e > 0 for e in strengths) else None
 
 
 def _exact_record(exact: ExactResult | None) -> dict | None:

@@ -42,6 +42,8 @@ multiple one non-real by the primary decomposition.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field, replace
 from typing import Literal, Sequence
 
@@ -121,6 +123,20 @@ class Verdict:
         ``"exact-algebra"`` (the tests of :mod:`algmorse.engine.morse_bott` on the minimal
         primes over QQ), or, for a finite critical set, the basis of the Morse verdict (there
         the two notions agree); ``None`` when undetermined.
+    all_minima_global : bool or None
+        The landscape question: is every real local minimum a global minimum? Decided only when
+        every real critical point is known and proven nondegenerate (a complete, finite critical
+        set) and the loss attains its minimum (a coercive regularizer: L2 or generalized L2);
+        without a local minimum at all it is vacuously true.
+    spurious_minima : int or None
+        The number of real local minima above the global minimum (points; a symmetry orbit
+        counts each of its points), when ``all_minima_global`` is decided.
+    strict_saddle : bool or None
+        Whether every real critical point that is not a local minimum has a negative Hessian
+        eigenvalue: true when every real critical point is proven nondegenerate and the set is
+        complete and finite.
+    landscape_basis : str or None
+        The completeness level that backs the landscape verdicts (with coercivity for the first).
     """
 
     morse: bool | None
@@ -133,6 +149,10 @@ class Verdict:
     complex_morse_bott: bool | None = None
     morse_bott_basis: str | None = None
     complex_morse_bott_basis: str | None = None
+    all_minima_global: bool | None = None
+    spurious_minima: int | None = None
+    strict_saddle: bool | None = None
+    landscape_basis: str | None = None
 
     def __repr__(self) -> str:
         def word(value: bool | None, basis: str | None) -> str:
@@ -281,6 +301,9 @@ class Evidence:
         positive-dimensional component: each is a degenerate real critical point.
     morse_bott : MorseBottEvidence or None
         The exact Morse-Bott tests, when they ran and finished.
+    coercive : bool or None
+        Whether the loss tends to infinity at infinity (so that it attains its minimum): True for
+        an L2 or generalized-L2 regularizer with positive strengths; None when not known.
     """
 
     points: Sequence[CriticalPoint]
@@ -290,6 +313,7 @@ class Evidence:
     overlapping: int = 0
     non_isolated: Sequence[ExactPoint] = ()
     morse_bott: MorseBottEvidence | None = None
+    coercive: bool | None = None
 
     @property
     def certified(self) -> int:
@@ -328,10 +352,87 @@ def decide(evidence: Evidence) -> Verdict:
     bott, bott_basis = _morse_bott(evidence, morse, morse_basis, over_reals=True)
     if evidence.morse_bott is not None:
         reasons.append(_morse_bott_reason(evidence.morse_bott))
+    landscape = _landscape(evidence, completeness)
+    reasons.append(landscape.reason)
     return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
                    morse_basis=morse_basis, complex_morse_basis=complex_basis, morse_bott=bott,
                    complex_morse_bott=complex_bott, morse_bott_basis=bott_basis,
-                   complex_morse_bott_basis=complex_bott_basis)
+                   complex_morse_bott_basis=complex_bott_basis, all_minima_global=landscape.all_minima_global,
+                   spurious_minima=landscape.spurious, strict_saddle=landscape.strict_saddle,
+                   landscape_basis=landscape.basis)
+
+
+@dataclass(frozen=True, slots=True)
+class _Landscape:
+    all_minima_global: bool | None
+    spurious: int | None
+    strict_saddle: bool | None
+    basis: str | None
+    reason: Reason
+
+
+_LANDSCAPE_LEVELS = ("exact-count", "modular-count", "bound-attained")
+
+
+def _index(point: CriticalPoint) -> int | None:
+    """The Morse index: the certificate's (proven), else the classification's."""
+    if point.certificate is not None and point.certificate.morse_index is not None:
+        return point.certificate.morse_index
+    return point.morse_index
+
+
+def _loss_enclosure(point: CriticalPoint) -> tuple[float, float]:
+    """An interval holding the loss at the point: its certificate's, or, at an exactly proven
+    rational point, the loss itself widened by its rounding to double."""
+    if point.certificate is not None and point.certificate.loss is not None:
+        return point.certificate.loss
+    value = float(complex(point.loss).real)
+    slack = 4 * math.ulp(value) + 1e-300
+    return value - slack, value + slack
+
+
+def _landscape(e: Evidence, completeness: str) -> _Landscape:
+    """All local minima global? Strict saddle? Decided on a complete, finite, nondegenerate set only."""
+    real = [p for p in e.points if p.is_real]
+    open_because = None
+    if completeness not in _LANDSCAPE_LEVELS:
+        open_because = f"the critical points are not proven complete ({completeness})"
+    elif e.components or e.non_isolated or (e.algebra is not None and e.algebra.dimension > 0):
+        open_because = ("the critical set has positive-dimensional components, whose normal Hessian signs are "
+                        "measured at sample points (evidence, not proof)")
+    elif any(not p.proven or p.nondegenerate is not True or p.morse_index is None for p in real):
+        open_because = "a real critical point is not proven nondegenerate"
+    if open_because is not None:
+        return _Landscape(None, None, None, None, Reason(code="landscape", message=f"landscape undetermined: "
+                                                         f"{open_because}."))
+    minima = [i for i, p in enumerate(e.points) if p.is_real and _index(p) == 0]
+    strict = f"strict saddle: every real critical point that is not a minimum has a negative eigenvalue ({completeness})"
+    if not minima:
+        return _Landscape(True, 0, True, completeness, Reason(code="landscape", message=f"no real local minimum: all "
+                          f"local minima are global (vacuously; the infimum is not attained); {strict}."))
+    if e.coercive is not True:
+        return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; whether every "
+                          "local minimum is global is undetermined: the loss may not attain its minimum (no coercive "
+                          "regularizer), so the global minimum may lie at infinity.", points=tuple(minima)))
+    enclosures = {i: _loss_enclosure(e.points[i]) for i in minima}
+    ceiling = min(high for _, high in enclosures.values())  # the global minimum is at most this
+    candidates = [i for i in minima if enclosures[i][0] <= ceiling]
+    spurious = [i for i in minima if enclosures[i][0] > ceiling]  # proven above another minimum
+    lowest = min(enclosures[i][0] for i in candidates)
+    if len({e.points[i].orbit for i in candidates}) > 1:  # overlapping enclosures, no verified symmetry
+        return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; minima of "
+                          "different symmetry orbits have overlapping loss enclosures: which are global is not "
+                          "decided.", points=tuple(candidates)))
+    if not spurious:
+        message = (f"all {len(minima)} local minima are global (loss {lowest:.6g}; the regularizer makes the loss "
+                   f"coercive, so it attains its minimum at a critical point); {strict}.")
+        return _Landscape(True, 0, True, f"coercive+{completeness}", Reason(code="landscape", message=message,
+                                                                          points=tuple(minima)))
+    listed = ", ".join(f"{enclosures[i][0]:.6g}" for i in spurious)
+    message = (f"{len(spurious)} spurious local minima (losses {listed}) above the global minimum {lowest:.6g} "
+               f"(the regularizer makes the loss coercive); {strict}.")
+    return _Landscape(False, len(spurious), True, f"coercive+{completeness}",
+                      Reason(code="landscape", message=message, points=tuple(spurious)))
 
 
 def _morse_bott(e: Evidence, morse: bool | None, basis: str | None, *, over_reals: bool) -> tuple[bool | None, str | None]:
@@ -578,7 +679,8 @@ def square_system_verdict(verdict: Verdict, points: Sequence[CriticalPoint]) -> 
                           f"{len(points)} solutions are regular (invertible Jacobian)."))
     return replace(verdict, morse=None, complex_morse=None, morse_basis=None, complex_morse_basis=None,
                    morse_bott=None, complex_morse_bott=None, morse_bott_basis=None, complex_morse_bott_basis=None,
-                   reasons=tuple(reasons))
+                   all_minima_global=None, spurious_minima=None, strict_saddle=None, landscape_basis=None,
+                   reasons=tuple(r for r in reasons if r.code != "landscape"))
 
 
 def _real_doubt(points: Sequence[CriticalPoint]) -> bool:

@@ -281,6 +281,10 @@ class Catalog:
                 "complex_morse_bott": self.verdict.complex_morse_bott,
                 "morse_bott_basis": self.verdict.morse_bott_basis,
                 "complex_morse_bott_basis": self.verdict.complex_morse_bott_basis,
+                "all_minima_global": self.verdict.all_minima_global,
+                "spurious_minima": self.verdict.spurious_minima,
+                "strict_saddle": self.verdict.strict_saddle,
+                "landscape_basis": self.verdict.landscape_basis,
                 "reasons": [{"code": r.code, "message": r.message, "points": list(r.points),
                              "components": list(r.components)} for r in self.verdict.reasons],
             },
@@ -400,6 +404,8 @@ def _critical_point_lines(catalog: Catalog, orbits: str) -> list[str]:
         f"complex_morse: {_verdict_word(v.complex_morse, v.complex_morse_basis)}   completeness: {v.completeness}",
         f"  morse_bott: {_verdict_word(v.morse_bott, v.morse_bott_basis)}   "
         f"complex_morse_bott: {_verdict_word(v.complex_morse_bott, v.complex_morse_bott_basis)}",
+        f"  all local minima global: {_verdict_word(v.all_minima_global, v.landscape_basis)}   "
+        f"strict saddle: {_verdict_word(v.strict_saddle, v.landscape_basis)}",
         f"  certified: {s.certified} of {s.isolated} points (interval boxes, each holding exactly one "
         "nondegenerate critical point)",
     ]
@@ -728,7 +734,11 @@ def _verdict_from_fields(f: Fields, points: int, components: int) -> Verdict:
                    morse_bott=f.boolean("morse_bott", optional=True),
                    complex_morse_bott=f.boolean("complex_morse_bott", optional=True),
                    morse_bott_basis=f.text("morse_bott_basis", optional=True),
-                   complex_morse_bott_basis=f.text("complex_morse_bott_basis", optional=True))
+                   complex_morse_bott_basis=f.text("complex_morse_bott_basis", optional=True),
+                   all_minima_global=f.boolean("all_minima_global", optional=True),
+                   spurious_minima=f.integer("spurious_minima", 0, points, optional=True),
+                   strict_saddle=f.boolean("strict_saddle", optional=True),
+                   landscape_basis=f.text("landscape_basis", optional=True))
 
 
 def _record_to_dict(record: Any) -> dict[str, Any]:

@@ -1,0 +1,80 @@
+"""The landscape verdicts (issue 18, item 4): all local minima global? strict saddle?
+
+On hand-derived fixtures, and on typed evidence built here (certified points with their loss
+enclosures and Morse indices), so that each answer is seen true, false and undetermined.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from algmorse import SolveOptions, analyze
+from algmorse.analysis.classify import CriticalPoint
+from algmorse.analysis.verdict import AlgebraicEvidence, Evidence, SearchEvidence, decide
+from algmorse.engine.certify import Certificate
+from algmorse.results.library import load_case
+
+
+def _point(index: int, loss: tuple[float, float], orbit: int = 0, n: int = 2) -> CriticalPoint:
+    """A certified real nondegenerate point of Morse index ``index`` with loss in ``loss``."""
+    certificate = Certificate(method="krawczyk", radius=1e-15, real=True, morse_index=index, loss=loss, precision=64)
+    eigenvalues = tuple(complex(-1 if k < index else 1) for k in range(n))
+    return CriticalPoint(coordinates=(complex(orbit + loss[0]),) * n, is_real=True, loss=complex(loss[0]),
+                         hessian_eigenvalues=eigenvalues, hessian_rank=n, hessian_min_singular_value=1.0,
+                         hessian_noise_level=1e-16, nondegenerate=True, morse_index=index, multiplicity=1,
+                         isolated=True, residual=0.0, orbit=orbit, certificate=certificate)
+
+
+def _decide(points, *, coercive=True, dimension=0):
+    algebra = AlgebraicEvidence(level="exact", dimension=dimension, count_with_multiplicity=len(points),
+                                count_distinct=len(points))
+    return decide(Evidence(points=points, algebra=algebra, coercive=coercive,
+                           search=SearchEvidence(stable=True, stable_runs=2)))
+
+
+def test_two_minima_of_one_orbit_and_a_saddle_all_minima_global():
+    v = _decide([_point(0, (0.38, 0.38), orbit=0), _point(0, (0.38, 0.38), orbit=0), _point(1, (2.0, 2.0), orbit=1)])
+    assert v.completeness == "exact-count"
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
+    assert v.landscape_basis == "coercive+exact-count"
+
+
+def test_a_minimum_proven_above_another_is_spurious():
+    v = _decide([_point(0, (0.1, 0.1 + 1e-15), orbit=0), _point(0, (0.5, 0.5), orbit=1), _point(1, (1.0, 1.0), 2)])
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (False, 1, True)
+    (reason,) = [r for r in v.reasons if r.code == "landscape"]
+    assert reason.points == (1,) and "0.5" in reason.message
+
+
+def test_overlapping_enclosures_of_two_orbits_leave_it_open():
+    # 0.1 and 0.1 + 1e-16 cannot be told apart: either minimum may be spurious by a hair
+    v = _decide([_point(0, (0.1, 0.1 + 2e-16), orbit=0), _point(0, (0.1 + 1e-16, 0.1 + 3e-16), orbit=1)])
+    assert v.all_minima_global is None and v.spurious_minima is None and v.strict_saddle is True
+
+
+def test_without_coercivity_the_minimum_may_lie_at_infinity():
+    v = _decide([_point(0, (0.1, 0.1)), _point(1, (1.0, 1.0), orbit=1)], coercive=None)
+    assert v.all_minima_global is None and v.strict_saddle is True and v.landscape_basis == "exact-count"
+
+
+def test_no_local_minimum_at_all_is_vacuously_global():
+    v = _decide([_point(1, (1.0, 1.0))], coercive=None)
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
+
+
+def test_an_incomplete_or_positive_dimensional_set_leaves_the_landscape_open():
+    incomplete = decide(Evidence(points=[_point(0, (0.1, 0.1))], coercive=True,
+                                 search=SearchEvidence(stable=True, stable_runs=2)))
+    assert incomplete.all_minima_global is None and incomplete.strict_saddle is None
+    positive = _decide([_point(0, (0.1, 0.1))], dimension=1)
+    assert positive.all_minima_global is None and positive.strict_saddle is None
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_the_depth_two_chain_with_l2_has_no_spurious_minimum():
+    # chain2_l2.toml (hand derivation in its header): minima a = b = +-sqrt(9/5) at loss 19/50, the
+    # origin an index-1 saddle at loss 2; L2 makes the loss coercive
+    catalog = analyze(load_case("chain2_l2").spec.problem, options=SolveOptions(seed=1), progress_bar=False)
+    v = catalog.verdict
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
