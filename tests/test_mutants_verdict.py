@@ -174,7 +174,8 @@ def test_evidence_counts_proven_points():
 
 def test_reasons_are_completeness_then_points_then_the_set():
     v = _decide([_point(), _point(certified=False)], _modular(3, distinct=3))
-    assert _codes(v) == ["completeness", "undetermined-point", "zero-dimensional", "modular", "missing-points"]
+    assert _codes(v) == ["completeness", "undetermined-point", "zero-dimensional", "modular", "missing-points",
+                        "landscape"]
     assert _reason(v, "undetermined-point").points == (1,)
 
 
