@@ -339,7 +339,7 @@ def _check_variables_occur(problem: Problem, system: PolynomialSystem) -> None:
 
 
 _DOUBLE_MIN, _DOUBLE_MAX = 2.2250738585072014e-308, 1.7976931348623157e308
-_MORSE_BOTT_SECONDS = 30.0  # the minors grow fast with the number of unknowns
+_MORSE_BOTT_SECONDS = 10.0  # the minors grow fast with the number of unknowns
 
 
 def _check_double_range(problem: Problem, system: PolynomialSystem) -> None:
