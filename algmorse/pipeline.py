@@ -33,7 +33,7 @@ from .analysis.classify import classify_points, classify_refined
 from .analysis.components import Component
 from .analysis.core_locus import Stratum, core_locus
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
-from .analysis.exact_first import ExactCriticalSet, exact_critical_set
+from .analysis.exact_first import ExactCriticalSet, component_evidence, exact_critical_set
 from .analysis.verdict import (
     AlgebraicEvidence,
     Evidence,
@@ -59,7 +59,7 @@ from .engine.exact import (
     rational_count,
 )
 from .engine.exact_components import exact_decomposition
-from .engine.morse_bott import morse_bott_test
+from .engine.morse_bott import MorseBottTest, morse_bott_test
 from .engine.monodromy import GenericSolution
 from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
@@ -752,9 +752,11 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
     if exact_set is not None and algebra is not None:
         algebra = replace(algebra, isolated_distinct=exact_set.isolated_count)
     morse_bott = exact_set.morse_bott if exact_set is not None else None
+    landscape = exact_set.landscape if exact_set is not None else None
     evidence = Evidence(
         points=points, components=components, algebra=algebra, overlapping=overlapping,
         non_isolated=tuple(non_isolated), morse_bott=morse_bott, coercive=_coercive(problem) if problem is not None else None,
+        component_evidence=landscape,
         search=SearchEvidence(root_counts=root_counts, stable=search.stable, stable_runs=options.stable_runs,
                               failed_runs=failed, doubtful=doubtful,
                               decomposition_clean=note == "ok" and not components),
@@ -817,19 +819,24 @@ def _exact_first(system, options, tolerances, exact, modular, seed, seconds, rep
            f"{found.isolated_count} isolated point(s) ({seconds['decompose']:.2f} s)")
     if system.is_gradient:
         started = time.perf_counter()
-        found = replace(found, morse_bott=_morse_bott_evidence(system, primes, options, report))
+        test = _morse_bott_test(system, primes, options, report)
+        found = replace(found, morse_bott=None if test is None else _morse_bott_evidence(test),
+                        landscape=component_evidence(system, found, test))
         seconds["morse_bott"] = time.perf_counter() - started
     return found
 
 
-def _morse_bott_evidence(system, primes, options, report) -> MorseBottEvidence | None:
+def _morse_bott_test(system, primes, options, report) -> MorseBottTest | None:
     """The exact Morse-Bott tests on the minimal primes (time-boxed; None when out of time)."""
     try:
-        test = morse_bott_test(system.sparse_gradient(), system.num_variables, primes.components,
+        return morse_bott_test(system.sparse_gradient(), system.num_variables, primes.components,
                                timeout=min(options.exact_timeout, _MORSE_BOTT_SECONDS))
     except BackendError as exc:
         report(f"Morse-Bott test: {exc}")
         return None
+
+
+def _morse_bott_evidence(test: MorseBottTest) -> MorseBottEvidence:
     words = {"singular": "a singular point of component", "degenerate": "the Hessian below the codimension on prime",
              "meeting": "primes meeting"}
     lines = tuple(f"{words[o.kind]} {', '.join(map(str, o.primes))} (a set of dimension {o.dimension}, "

@@ -78,3 +78,38 @@ def test_the_depth_two_chain_with_l2_has_no_spurious_minimum():
     catalog = analyze(load_case("chain2_l2").spec.problem, options=SolveOptions(seed=1), progress_bar=False)
     v = catalog.verdict
     assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
+
+
+@pytest.mark.exact
+def test_a_circle_of_global_minima_is_decided_by_certified_normal_signs():
+    # net121_lin_l2_circle.toml (hand derivation in its header): the real circle u = v,
+    # |u|^2 = 4/3 of minima at loss 10/9, a conic without real points, the origin an index-2
+    # saddle at loss 2; L2 makes the loss coercive. The circle's normal index (0) is certified at
+    # its proven real points, where the Morse-Bott tests prove the Hessian's rank is 3.
+    catalog = analyze(load_case("net121_lin_l2_circle").spec.problem, options=SolveOptions(seed=1),
+                      progress_bar=False)
+    v = catalog.verdict
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
+    assert v.landscape_basis == "coercive+exact-count"
+    (reason,) = [r for r in v.reasons if r.code == "landscape"]
+    assert "loss 1.11111" in reason.message
+
+
+def test_a_component_whose_signs_are_not_certified_leaves_it_open():
+    from algmorse.analysis.components import Component
+    from algmorse.analysis.verdict import ComponentEvidence
+
+    conic = Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
+                      loss=1 + 0j, hessian_rank=1, kind="minima", description="a conic of minima")
+    points = [_point(1, (2.0, 2.0))]
+    algebra = AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=1)
+    base = dict(points=points, algebra=algebra, coercive=True, search=SearchEvidence(stable=True, stable_runs=2),
+                components=[conic])
+    unknown = decide(Evidence(**base, component_evidence=(ComponentEvidence(real=True, indices=None,
+                                                                            loss=(1.0, 1.0)),)))
+    assert unknown.all_minima_global is None and unknown.strict_saddle is None
+    proven = decide(Evidence(**base, component_evidence=(ComponentEvidence(real=True, indices=(0,),
+                                                                           loss=(1.0, 1.0)),)))
+    assert (proven.all_minima_global, proven.strict_saddle) == (True, True)
+    no_real = decide(Evidence(**base, component_evidence=(ComponentEvidence(real=False),)))
+    assert (no_real.all_minima_global, no_real.spurious_minima) == (True, 0)  # no real minimum at all

@@ -31,14 +31,16 @@ import numpy as np
 from ..engine.backends.base import WitnessSet
 from ..engine.exact import exact_points
 from ..engine.exact_components import ExactDecomposition, PrimeComponent, conjugate_components
+from ..engine.morse_bott import MorseBottTest
 from ..engine.real_components import RealPoints, real_points_of
 from ..errors import BackendError
 from ..model.options import Tolerances
 from ..model.system import PolynomialSystem
 from .components import Component, describe_component, real_point_candidates
-from .verdict import MorseBottEvidence
+from .normal_inertia import certified_inertia, loss_enclosure
+from .verdict import ComponentEvidence, MorseBottEvidence
 
-__all__ = ["ExactCriticalSet", "exact_critical_set"]
+__all__ = ["ExactCriticalSet", "exact_critical_set", "component_evidence"]
 
 _SLICE_TRIES = 3
 _ABSOLUTE_SECONDS = 3.0
@@ -63,8 +65,14 @@ class ExactCriticalSet:
         (they are reported by dimension and degree only, in the notes).
     primes : tuple of PrimeComponent
         The decomposition it came from.
+    samples : list of (int, list)
+        For each component: the position (from 1) of its prime in ``primes``, and its proven real
+        points as ``arb`` balls (one on each connected piece of its real part met).
     morse_bott : MorseBottEvidence or None
         The exact Morse-Bott tests on those primes, once run (by the caller).
+    landscape : tuple of ComponentEvidence or None
+        What is proven of each component for the landscape verdicts, once the Morse-Bott tests
+        tell where the Hessian's rank is known (see :func:`component_evidence`).
     """
 
     isolated_starts: list[np.ndarray]
@@ -72,7 +80,9 @@ class ExactCriticalSet:
     components: list[Component]
     unsliced: int
     primes: tuple[PrimeComponent, ...]
+    samples: list[tuple[int, list]]
     morse_bott: MorseBottEvidence | None = None
+    landscape: tuple[ComponentEvidence, ...] | None = None
 
 
 def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecomposition, tolerances: Tolerances, *,
@@ -89,20 +99,44 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
     n = system.num_variables
     starts = [np.array([complex(z) for z in point], dtype=complex)
               for prime in decomposition.isolated for point in exact_points(prime.generators, n, timeout=timeout)]
-    components, unsliced = [], 0
-    for prime in decomposition.positive_dimensional:
+    components, samples, unsliced = [], [], 0
+    for position, prime in enumerate(decomposition.components, 1):
+        if prime.dimension == 0:
+            continue
         witness = _witness_set(prime, n, rng, timeout)
         if witness is None:
             unsliced += 1
             continue
-        components += _components_of(system, prime, witness, tolerances, rng, timeout)
+        for component, balls in _components_of(system, prime, witness, tolerances, rng, timeout):
+            components.append(component)
+            samples.append((position, balls))
     return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
-                            decomposition.components)
+                            decomposition.components, samples)
+
+
+def component_evidence(system: PolynomialSystem, found: ExactCriticalSet,
+                       test: MorseBottTest | None) -> tuple[ComponentEvidence, ...]:
+    """What is proven of each component for the landscape: real or not, and, where the Hessian's
+    rank is proven to be the codimension (no ``degenerate`` obstruction on its prime), the
+    certified normal index at each proven real sample and the loss enclosed there."""
+    degenerate = None if test is None else {o.primes[0] for o in test.obstructions if o.kind == "degenerate"}
+    evidence = []
+    for component, (position, balls) in zip(found.components, found.samples):
+        codimension = system.num_variables - component.dimension
+        indices = loss = None
+        if component.real and balls:
+            loss = loss_enclosure(system, balls[0])
+            if degenerate is not None and position not in degenerate:
+                inertia = [certified_inertia(system, ball, codimension) for ball in balls]
+                indices = None if any(i is None for i in inertia) else tuple(negative for _, negative in inertia)
+        evidence.append(ComponentEvidence(real=component.real, indices=indices, loss=loss))
+    return tuple(evidence)
 
 
 def _components_of(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet, tolerances: Tolerances,
-                   rng: np.random.Generator, timeout: float) -> list[Component]:
-    """The components over CC of one positive-dimensional prime, with their real points."""
+                   rng: np.random.Generator, timeout: float) -> list[tuple[Component, list]]:
+    """The components over CC of one positive-dimensional prime, with their real points (and the
+    proven ones among them as balls)."""
     n = system.num_variables
     proven = _real_points(prime, n, rng, timeout)
     real = proven.points + [p for p in real_point_candidates(system.numeric, witness, rng=rng)
@@ -137,7 +171,8 @@ def _components_of(system: PolynomialSystem, prime: PrimeComponent, witness: Wit
         if status is False:
             component = replace(component, description=component.description.replace(
                 ", no real point found", ", no real point (proven: no point nearest to a random point is real)"))
-        components.append(replace(component, witness=None, real=status))  # no embedded system: generators test
+        balls = [ball for point, ball in zip(proven.points, proven.balls) if any(point is q for q in piece_real)]
+        components.append((replace(component, witness=None, real=status), balls))  # the generators test membership
     return components
 
 

@@ -52,7 +52,8 @@ from ..engine.rational_points import ExactPoint
 from .classify import CriticalPoint
 from .components import Component
 
-__all__ = ["Reason", "Verdict", "Completeness", "AlgebraicEvidence", "SearchEvidence", "MorseBottEvidence", "Evidence",
+__all__ = ["Reason", "Verdict", "Completeness", "AlgebraicEvidence", "SearchEvidence", "MorseBottEvidence",
+           "ComponentEvidence", "Evidence",
            "decide",
            "square_system_verdict", "BOUND_NAMES", "COMPLETENESS_LEVELS", "VERDICT_BASES"]
 
@@ -280,6 +281,26 @@ class MorseBottEvidence:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ComponentEvidence:
+    """What is proven of one component for the landscape verdicts.
+
+    Attributes
+    ----------
+    real : bool or None
+        Whether it has real points (proven either way), or None.
+    indices : tuple of int or None
+        The certified number of negative Hessian eigenvalues (its normal Morse index) at a proven
+        real point on each connected piece of its real part that was met; None when not certified.
+    loss : (float, float) or None
+        An interval holding the loss on it (the loss is constant on a component).
+    """
+
+    real: bool | None
+    indices: tuple[int, ...] | None = None
+    loss: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Evidence:
     """Everything a verdict may rest on, typed by what backs it.
 
@@ -304,6 +325,8 @@ class Evidence:
     coercive : bool or None
         Whether the loss tends to infinity at infinity (so that it attains its minimum): True for
         an L2 or generalized-L2 regularizer with positive strengths; None when not known.
+    component_evidence : tuple of ComponentEvidence or None
+        One per component, from the exact stage; None when the components came from numerics.
     """
 
     points: Sequence[CriticalPoint]
@@ -314,6 +337,7 @@ class Evidence:
     non_isolated: Sequence[ExactPoint] = ()
     morse_bott: MorseBottEvidence | None = None
     coercive: bool | None = None
+    component_evidence: tuple[ComponentEvidence, ...] | None = None
 
     @property
     def certified(self) -> int:
@@ -392,47 +416,66 @@ def _loss_enclosure(point: CriticalPoint) -> tuple[float, float]:
 
 
 def _landscape(e: Evidence, completeness: str) -> _Landscape:
-    """All local minima global? Strict saddle? Decided on a complete, finite, nondegenerate set only."""
+    """All local minima global? Strict saddle? Decided only on proven facts: a complete set of
+    isolated points, all real ones certified, and every component proven real or not, with a
+    certified normal index on each real piece met (see :class:`ComponentEvidence`)."""
     real = [p for p in e.points if p.is_real]
-    open_because = None
-    if completeness not in _LANDSCAPE_LEVELS:
-        open_because = f"the critical points are not proven complete ({completeness})"
-    elif e.components or e.non_isolated or (e.algebra is not None and e.algebra.dimension > 0):
-        open_because = ("the critical set has positive-dimensional components, whose normal Hessian signs are "
-                        "measured at sample points (evidence, not proof)")
-    elif any(not p.proven or p.nondegenerate is not True or p.morse_index is None for p in real):
-        open_because = "a real critical point is not proven nondegenerate"
+    open_because = _landscape_open(e, completeness, real)
     if open_because is not None:
         return _Landscape(None, None, None, None, Reason(code="landscape", message=f"landscape undetermined: "
                                                          f"{open_because}."))
-    minima = [i for i, p in enumerate(e.points) if p.is_real and _index(p) == 0]
+    # minima: isolated points of index 0 (grouped by symmetry orbit), components with a piece of index 0
+    minima = {("point", i): _loss_enclosure(p) for i, p in enumerate(e.points) if p.is_real and _index(p) == 0}
+    for k, c in enumerate(e.component_evidence or ()):
+        if c.real and 0 in c.indices:
+            minima[("component", k)] = c.loss
     strict = f"strict saddle: every real critical point that is not a minimum has a negative eigenvalue ({completeness})"
     if not minima:
         return _Landscape(True, 0, True, completeness, Reason(code="landscape", message=f"no real local minimum: all "
                           f"local minima are global (vacuously; the infimum is not attained); {strict}."))
+    points = tuple(i for kind, i in minima if kind == "point")
     if e.coercive is not True:
         return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; whether every "
                           "local minimum is global is undetermined: the loss may not attain its minimum (no coercive "
-                          "regularizer), so the global minimum may lie at infinity.", points=tuple(minima)))
-    enclosures = {i: _loss_enclosure(e.points[i]) for i in minima}
-    ceiling = min(high for _, high in enclosures.values())  # the global minimum is at most this
-    candidates = [i for i in minima if enclosures[i][0] <= ceiling]
-    spurious = [i for i in minima if enclosures[i][0] > ceiling]  # proven above another minimum
-    lowest = min(enclosures[i][0] for i in candidates)
-    if len({e.points[i].orbit for i in candidates}) > 1:  # overlapping enclosures, no verified symmetry
-        return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; minima of "
-                          "different symmetry orbits have overlapping loss enclosures: which are global is not "
-                          "decided.", points=tuple(candidates)))
+                          "regularizer), so the global minimum may lie at infinity.", points=points))
+    ceiling = min(high for _, high in minima.values())  # the global minimum is at most this
+    candidates = [key for key, (low, _) in minima.items() if low <= ceiling]
+    spurious = [key for key, (low, _) in minima.items() if low > ceiling]  # proven above another minimum
+    groups = {("orbit", e.points[i].orbit) if kind == "point" else (kind, i) for kind, i in candidates}
+    if len(groups) > 1:  # overlapping enclosures, not related by a verified symmetry
+        return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; local minima "
+                          "not related by a verified symmetry have overlapping loss enclosures: which are global is "
+                          "not decided.", points=tuple(i for kind, i in candidates if kind == "point")))
+    lowest = min(minima[key][0] for key in candidates)
+    basis = f"coercive+{completeness}"
     if not spurious:
-        message = (f"all {len(minima)} local minima are global (loss {lowest:.6g}; the regularizer makes the loss "
-                   f"coercive, so it attains its minimum at a critical point); {strict}.")
-        return _Landscape(True, 0, True, f"coercive+{completeness}", Reason(code="landscape", message=message,
-                                                                          points=tuple(minima)))
-    listed = ", ".join(f"{enclosures[i][0]:.6g}" for i in spurious)
-    message = (f"{len(spurious)} spurious local minima (losses {listed}) above the global minimum {lowest:.6g} "
-               f"(the regularizer makes the loss coercive); {strict}.")
-    return _Landscape(False, len(spurious), True, f"coercive+{completeness}",
-                      Reason(code="landscape", message=message, points=tuple(spurious)))
+        message = (f"all {len(minima)} local minima (points and components) are global (loss {lowest:.6g}; the "
+                   f"regularizer makes the loss coercive, so it attains its minimum at a critical point); {strict}.")
+        return _Landscape(True, 0, True, basis, Reason(code="landscape", message=message, points=points))
+    listed = ", ".join(f"{minima[key][0]:.6g}" for key in spurious)
+    message = (f"{len(spurious)} spurious local minima (points and components; losses {listed}) above the global "
+               f"minimum {lowest:.6g} (the regularizer makes the loss coercive); {strict}.")
+    return _Landscape(False, len(spurious), True, basis, Reason(code="landscape", message=message,
+                                                               points=tuple(i for kind, i in spurious if kind == "point")))
+
+
+def _landscape_open(e: Evidence, completeness: str, real: list[CriticalPoint]) -> str | None:
+    """Why the landscape cannot be decided, or None."""
+    if completeness not in _LANDSCAPE_LEVELS:
+        return f"the critical points are not proven complete ({completeness})"
+    if e.components or e.non_isolated or (e.algebra is not None and e.algebra.dimension > 0):
+        evidence = e.component_evidence
+        if evidence is None or len(evidence) != len(e.components):
+            return ("the critical set has positive-dimensional components not described by exact algebra, whose "
+                    "Hessian signs are measured at sample points (evidence, not proof)")
+        if any(c.real is None for c in evidence):
+            return "a component is not proven to have real points or none"
+        if any(c.real and (c.indices is None or c.loss is None) for c in evidence):
+            return ("the normal Hessian signs of a real component are not certified (its rank is not proven to be "
+                    "its codimension, or no proven real point on it)")
+    if any(not p.proven or p.nondegenerate is not True or _index(p) is None for p in real):
+        return "a real critical point is not proven nondegenerate"
+    return None
 
 
 def _morse_bott(e: Evidence, morse: bool | None, basis: str | None, *, over_reals: bool) -> tuple[bool | None, str | None]:

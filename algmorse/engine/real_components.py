@@ -17,7 +17,7 @@ open (None), never guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
 
@@ -53,10 +53,15 @@ class RealPoints:
     points : list of ndarray
         Real points on it, one nearest point per connected component of its real part met
         (at 256-bit precision, rounded to double), when ``real`` is True.
+    balls : list of list of flint.arb
+        The same points as real balls (256 bits) holding the exact real points, when the
+        complex roots separate into exactly ``answer.real`` with an imaginary part that may be 0
+        and the others with one that is not (empty otherwise).
     """
 
     real: bool | None
     points: list[np.ndarray]
+    balls: list[list] = field(default_factory=list)
 
 
 def real_points_of(prime: PrimeComponent, nvars: int, *, point: Sequence[Fraction],
@@ -123,5 +128,9 @@ def real_points_of(prime: PrimeComponent, nvars: int, *, point: Sequence[Fractio
         solutions = exact_points(polynomials, nvars, timeout=timeout)
     except BackendError:
         return RealPoints(True, [])
-    ranked = sorted(solutions, key=lambda p: max(abs(float(z.imag.mid())) for z in p))[:answer.real]
-    return RealPoints(True, [np.array([float(z.real.mid()) for z in p]) for p in ranked])
+    ranked = sorted(solutions, key=lambda p: max(abs(float(z.imag.mid())) for z in p))
+    real, rest = ranked[:answer.real], ranked[answer.real:]
+    points = [np.array([float(z.real.mid()) for z in p]) for p in real]
+    separated = all(all(z.imag.contains(0) for z in p) for p in real) and \
+        all(any(not z.imag.contains(0) for z in p) for p in rest)
+    return RealPoints(True, points, [[z.real for z in p] for p in real] if separated else [])
