@@ -496,7 +496,8 @@ def _morse_bott_reason(test: MorseBottEvidence) -> Reason:
                       "disjoint, and the Hessian has rank equal to the codimension everywhere on each (exact tests on "
                       "the minimal primes over QQ): Morse-Bott over the complex numbers and the reals.")
     return Reason(code="morse-bott", message="not Morse-Bott over the complex numbers (exact tests on the minimal "
-                  "primes over QQ): " + "; ".join(test.obstructions) + ".")
+                  "primes over QQ, numbered from 1 as in provenance.decomposition.primes): "
+                  + "; ".join(test.obstructions) + ".")
 
 
 def _completeness(e: Evidence) -> tuple[Completeness, Reason]:
