@@ -756,7 +756,7 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
     evidence = Evidence(
         points=points, components=components, algebra=algebra, overlapping=overlapping,
         non_isolated=tuple(non_isolated), morse_bott=morse_bott, coercive=_coercive(problem) if problem is not None else None,
-        component_evidence=landscape,
+        component_evidence=landscape, loss_lower_bound=_loss_lower_bound(problem) if problem is not None else None,
         search=SearchEvidence(root_counts=root_counts, stable=search.stable, stable_runs=options.stable_runs,
                               failed_runs=failed, doubtful=doubtful,
                               decomposition_clean=note == "ok" and not components),
@@ -773,6 +773,16 @@ def _coercive(problem: Problem) -> bool | None:
         return None
     strengths = regularizer.eps if isinstance(regularizer.eps, tuple) else (regularizer.eps,)
     return True if problem.scale > 0 and all(e is not None and e > 0 for e in strengths) else None
+
+
+def _loss_lower_bound(problem: Problem) -> float | None:
+    """0 for a network's squared loss with a regularizer that is non-negative on real points; None
+    when not known (a function given as an expression, a polynomial regularizer)."""
+    regularizer = problem.regularizer
+    if not isinstance(problem, NetworkProblem) or regularizer.kind == "polynomial" or problem.scale < 0:
+        return None
+    strengths = regularizer.eps if isinstance(regularizer.eps, tuple) else (regularizer.eps,)
+    return 0.0 if regularizer.kind == "none" or all(e is not None and e >= 0 for e in strengths) else None
 
 
 def _exact_record(exact: ExactResult | None) -> dict | None:

@@ -113,3 +113,23 @@ def test_a_component_whose_signs_are_not_certified_leaves_it_open():
     assert (proven.all_minima_global, proven.strict_saddle) == (True, True)
     no_real = decide(Evidence(**base, component_evidence=(ComponentEvidence(real=False),)))
     assert (no_real.all_minima_global, no_real.spurious_minima) == (True, 0)  # no real minimum at all
+
+
+@pytest.mark.exact
+def test_a_minimum_at_the_loss_lower_bound_is_global_without_a_regularizer():
+    # net111_lin_noreg_hyperbola.toml: L = 1/2 (a b - 2)^2 >= 0, zero on the hyperbola a b = 2
+    # (minima, exact loss 0 from its loss polynomial t), the origin an index-1 saddle at loss 2:
+    # the hyperbola attains the lower bound 0, so every local minimum is global
+    catalog = analyze(load_case("net111_lin_noreg_hyperbola").spec.problem, options=SolveOptions(seed=1),
+                      progress_bar=False)
+    v = catalog.verdict
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
+    assert v.landscape_basis == "attained+exact-count"
+
+
+def test_a_lower_bound_not_attained_leaves_global_minima_open():
+    v = decide(Evidence(points=[_point(0, (0.1, 0.1)), _point(1, (1.0, 1.0), orbit=1)],
+                        algebra=AlgebraicEvidence(level="exact", dimension=0, count_with_multiplicity=2,
+                                                  count_distinct=2),
+                        loss_lower_bound=0.0, search=SearchEvidence(stable=True, stable_runs=2)))
+    assert v.all_minima_global is None and v.strict_saddle is True

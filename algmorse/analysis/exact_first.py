@@ -22,6 +22,7 @@ primes over QQ this stage produces, without any path tracking:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Sequence
@@ -125,12 +126,23 @@ def component_evidence(system: PolynomialSystem, found: ExactCriticalSet,
         codimension = system.num_variables - component.dimension
         indices = loss = None
         if component.real and balls:
-            loss = loss_enclosure(system, balls[0])
+            loss = _exact_enclosure(found.primes[position - 1]) or loss_enclosure(system, balls[0])
             if degenerate is not None and position not in degenerate:
                 inertia = [certified_inertia(system, ball, codimension) for ball in balls]
                 indices = None if any(i is None for i in inertia) else tuple(negative for _, negative in inertia)
         evidence.append(ComponentEvidence(real=component.real, indices=indices, loss=loss))
     return tuple(evidence)
+
+
+def _exact_enclosure(prime: PrimeComponent) -> tuple[float, float] | None:
+    """The loss on the prime as a tight interval when it is rational (a linear loss polynomial)."""
+    if prime.loss_polynomial is None or len(prime.loss_polynomial) != 2:
+        return None
+    value = -prime.loss_polynomial[0]
+    nearest = float(value)
+    if Fraction(nearest) == value:
+        return nearest, nearest
+    return nearest - 2 * math.ulp(nearest), nearest + 2 * math.ulp(nearest)
 
 
 def _components_of(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet, tolerances: Tolerances,

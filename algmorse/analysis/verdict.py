@@ -126,9 +126,10 @@ class Verdict:
         the two notions agree); ``None`` when undetermined.
     all_minima_global : bool or None
         The landscape question: is every real local minimum a global minimum? Decided only when
-        every real critical point is known and proven nondegenerate (a complete, finite critical
-        set) and the loss attains its minimum (a coercive regularizer: L2 or generalized L2);
-        without a local minimum at all it is vacuously true.
+        every real critical point and component is known and classified with proofs, and the
+        global minimum is known to be attained: by a coercive regularizer (L2 or generalized L2),
+        or by a local minimum whose loss is proven to equal a lower bound of the loss (0 for a
+        squared loss); without a local minimum at all it is vacuously true.
     spurious_minima : int or None
         The number of real local minima above the global minimum (points; a symmetry orbit
         counts each of its points), when ``all_minima_global`` is decided.
@@ -137,7 +138,8 @@ class Verdict:
         eigenvalue: true when every real critical point is proven nondegenerate and the set is
         complete and finite.
     landscape_basis : str or None
-        The completeness level that backs the landscape verdicts (with coercivity for the first).
+        The completeness level that backs the landscape verdicts, with what makes the minimum
+        attained for the first (``"coercive+exact-count"``, ``"attained+exact-count"``).
     """
 
     morse: bool | None
@@ -327,6 +329,9 @@ class Evidence:
         an L2 or generalized-L2 regularizer with positive strengths; None when not known.
     component_evidence : tuple of ComponentEvidence or None
         One per component, from the exact stage; None when the components came from numerics.
+    loss_lower_bound : float or None
+        A number the loss never goes below on real points (0 for a squared loss with a
+        non-negative regularizer); a local minimum whose loss is proven to equal it is global.
     """
 
     points: Sequence[CriticalPoint]
@@ -338,6 +343,7 @@ class Evidence:
     morse_bott: MorseBottEvidence | None = None
     coercive: bool | None = None
     component_evidence: tuple[ComponentEvidence, ...] | None = None
+    loss_lower_bound: float | None = None
 
     @property
     def certified(self) -> int:
@@ -434,7 +440,8 @@ def _landscape(e: Evidence, completeness: str) -> _Landscape:
         return _Landscape(True, 0, True, completeness, Reason(code="landscape", message=f"no real local minimum: all "
                           f"local minima are global (vacuously; the infimum is not attained); {strict}."))
     points = tuple(i for kind, i in minima if kind == "point")
-    if e.coercive is not True:
+    attained = e.loss_lower_bound is not None and any(high <= e.loss_lower_bound for _, high in minima.values())
+    if e.coercive is not True and not attained:
         return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; whether every "
                           "local minimum is global is undetermined: the loss may not attain its minimum (no coercive "
                           "regularizer), so the global minimum may lie at infinity.", points=points))
@@ -447,14 +454,16 @@ def _landscape(e: Evidence, completeness: str) -> _Landscape:
                           "not related by a verified symmetry have overlapping loss enclosures: which are global is "
                           "not decided.", points=tuple(i for kind, i in candidates if kind == "point")))
     lowest = min(minima[key][0] for key in candidates)
-    basis = f"coercive+{completeness}"
+    basis = f"{'coercive' if e.coercive else 'attained'}+{completeness}"
+    why = ("the regularizer makes the loss coercive, so it attains its minimum at a critical point" if e.coercive else
+           f"a local minimum attains the loss's lower bound {e.loss_lower_bound:g}")
     if not spurious:
-        message = (f"all {len(minima)} local minima (points and components) are global (loss {lowest:.6g}; the "
-                   f"regularizer makes the loss coercive, so it attains its minimum at a critical point); {strict}.")
+        message = (f"all {len(minima)} local minima (points and components) are global (loss {lowest:.6g}; "
+                   f"{why}); {strict}.")
         return _Landscape(True, 0, True, basis, Reason(code="landscape", message=message, points=points))
     listed = ", ".join(f"{minima[key][0]:.6g}" for key in spurious)
     message = (f"{len(spurious)} spurious local minima (points and components; losses {listed}) above the global "
-               f"minimum {lowest:.6g} (the regularizer makes the loss coercive); {strict}.")
+               f"minimum {lowest:.6g} ({why}); {strict}.")
     return _Landscape(False, len(spurious), True, basis, Reason(code="landscape", message=message,
                                                                points=tuple(i for kind, i in spurious if kind == "point")))
 
