@@ -7,7 +7,8 @@ names), the ratio, and what the solve found: components (dimension, degree, loss
 points, the completeness level, the Morse-Bott verdict. The whole solve also builds the system,
 counts over two primes, certifies the isolated points and runs the Morse-Bott tests (10 s box),
 which the baseline does not do. The first two cases are the ones of issue 18 (641 s and 316 s before the
-exact-first stage); the others are every positive-dimensional fixture of the library.
+exact-first stage), then seed 004's [2, 2, 2] factorization (minutes before); the others are every
+positive-dimensional fixture of the library.
 
 Usage::
 
@@ -33,6 +34,10 @@ ISSUE_CASES = {
         Network((1, 2, 2, 1), Activation.from_coefficients([0, 1]), bias=False), Dataset(((Fraction(1),),),
         ((Fraction(2),),)), regularizer=Regularizer("l2", Fraction(1, 10))),
     "[1,2,1] t^2, multiplicative 1/10": load_case("net121_sq_mult").spec.problem,
+    "[2,2,2] factorization, l2 1/4": NetworkProblem(
+        Network((2, 2, 2), Activation.from_coefficients([0, 1]), bias=False),
+        Dataset(((Fraction(1), Fraction(0)), (Fraction(0), Fraction(1))), ((Fraction(3), Fraction(0)),
+                (Fraction(0), Fraction(1)))), regularizer=Regularizer("l2", Fraction(1, 4))),
 }
 
 

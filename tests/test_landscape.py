@@ -133,3 +133,27 @@ def test_a_lower_bound_not_attained_leaves_global_minima_open():
                                                   count_distinct=2),
                         loss_lower_bound=0.0, search=SearchEvidence(stable=True, stable_runs=2)))
     assert v.all_minima_global is None and v.strict_saddle is True
+
+
+def test_two_components_with_the_same_exact_loss_are_both_global():
+    # two circles of minima in different components (as the [2,2,2] factorization's minimizer
+    # circles), at exactly the same rational loss 7/4; a saddle component above
+    from fractions import Fraction
+
+    from algmorse.analysis.components import Component
+    from algmorse.analysis.verdict import ComponentEvidence
+
+    circle = Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
+                       loss=1.75 + 0j, hessian_rank=1, kind="minima", description="a circle of minima")
+    base = dict(points=[_point(2, (4.0, 4.0))], algebra=AlgebraicEvidence(level="exact", dimension=1,
+                                                                         isolated_distinct=1),
+                coercive=True, search=SearchEvidence(stable=True, stable_runs=2), components=[circle, circle])
+    exact = decide(Evidence(**base, component_evidence=(
+        ComponentEvidence(real=True, indices=(0,), loss=(1.75, 1.75), exact_loss=Fraction(7, 4)),
+        ComponentEvidence(real=True, indices=(0,), loss=(1.75, 1.75), exact_loss=Fraction(7, 4)))))
+    assert (exact.all_minima_global, exact.spurious_minima) == (True, 0)
+    # the same enclosures without exact losses: a difference below their width is not excluded
+    inexact = decide(Evidence(**base, component_evidence=(
+        ComponentEvidence(real=True, indices=(0,), loss=(1.75, 1.75 + 1e-15)),
+        ComponentEvidence(real=True, indices=(0,), loss=(1.75, 1.75 + 1e-15)))))
+    assert inexact.all_minima_global is None

@@ -130,7 +130,10 @@ def component_evidence(system: PolynomialSystem, found: ExactCriticalSet,
             if degenerate is not None and position not in degenerate:
                 inertia = [certified_inertia(system, ball, codimension) for ball in balls]
                 indices = None if any(i is None for i in inertia) else tuple(negative for _, negative in inertia)
-        evidence.append(ComponentEvidence(real=component.real, indices=indices, loss=loss))
+        prime = found.primes[position - 1]
+        exact = -prime.loss_polynomial[0] if prime.loss_polynomial is not None and len(prime.loss_polynomial) == 2 \
+            else None
+        evidence.append(ComponentEvidence(real=component.real, indices=indices, loss=loss, exact_loss=exact))
     return tuple(evidence)
 
 

@@ -43,6 +43,7 @@ multiple one non-real by the primary decomposition.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 from dataclasses import dataclass, field, replace
 from typing import Literal, Sequence
@@ -295,11 +296,14 @@ class ComponentEvidence:
         real point on each connected piece of its real part that was met; None when not certified.
     loss : (float, float) or None
         An interval holding the loss on it (the loss is constant on a component).
+    exact_loss : Fraction or None
+        The loss on it, when rational (exact algebra: a linear loss polynomial).
     """
 
     real: bool | None
     indices: tuple[int, ...] | None = None
     loss: tuple[float, float] | None = None
+    exact_loss: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -449,7 +453,8 @@ def _landscape(e: Evidence, completeness: str) -> _Landscape:
     candidates = [key for key, (low, _) in minima.items() if low <= ceiling]
     spurious = [key for key, (low, _) in minima.items() if low > ceiling]  # proven above another minimum
     groups = {("orbit", e.points[i].orbit) if kind == "point" else (kind, i) for kind, i in candidates}
-    if len(groups) > 1:  # overlapping enclosures, not related by a verified symmetry
+    exact = {e.component_evidence[i].exact_loss if kind == "component" else None for kind, i in candidates}
+    if len(groups) > 1 and (len(exact) > 1 or None in exact):  # overlapping, neither symmetric nor exactly equal
         return _Landscape(None, None, True, completeness, Reason(code="landscape", message=f"{strict}; local minima "
                           "not related by a verified symmetry have overlapping loss enclosures: which are global is "
                           "not decided.", points=tuple(i for kind, i in candidates if kind == "point")))
