@@ -58,4 +58,7 @@ def test_the_complex_conic_of_the_l2_circle_case_is_proven_without_real_points()
     assert "proven" in by_loss[round(-14 / 9, 9)].description
     circle = by_loss[round(10 / 9, 9)]
     assert circle.real is True and circle.kind == "minima" and circle.normal_index == 0
+    # its exact description: the loss polynomial t - 10/9, and a prime containing u1 - v1 (u = v)
+    assert circle.loss_polynomial == ("-10/9", "1")
+    assert "w1_1_1 - w2_1_1" in circle.prime or "-w1_1_1 + w2_1_1" in circle.prime
     assert all(abs(sum(u * u for u in p[:2]) - 4 / 3) < 1e-9 for p in circle.real_points)

@@ -73,6 +73,13 @@ class Component:
         The number of negative Hessian eigenvalues at its real points, when it is the same at
         every one and the Hessian has rank equal to the codimension there (its Morse index in
         the normal directions: 0 for a set of minima).
+    prime : tuple of str
+        Generators of the minimal prime over QQ it lies in (exact algebra; several conjugate
+        components share one prime), in the grammar of the spec's expressions; empty when the
+        component came from the numerical decomposition.
+    loss_polynomial : tuple of str
+        The minimal polynomial over QQ of the loss on that prime, coefficients from degree 0
+        up (``("-10/9", "1")``: the loss is 10/9); empty when not computed.
     """
 
     dimension: int
@@ -88,6 +95,8 @@ class Component:
     witness: WitnessSet | None = None
     real: bool | None = None
     normal_index: int | None = None
+    prime: tuple[str, ...] = ()
+    loss_polynomial: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         loss = "unknown" if self.loss is None else f"{complex(self.loss):.6g}"

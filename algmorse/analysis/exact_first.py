@@ -35,6 +35,7 @@ from ..engine.exact_components import ExactDecomposition, PrimeComponent, conjug
 from ..engine.morse_bott import MorseBottTest
 from ..engine.real_components import RealPoints, real_points_of
 from ..errors import BackendError
+from ..model.expr import format_polynomial, format_rational
 from ..model.options import Tolerances
 from ..model.system import PolynomialSystem
 from .components import Component, describe_component, real_point_candidates
@@ -137,6 +138,10 @@ def component_evidence(system: PolynomialSystem, found: ExactCriticalSet,
     return tuple(evidence)
 
 
+def _texts(prime: PrimeComponent, variables: Sequence[str]) -> tuple[str, ...]:
+    return tuple(format_polynomial(g, variables) for g in prime.generators)
+
+
 def _exact_enclosure(prime: PrimeComponent) -> tuple[float, float] | None:
     """The loss on the prime as a tight interval when it is rational (a linear loss polynomial)."""
     if prime.loss_polynomial is None or len(prime.loss_polynomial) != 2:
@@ -187,7 +192,9 @@ def _components_of(system: PolynomialSystem, prime: PrimeComponent, witness: Wit
             component = replace(component, description=component.description.replace(
                 ", no real point found", ", no real point (proven: no point nearest to a random point is real)"))
         balls = [ball for point, ball in zip(proven.points, proven.balls) if any(point is q for q in piece_real)]
-        components.append((replace(component, witness=None, real=status), balls))  # the generators test membership
+        components.append((replace(component, witness=None, real=status, prime=_texts(prime, system.variables),
+                                   loss_polynomial=tuple(format_rational(c) for c in prime.loss_polynomial or ())),
+                           balls))  # no embedded system: the generators test membership
     return components
 
 

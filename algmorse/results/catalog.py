@@ -674,6 +674,8 @@ def _component_to_dict(c: Component) -> dict[str, Any]:
         "trace_error": c.trace_error,
         "real": c.real,
         "normal_index": c.normal_index,
+        "prime": list(c.prime),
+        "loss_polynomial": list(c.loss_polynomial),
         "witness": None if c.witness is None else {
             "dimension": c.witness.dimension,
             "points": [[_pair(z) for z in p] for p in c.witness.points],
@@ -699,6 +701,8 @@ def _component_from_fields(f: Fields, n: int) -> Component:
         witness=_witness_from_fields(f.obj("witness", optional=True), n),
         real=f.boolean("real", optional=True),
         normal_index=f.integer("normal_index", 0, n, optional=True),
+        prime=f.texts("prime"),
+        loss_polynomial=f.texts("loss_polynomial"),
     )
 
 
