@@ -153,11 +153,7 @@ def exact_decomposition(gradient: Sequence[Polynomial], nvars: int, *, loss: Pol
     script = _singular_script(checked, nvars, _decomposition_body(nvars, loss_text))
     started = time.monotonic()
     with processes.temporary_directory("decompose") as directory:
-        try:
-            values = _run_singular(singular, script, directory, timeout, "minAssGTZ")
-        except _StageTimeout:
-            raise BackendTimeout(f"exact decomposition: minAssGTZ did not finish within {timeout:g} s.",
-                                 timeout) from None
+        values = singular_stage(singular, script, directory, timeout, "minAssGTZ", "exact decomposition")
     components = _read_components(values, nvars, loss is not None)
     return ExactDecomposition(tuple(sorted(components, key=lambda c: (-c.dimension, -c.degree))),
                               time.monotonic() - started)
@@ -238,11 +234,7 @@ def conjugate_components(prime: PrimeComponent, nvars: int, *, timeout: float = 
     ])
     script = _singular_script(_validate(prime.generators, nvars), nvars, body)
     with processes.temporary_directory("absolute") as directory:
-        try:
-            values = _run_singular(singular, script, directory, timeout, "absPrimdecGTZ")
-        except _StageTimeout:
-            raise BackendTimeout(f"exact decomposition: absPrimdecGTZ did not finish within {timeout:g} s.",
-                                 timeout) from None
+        values = singular_stage(singular, script, directory, timeout, "absPrimdecGTZ", "exact decomposition")
     try:
         count = int(values["CONJ"][0])
         terms = _read_terms(values.get("ABS", []), nvars + 1).get(1, {})
@@ -252,6 +244,16 @@ def conjugate_components(prime: PrimeComponent, nvars: int, *, timeout: float = 
     if count < 1 or prime.degree % count or (count > 1 and not pieces):
         raise BackendCrashed(f"exact decomposition: {count} conjugates for a prime of degree {prime.degree}.")
     return replace(prime, conjugates=count, absolute=pieces)
+
+
+def singular_stage(singular: str, script: str, directory: str, timeout: float, stage: str,
+                   what: str) -> dict[str, list[str]]:
+    """Run a Singular script (:func:`~algmorse.engine.exact._run_singular`) in ``directory``; out of
+    time, raise :class:`~algmorse.errors.BackendTimeout` saying ``what`` and ``stage``."""
+    try:
+        return _run_singular(singular, script, directory, timeout, stage)
+    except _StageTimeout:
+        raise BackendTimeout(f"{what}: {stage} did not finish within {timeout:g} s.", timeout) from None
 
 
 def _print_terms(key: str, ideal: str) -> list[str]:

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from ..errors import BackendError, BackendTimeout, BackendUnavailable
+from ..errors import BackendError, BackendUnavailable
 from . import processes
-from .exact import INSTALL_HINT, _MARK, _StageTimeout, _run_singular, _singular_path, _singular_script, _validate
-from .exact_components import PrimeComponent, _print_terms, _read_terms
+from .exact import INSTALL_HINT, _MARK, _StageTimeout, _singular_path, _singular_script, _validate
+from .exact_components import PrimeComponent, _print_terms, _read_terms, singular_stage
 
 __all__ = ["Obstruction", "MorseBottTest", "morse_bott_test"]
 
@@ -135,10 +135,7 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
     script = _singular_script(_validate(gradient, nvars), nvars, "\n".join(lines))
     started = time.monotonic()
     with processes.temporary_directory("morse-bott") as directory:
-        try:
-            values = _run_singular(singular, script, directory, timeout, "Morse-Bott test")
-        except _StageTimeout:
-            raise BackendTimeout(f"Morse-Bott test: Singular did not finish within {timeout:g} s.", timeout) from None
+        values = singular_stage(singular, script, directory, timeout, "the Singular tests", "Morse-Bott test")
         obstructions = _obstructions(values, nvars, directory, max(1.0, timeout - (time.monotonic() - started)))
     return MorseBottTest(tuple(obstructions), time.monotonic() - started)
 

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import BackendError, BackendTimeout, BackendUnavailable
+from ..errors import BackendError, BackendUnavailable
 from . import processes
 from .exact import (
     INSTALL_HINT,
@@ -31,13 +31,12 @@ from .exact import (
     _integer_text,
     _msolve_path,
     _run_msolve,
-    _run_singular,
     _singular_path,
     _singular_script,
     _validate,
     exact_points,
 )
-from .exact_components import PrimeComponent, _print_terms, _read_terms
+from .exact_components import PrimeComponent, _print_terms, _read_terms, singular_stage
 
 __all__ = ["RealPoints", "real_points_of"]
 
@@ -106,11 +105,7 @@ def real_points_of(prime: PrimeComponent, nvars: int, *, point: Sequence[Fractio
     ])
     script = _singular_script([{}], nvars, body)
     with processes.temporary_directory("real") as directory:
-        try:
-            values = _run_singular(singular, script, directory, timeout, "nearest points")
-        except _StageTimeout:
-            raise BackendTimeout(f"real points of a component: Singular did not finish within {timeout:g} s.",
-                                 timeout) from None
+        values = singular_stage(singular, script, directory, timeout, "nearest points", "real points of a component")
         dimension = values.get("DIM", ["1"])[0]
         if dimension != "0":
             return RealPoints(False if dimension == "-1" else None, [])
