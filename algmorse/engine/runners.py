@@ -33,7 +33,8 @@ Runner = Callable[[Callable, Mapping[int, object]], Iterator[tuple[int, object]]
 CONNECT_SECONDS = 10
 """How long a Dask scheduler address is tried before the sweep is refused."""
 _CLOSE_SECONDS = 5
-_POLL_SECONDS = 0.2
+_INTERRUPTED_CLOSE_SECONDS = 0.1
+_POLL_SECONDS = 0.1
 
 
 @contextlib.contextmanager
@@ -134,8 +135,8 @@ class _Dask:
                 processes.remove_stale_folders(killed)
             for resource in (self.client, self.cluster):
                 if resource is not None:
-                    try:
-                        resource.close(timeout=_CLOSE_SECONDS)
+                    try:  # after an interrupt the processes are dead already: do not wait for them
+                        resource.close(timeout=_CLOSE_SECONDS if kind is None else _INTERRUPTED_CLOSE_SECONDS)
                     except Exception:
                         if kind is None:
                             raise
