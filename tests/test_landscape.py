@@ -157,3 +157,106 @@ def test_two_components_with_the_same_exact_loss_are_both_global():
         ComponentEvidence(real=True, indices=(0,), loss=(1.75, 1.75 + 1e-15)),
         ComponentEvidence(real=True, indices=(0,), loss=(1.75, 1.75 + 1e-15)))))
     assert inexact.all_minima_global is None
+
+
+# --- written against mutants of the landscape rules that survived the first run -----------------
+
+def _exact_point(index: int, loss: float, orbit: int = 0) -> CriticalPoint:
+    """A rational point proven exactly (no certificate): its loss is exact up to double rounding."""
+    from fractions import Fraction
+
+    from algmorse.engine.rational_points import ExactPoint
+
+    return CriticalPoint(coordinates=(complex(loss), complex(orbit)), is_real=True, loss=complex(loss),
+                         hessian_eigenvalues=(1 + 0j, 1 + 0j), hessian_rank=2, hessian_min_singular_value=1.0,
+                         hessian_noise_level=1e-16, nondegenerate=True, morse_index=index, multiplicity=1,
+                         isolated=True, residual=0.0, orbit=orbit,
+                         exact_point=ExactPoint((Fraction(loss), Fraction(orbit)), 0, 1))
+
+
+def test_the_certificates_index_decides_which_points_are_minima():
+    # the certificate proves index 0; the classification's own index (1) is not what counts
+    certified = _point(0, (0.5, 0.5), orbit=1)
+    certified = CriticalPoint(**{**{f: getattr(certified, f) for f in certified.__slots__}, "morse_index": 1})
+    v = _decide([_point(0, (0.1, 0.1)), certified])
+    assert (v.all_minima_global, v.spurious_minima) == (False, 1)
+    # without a certificate the classification's index is the one there is
+    v = _decide([_exact_point(0, 0.1), _exact_point(1, 0.5, orbit=1)])
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle) == (True, 0, True)
+
+
+def test_an_exact_points_loss_is_enclosed_to_a_few_units_in_the_last_place():
+    # an exact minimum at loss 1 and a certified one whose enclosure starts 1e-15 above: 4 ulp of 1
+    # (8.9e-16) separate them, so the certified one is proven spurious
+    v = _decide([_exact_point(0, 1.0), _point(0, (1.0 + 1e-15, 1.0 + 2e-15), orbit=1)])
+    assert (v.all_minima_global, v.spurious_minima) == (False, 1)
+    (reason,) = [r for r in v.reasons if r.code == "landscape"]
+    assert reason.points == (1,)
+    # 1e-16 above instead: within the exact point's enclosure, so not told apart
+    v = _decide([_exact_point(0, 1.0), _point(0, (1.0 + 1e-16, 1.0 + 2e-16), orbit=1)])
+    assert v.all_minima_global is None
+
+
+def _with_components(points, evidence, **kwargs):
+    from algmorse.analysis.components import Component
+
+    conic = Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
+                      loss=1 + 0j, hessian_rank=1, kind="minima", description="a conic")
+    algebra = AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=len(points))
+    return decide(Evidence(points=points, algebra=algebra, search=SearchEvidence(stable=True, stable_runs=2),
+                           components=[conic] * len(evidence), component_evidence=evidence,
+                           **{"coercive": True, **kwargs}))
+
+
+def test_components_of_saddles_are_not_minima_and_a_piece_of_minima_is():
+    from algmorse.analysis.verdict import ComponentEvidence
+
+    saddles = _with_components([_point(0, (3.0, 3.0))], (ComponentEvidence(real=True, indices=(1,), loss=(1.0, 1.0)),))
+    assert (saddles.all_minima_global, saddles.spurious_minima) == (True, 0)  # the point is the only minimum
+    mixed = _with_components([_point(0, (3.0, 3.0))], (ComponentEvidence(real=True, indices=(1, 0), loss=(1.0, 1.0)),))
+    assert (mixed.all_minima_global, mixed.spurious_minima) == (False, 1)  # the point, above the component
+    (reason,) = [r for r in mixed.reasons if r.code == "landscape"]
+    assert reason.points == (0,) and "3" in reason.message
+    only = _with_components([], (ComponentEvidence(real=True, indices=(1,), loss=(1.0, 1.0)),), coercive=None)
+    assert (only.all_minima_global, only.spurious_minima, only.strict_saddle) == (True, 0, True)
+
+
+def test_each_missing_proof_about_components_leaves_the_landscape_open():
+    from algmorse.analysis.verdict import ComponentEvidence
+
+    good = ComponentEvidence(real=True, indices=(0,), loss=(1.0, 1.0))
+    for evidence in ((ComponentEvidence(real=None),), (ComponentEvidence(real=True, indices=(0,), loss=None),),
+                     (ComponentEvidence(real=True, indices=None, loss=(1.0, 1.0)),)):
+        v = _with_components([], evidence)
+        assert v.all_minima_global is None and v.strict_saddle is None, evidence
+    assert _with_components([], (good,)).all_minima_global is True
+    # component evidence for fewer components than there are: open
+    from algmorse.analysis.components import Component
+
+    conic = Component(dimension=1, degree=2, witness_points=(), real_points=(), loss=1 + 0j, hessian_rank=1,
+                      kind="complex", description="a conic")
+    v = decide(Evidence(points=[], algebra=AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=0),
+                        search=SearchEvidence(stable=True, stable_runs=2), components=[conic, conic],
+                        component_evidence=(good,), coercive=True))
+    assert v.all_minima_global is None
+    # a rational point proven on a component, with nothing said of the components: open
+    from fractions import Fraction
+
+    from algmorse.engine.rational_points import ExactPoint
+
+    v = decide(Evidence(points=[], algebra=AlgebraicEvidence(level="exact", dimension=0, count_with_multiplicity=0,
+                                                             count_distinct=0),
+                        search=SearchEvidence(stable=True, stable_runs=2), coercive=True,
+                        non_isolated=(ExactPoint((Fraction(0),), 1, None),)))
+    assert v.all_minima_global is None
+
+
+def test_an_unproven_real_point_leaves_the_landscape_open():
+    unproven = _point(0, (0.1, 0.1))
+    unproven = CriticalPoint(**{**{f: getattr(unproven, f) for f in unproven.__slots__}, "certificate": None})
+    v = _decide([unproven])
+    assert v.all_minima_global is None and v.strict_saddle is None
+    degenerate = _exact_point(0, 0.1)
+    degenerate = CriticalPoint(**{**{f: getattr(degenerate, f) for f in degenerate.__slots__}, "nondegenerate": False})
+    v = _decide([degenerate])
+    assert v.all_minima_global is None and v.strict_saddle is None
