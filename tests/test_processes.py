@@ -125,3 +125,31 @@ def test_a_worker_thread_starting_a_child_after_kill_all_gets_it_killed_until_re
     main_thread_child = processes.start(["sleep", "0.1"])  # the main thread is never refused
     assert main_thread_child.wait(timeout=5) == 0
     processes.finish(main_thread_child)
+
+
+def test_an_interrupt_swallowed_in_a_destructor_is_silent_and_raised_again():
+    # a SIGINT that lands while a __del__ runs (Dask's futures have one) is swallowed by Python,
+    # which prints "Exception ignored in ..." with a traceback; within interrupt_on_sigterm it is
+    # not printed, and raise_if_interrupted raises it at the next waiting step
+    import subprocess
+    import sys
+
+    code = """
+import gc, os, signal, sys, time
+from algmorse.engine import processes
+class Noisy:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+try:
+    with processes.interrupt_on_sigterm():
+        Noisy()
+        gc.collect()
+        time.sleep(0.1)
+        processes.raise_if_interrupted()
+    print("not interrupted", file=sys.stderr)
+except KeyboardInterrupt:
+    print("interrupted", file=sys.stderr)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr == "interrupted\n"

@@ -26,6 +26,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -145,8 +146,9 @@ def interrupt_on_sigterm() -> Iterator[None]:
 
     Python runs a signal's handler wherever the main thread is; when that is a callback whose
     exceptions are ignored (a garbage-collector callback, a ``__del__``), the interrupt would be
-    lost. Loops that wait (for workers, for a cluster) call :func:`raise_if_interrupted`, so an
-    interrupt swallowed that way is raised again at their next step.
+    lost, and Python would print it as an "Exception ignored" traceback. Within the block such a
+    swallowed interrupt is not printed (``sys.unraisablehook``), and loops that wait (for workers,
+    for a cluster) call :func:`raise_if_interrupted`, so it is raised again at their next step.
 
     Outside the main thread (where handlers cannot be installed) it does nothing.
     """
@@ -160,13 +162,19 @@ def interrupt_on_sigterm() -> Iterator[None]:
         _INTERRUPTED = signum
         raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
+    def unraisable(report) -> None:  # an interrupt swallowed in a __del__ or gc callback: said later, once
+        if not (isinstance(report.exc_value, KeyboardInterrupt) and _INTERRUPTED is not None):
+            previous_hook(report)
+
     _INTERRUPTED = None
     previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGTERM, signal.SIGINT)}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
         for signum, action in previous.items():
             signal.signal(signum, action)
+        sys.unraisablehook = previous_hook
         _INTERRUPTED = None
 
 
