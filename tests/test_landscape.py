@@ -25,6 +25,14 @@ def _point(index: int, loss: tuple[float, float], orbit: int = 0, n: int = 2) ->
                          isolated=True, residual=0.0, orbit=orbit, certificate=certificate)
 
 
+def _conic():
+    """A component as the landscape rules see it (its kind and samples do not decide anything)."""
+    from algmorse.analysis.components import Component
+
+    return Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
+                     loss=1 + 0j, hessian_rank=1, kind="minima", description="a conic")
+
+
 def _decide(points, *, coercive=True, dimension=0):
     algebra = AlgebraicEvidence(level="exact", dimension=dimension, count_with_multiplicity=len(points),
                                 count_distinct=len(points))
@@ -96,11 +104,9 @@ def test_a_circle_of_global_minima_is_decided_by_certified_normal_signs():
 
 
 def test_a_component_whose_signs_are_not_certified_leaves_it_open():
-    from algmorse.analysis.components import Component
     from algmorse.analysis.verdict import ComponentEvidence
 
-    conic = Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
-                      loss=1 + 0j, hessian_rank=1, kind="minima", description="a conic of minima")
+    conic = _conic()
     points = [_point(1, (2.0, 2.0))]
     algebra = AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=1)
     base = dict(points=points, algebra=algebra, coercive=True, search=SearchEvidence(stable=True, stable_runs=2),
@@ -140,11 +146,9 @@ def test_two_components_with_the_same_exact_loss_are_both_global():
     # circles), at exactly the same rational loss 7/4; a saddle component above
     from fractions import Fraction
 
-    from algmorse.analysis.components import Component
     from algmorse.analysis.verdict import ComponentEvidence
 
-    circle = Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
-                       loss=1.75 + 0j, hessian_rank=1, kind="minima", description="a circle of minima")
+    circle = _conic()
     base = dict(points=[_point(2, (4.0, 4.0))], algebra=AlgebraicEvidence(level="exact", dimension=1,
                                                                          isolated_distinct=1),
                 coercive=True, search=SearchEvidence(stable=True, stable_runs=2), components=[circle, circle])
@@ -198,10 +202,7 @@ def test_an_exact_points_loss_is_enclosed_to_a_few_units_in_the_last_place():
 
 
 def _with_components(points, evidence, **kwargs):
-    from algmorse.analysis.components import Component
-
-    conic = Component(dimension=1, degree=2, witness_points=((1j, 1j), (-1j, -1j)), real_points=((1.0, 0.0),),
-                      loss=1 + 0j, hessian_rank=1, kind="minima", description="a conic")
+    conic = _conic()
     algebra = AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=len(points))
     return decide(Evidence(points=points, algebra=algebra, search=SearchEvidence(stable=True, stable_runs=2),
                            components=[conic] * len(evidence), component_evidence=evidence,
@@ -231,10 +232,7 @@ def test_each_missing_proof_about_components_leaves_the_landscape_open():
         assert v.all_minima_global is None and v.strict_saddle is None, evidence
     assert _with_components([], (good,)).all_minima_global is True
     # component evidence for fewer components than there are: open
-    from algmorse.analysis.components import Component
-
-    conic = Component(dimension=1, degree=2, witness_points=(), real_points=(), loss=1 + 0j, hessian_rank=1,
-                      kind="complex", description="a conic")
+    conic = _conic()
     v = decide(Evidence(points=[], algebra=AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=0),
                         search=SearchEvidence(stable=True, stable_runs=2), components=[conic, conic],
                         component_evidence=(good,), coercive=True))

@@ -131,10 +131,8 @@ def component_evidence(system: PolynomialSystem, found: ExactCriticalSet,
             if degenerate is not None and position not in degenerate:
                 inertia = [certified_inertia(system, ball, codimension) for ball in balls]
                 indices = None if any(i is None for i in inertia) else tuple(negative for _, negative in inertia)
-        prime = found.primes[position - 1]
-        exact = -prime.loss_polynomial[0] if prime.loss_polynomial is not None and len(prime.loss_polynomial) == 2 \
-            else None
-        evidence.append(ComponentEvidence(real=component.real, indices=indices, loss=loss, exact_loss=exact))
+        evidence.append(ComponentEvidence(real=component.real, indices=indices, loss=loss,
+                                          exact_loss=found.primes[position - 1].rational_loss))
     return tuple(evidence)
 
 
@@ -144,9 +142,9 @@ def _texts(prime: PrimeComponent, variables: Sequence[str]) -> tuple[str, ...]:
 
 def _exact_enclosure(prime: PrimeComponent) -> tuple[float, float] | None:
     """The loss on the prime as a tight interval when it is rational (a linear loss polynomial)."""
-    if prime.loss_polynomial is None or len(prime.loss_polynomial) != 2:
+    value = prime.rational_loss
+    if value is None:
         return None
-    value = -prime.loss_polynomial[0]
     nearest = float(value)
     if Fraction(nearest) == value:
         return nearest, nearest
@@ -293,9 +291,8 @@ def _conjugates(prime: PrimeComponent, witness: WitnessSet,
 
 def _exact_loss(prime: PrimeComponent) -> complex | None:
     """The loss on the prime when its loss polynomial is linear (the same on every piece)."""
-    if prime.loss_polynomial is not None and len(prime.loss_polynomial) == 2:
-        return complex(float(-prime.loss_polynomial[0]))
-    return None
+    value = prime.rational_loss
+    return None if value is None else complex(float(value))
 
 
 def _by_loss(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet,

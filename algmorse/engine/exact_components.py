@@ -77,6 +77,13 @@ class PrimeComponent:
     conjugates: int | None = None
     absolute: tuple[dict[tuple[int, ...], Fraction], ...] = ()
 
+    @property
+    def rational_loss(self) -> Fraction | None:
+        """The loss on the prime when it is rational (a linear loss polynomial), else None."""
+        if self.loss_polynomial is None or len(self.loss_polynomial) != 2:
+            return None
+        return -self.loss_polynomial[0]
+
 
 @dataclass(frozen=True, slots=True)
 class ExactDecomposition:
