@@ -154,7 +154,8 @@ def analyze(
     if no_points:
         report("the gradient system has no solution: there are no critical points")
         root_counts = {"total_degree": 0}
-    elif (exact_set := _exact_first(system, options, tolerances, exact, modular, seed, seconds, report)) is not None:
+    elif (exact_set := _exact_first(system, options, tolerances, exact, modular, seed, seconds, report,
+                                           None if problem is None else _loss_lower_bound(problem))) is not None:
         search.add_starts(exact_set.isolated_starts)  # no path to track: every isolated point is known
         search.stable = True
         root_counts = {}
@@ -808,7 +809,8 @@ def _decomposition_record(outcome: DecompositionOutcome, note: str, exact_set: E
     return record
 
 
-def _exact_first(system, options, tolerances, exact, modular, seed, seconds, report) -> ExactCriticalSet | None:
+def _exact_first(system, options, tolerances, exact, modular, seed, seconds, report,
+                 lower_bound) -> ExactCriticalSet | None:
     """The critical set from its exact decomposition, when it is positive-dimensional and Singular
     decomposes it within ``exact_timeout`` (:mod:`algmorse.analysis.exact_first`); else None, and
     homotopy continuation and the numerical decomposition take over."""
@@ -820,7 +822,7 @@ def _exact_first(system, options, tolerances, exact, modular, seed, seconds, rep
         primes = exact_decomposition(system.sparse_gradient(), system.num_variables, loss=system.sparse_loss(),
                                      timeout=options.exact_timeout)
         found = exact_critical_set(system, primes, tolerances, seed=derived_seeds(seed ^ 0xDEC0, 1)[0],
-                                   timeout=options.exact_timeout)
+                                   timeout=options.exact_timeout, loss_lower_bound=lower_bound)
     except BackendError as exc:
         report(f"exact decomposition failed ({exc}): homotopy continuation follows")
         return None
@@ -847,8 +849,8 @@ def _morse_bott_test(system, primes, options, report) -> MorseBottTest | None:
 
 
 def _morse_bott_evidence(test: MorseBottTest) -> MorseBottEvidence:
-    words = {"singular": "a singular point of component", "degenerate": "the Hessian below the codimension on prime",
-             "meeting": "primes meeting"}
+    words = {"degenerate": "the Hessian below the codimension (a singular, shared or normally degenerate point) on "
+                           "prime", "meeting": "primes meeting"}
     lines = tuple(f"{words[o.kind]} {', '.join(map(str, o.primes))} (a set of dimension {o.dimension}, "
                   f"{'with a real point' if o.real else 'no real point' if o.real is False else 'real points unknown'})"
                   for o in test.obstructions)

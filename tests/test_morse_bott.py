@@ -33,7 +33,7 @@ def test_smooth_normally_nondegenerate_critical_sets_are_morse_bott(variables, e
 
 @pytest.mark.parametrize("variables, expression, kinds", [
     (("x", "y"), "(x*y)^2", {"meeting", "degenerate"}),  # the axes cross at the origin, Hessian 0 there
-    (("x", "y"), "(y^2 - x^3)^2", {"singular", "degenerate"}),  # the cusp: singular at the origin
+    (("x", "y"), "(y^2 - x^3)^2", {"degenerate"}),  # the cusp: singular, hence degenerate, at the origin
     (("x",), "x^4", {"degenerate"}),  # an isolated degenerate point
     (("x", "y"), "(x^2 - y^2)^2", {"meeting", "degenerate"}),  # two real lines through the origin
 ])
@@ -42,6 +42,15 @@ def test_a_real_obstruction_makes_it_not_morse_bott(variables, expression, kinds
     assert {o.kind for o in found.obstructions} == kinds
     assert found.complex_morse_bott is False and found.morse_bott is False
     assert all(o.real for o in found.obstructions)  # each obstruction contains the real origin
+
+
+def test_the_principal_minor_filter_never_decides_a_complex_obstruction_alone():
+    # (x^2 + y^2 + z)^2: the critical set is the smooth paraboloid g = 0, g = x^2 + y^2 + z, with
+    # Hessian 2 grad(g) grad(g)^T of rank 1 everywhere (grad(g) has a last entry 1): Morse-Bott
+    # over CC and RR. Its trace e_1 = 2 (4 x^2 + 4 y^2 + 1) vanishes on the complex circle
+    # x^2 + y^2 = -1/4, z = 1/4, where the rank is still 1: the minors must clear it.
+    found = _test(("x", "y", "z"), "(x^2 + y^2 + z)^2")
+    assert found.obstructions == () and found.complex_morse_bott is True and found.morse_bott is True
 
 
 def test_an_obstruction_without_a_provable_real_point_leaves_the_real_verdict_open():

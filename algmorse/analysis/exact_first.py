@@ -16,8 +16,8 @@ primes over QQ this stage produces, without any path tracking:
   them;
 * whether each has real points, proven either way where the nearest-point test of
   :mod:`algmorse.engine.real_components` finishes (``Component.real``), with the nearest real
-  points as samples, plus real points from real Newton iterations on the gradient, kept when
-  every generator of the prime vanishes there to working precision.
+  points as samples; when the test leaves it open, real points from real Newton iterations on the
+  gradient, kept when every generator of the prime vanishes there to working precision.
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ from typing import Sequence
 import numpy as np
 
 from ..engine.backends.base import WitnessSet
-from ..engine.exact import exact_points
+from ..engine.exact import exact_points, is_proven_real
 from ..engine.exact_components import ExactDecomposition, PrimeComponent, conjugate_components
 from ..engine.morse_bott import MorseBottTest
 from ..engine.real_components import RealPoints, real_points_of
 from ..errors import BackendError
 from ..model.expr import format_polynomial, format_rational
 from ..model.options import Tolerances
+from ..model.precision import working_precision
 from ..model.system import PolynomialSystem
 from .components import Component, describe_component, real_point_candidates
 from .normal_inertia import certified_inertia, loss_enclosure
@@ -47,6 +48,7 @@ __all__ = ["ExactCriticalSet", "exact_critical_set", "component_evidence"]
 _SLICE_TRIES = 3
 _ABSOLUTE_SECONDS = 3.0
 _REAL_SECONDS = 5.0
+_LOSS_BITS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +90,11 @@ class ExactCriticalSet:
 
 
 def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecomposition, tolerances: Tolerances, *,
-                       seed: int, timeout: float) -> ExactCriticalSet:
+                       seed: int, timeout: float, loss_lower_bound: float | None = None) -> ExactCriticalSet:
     """Points and components of the critical set from its minimal primes (see the module).
+
+    ``loss_lower_bound``, when the loss is known to be at least that on real points, proves a
+    component whose loss is below it to have no real point.
 
     Raises
     ------
@@ -105,11 +110,11 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
     for position, prime in enumerate(decomposition.components, 1):
         if prime.dimension == 0:
             continue
-        witness = _witness_set(prime, n, rng, timeout)
-        if witness is None:
+        sliced = _witness_set(prime, n, rng, timeout)
+        if sliced is None:
             unsliced += 1
             continue
-        for component, balls in _components_of(system, prime, witness, tolerances, rng, timeout):
+        for component, balls in _components_of(system, prime, sliced, tolerances, rng, timeout, loss_lower_bound):
             components.append(component)
             samples.append((position, balls))
     return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
@@ -151,49 +156,97 @@ def _exact_enclosure(prime: PrimeComponent) -> tuple[float, float] | None:
     return nearest - 2 * math.ulp(nearest), nearest + 2 * math.ulp(nearest)
 
 
-def _components_of(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet, tolerances: Tolerances,
-                   rng: np.random.Generator, timeout: float) -> list[tuple[Component, list]]:
+def _components_of(system: PolynomialSystem, prime: PrimeComponent, sliced: tuple[WitnessSet, list],
+                   tolerances: Tolerances, rng: np.random.Generator, timeout: float,
+                   lower_bound: float | None) -> list[tuple[Component, list]]:
     """The components over CC of one positive-dimensional prime, with their real points (and the
-    proven ones among them as balls)."""
+    proven ones among them as balls).
+
+    Each is decided real or not by the cheapest proof that applies: a witness point that is real
+    (a real point on it); a loss that is not real, or below ``lower_bound`` (no real point); the
+    nearest-point test on the whole prime, run unless every component is already proven to have
+    no real point (it gives a point on each connected piece of the real part, which the landscape
+    verdicts need).
+    """
     n = system.num_variables
-    proven = _real_points(prime, n, rng, timeout)
-    real = proven.points + [p for p in real_point_candidates(system.numeric, witness, rng=rng)
-                            if _on_prime(prime.generators, p)]
+    witness, witness_balls = sliced
     if prime.degree > 1:
         try:
             prime = conjugate_components(prime, n, timeout=min(timeout, _ABSOLUTE_SECONDS))
         except BackendError:
             pass  # conjugates stays None: the prime is reported whole, and says so
-    pieces = _conjugates(prime, witness, real)
-    if pieces is not None:
-        remark = _loss_values(prime)
-    elif prime.conjugates is None and prime.degree > 1 and (pieces := _by_loss(system, prime, witness, real)):
-        remark = ("; the part with this loss of a set irreducible over QQ, whose split over the complex numbers "
-                  "was not computed in time (absPrimdecGTZ)")
-    elif prime.conjugates is None and prime.degree > 1:
-        remark = "; irreducible over QQ, not known to be over the complex numbers (absPrimdecGTZ timed out)"
+    ball_of = {id(point): ball for point, ball in zip(witness.points, witness_balls)}
+    real_witnesses = [np.array([float(z.real.mid()) for z in ball]) for ball in witness_balls if is_proven_real(ball)]
+    pieces, remark = _pieces(system, prime, witness, real_witnesses)
+    verdicts = [_cheap_realness(system, [ball_of[id(p)] for p in piece.points], lower_bound) for piece, _ in pieces]
+    if all(verdict is not None and not verdict[0] for verdict in verdicts):
+        proven = RealPoints(False, [])  # no piece can have a real point: no test to run
     else:
-        remark = "" if prime.conjugates in (None, 1) else \
-            f"; {prime.conjugates} conjugate components over the complex numbers, not separated"
-    whole = pieces is None
+        proven = _real_points(prime, n, rng, timeout)
+    real = list(proven.points) + real_witnesses
+    if proven.real is None:  # undecided: real Newton may still find (unproven) real points on it
+        real += [p for p in real_point_candidates(system.numeric, witness, rng=rng) if _on_prime(prime.generators, p)]
+    pieces, _ = _pieces(system, prime, witness, real)
+    whole = len(pieces) == 1
     components = []
-    for piece, piece_real in pieces or [(witness, real)]:
-        if proven.real is False:
-            status, note = False, ""
+    for (piece, piece_real), verdict in zip(pieces, verdicts):
+        if verdict is not None:
+            status, note = verdict
+        elif proven.real is False:
+            status, note = False, "no point nearest to a random point is real"
         elif proven.real and (whole or any(_same(p, q) for p in piece_real for q in proven.points)):
             status, note = True, ""
         else:
             status, note = None, ""
-        component = describe_component(system.numeric, piece, piece_real, tolerances,
-                                       exact_loss=_exact_loss(prime), remark=remark + note)
+        component = describe_component(system.numeric, piece, piece_real if status is not False else [], tolerances,
+                                       exact_loss=_exact_loss(prime), remark=remark)
         if status is False:
             component = replace(component, description=component.description.replace(
-                ", no real point found", ", no real point (proven: no point nearest to a random point is real)"))
+                ", no real point found", f", no real point (proven: {note})"))
         balls = [ball for point, ball in zip(proven.points, proven.balls) if any(point is q for q in piece_real)]
         components.append((replace(component, witness=None, real=status, prime=_texts(prime, system.variables),
                                    loss_polynomial=tuple(format_rational(c) for c in prime.loss_polynomial or ())),
                            balls))  # no embedded system: the generators test membership
     return components
+
+
+def _pieces(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet,
+            real: list[np.ndarray]) -> tuple[list[tuple[WitnessSet, list[np.ndarray]]], str]:
+    """The prime's conjugate components over CC (or its parts by loss value, or the prime whole),
+    each with its witness points and the points of ``real`` on it, and the remark they carry."""
+    pieces = _conjugates(prime, witness, real)
+    if pieces is not None:
+        return pieces, _loss_values(prime)
+    if prime.conjugates is None and prime.degree > 1 and (pieces := _by_loss(system, prime, witness, real)):
+        return pieces, ("; the part with this loss of a set irreducible over QQ, whose split over the complex "
+                        "numbers was not computed in time (absPrimdecGTZ)")
+    if prime.conjugates is None and prime.degree > 1:
+        remark = "; irreducible over QQ, not known to be over the complex numbers (absPrimdecGTZ timed out)"
+    else:
+        remark = "" if prime.conjugates in (None, 1) else \
+            f"; {prime.conjugates} conjugate components over the complex numbers, not separated"
+    return [(witness, real)], remark
+
+
+def _cheap_realness(system: PolynomialSystem, balls: list, lower_bound: float | None) -> tuple[bool, str] | None:
+    """Whether a component has a real point, when its witness points prove it: one of them is real
+    (True), or the loss there (constant on the component, enclosed in ball arithmetic) is not
+    real or is below ``lower_bound`` (False, with the reason); None when they do not tell."""
+    if any(is_proven_real(ball) for ball in balls):
+        return True, ""
+    if not balls or not system.is_gradient:
+        return None
+    with working_precision(_LOSS_BITS):
+        loss, _, _ = system.balls.evaluate(balls[0])
+    if not loss.imag.contains(0):
+        return False, f"its loss {_complex_text(loss)} is not real"
+    if lower_bound is not None and loss.real < lower_bound:
+        return False, f"its loss {float(loss.real.mid()):.6g} is below {lower_bound:g}, the least loss at a real point"
+    return None
+
+
+def _complex_text(value) -> str:
+    return f"{complex(float(value.real.mid()), float(value.imag.mid())):.6g}"
 
 
 def _real_points(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> RealPoints:
@@ -213,8 +266,10 @@ def _same(p: np.ndarray, q: np.ndarray) -> bool:
     return bool(np.max(np.abs(np.asarray(p) - np.asarray(q))) <= 1e-9 * max(1.0, float(np.max(np.abs(q)))))
 
 
-def _witness_set(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> WitnessSet | None:
-    """The prime cut by ``dimension`` random rational hyperplanes, if the cut has ``degree`` points."""
+def _witness_set(prime: PrimeComponent, n: int, rng: np.random.Generator,
+                 timeout: float) -> tuple[WitnessSet, list] | None:
+    """The prime cut by ``dimension`` random rational hyperplanes, if the cut has ``degree`` points,
+    with those points as ``acb`` balls (256 bits; a real one has imaginary parts exactly zero)."""
     for _ in range(_SLICE_TRIES):
         slices = [tuple(int(c) for c in rng.integers(-9, 10, size=n + 1)) for _ in range(prime.dimension)]
         equations = list(prime.generators) + [_affine(c, n) for c in slices]
@@ -226,7 +281,7 @@ def _witness_set(prime: PrimeComponent, n: int, rng: np.random.Generator, timeou
             return WitnessSet(dimension=prime.dimension,
                               points=tuple(tuple(complex(z) for z in p) for p in points),
                               slices=tuple(tuple(complex(c) for c in s) for s in slices),
-                              embedded_system=(), trace_error=None)
+                              embedded_system=(), trace_error=None), points
     return None
 
 

