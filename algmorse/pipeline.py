@@ -852,10 +852,15 @@ def _morse_bott_evidence(test: MorseBottTest) -> MorseBottEvidence:
     words = {"degenerate": "the Hessian below the codimension (a singular, shared or normally degenerate point) on "
                            "prime", "meeting": "primes meeting"}
     lines = tuple(f"{words[o.kind]} {', '.join(map(str, o.primes))} (a set of dimension {o.dimension}, "
-                  f"{'with a real point' if o.real else 'no real point' if o.real is False else 'real points unknown'})"
+                  f"{'with a real point' if o.real else 'no real point' if o.real is False else _unknown(o)})"
                   for o in test.obstructions)
     return MorseBottEvidence(complex_morse_bott=test.complex_morse_bott, morse_bott=test.morse_bott,
                              obstructions=lines)
+
+
+def _unknown(obstruction) -> str:
+    return "real points unknown" if obstruction.kind == "degenerate" else \
+        "within a degenerate set above, real points not checked on their own"
 
 
 def _component_mismatches(catalog: Catalog, exact: ExactResult) -> list[str]:

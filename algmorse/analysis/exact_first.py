@@ -22,13 +22,16 @@ primes over QQ this stage produces, without any path tracking:
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 
+from ..engine import processes
 from ..engine.backends.base import WitnessSet
 from ..engine.exact import exact_points, is_proven_real
 from ..engine.exact_components import ExactDecomposition, PrimeComponent, conjugate_components
@@ -46,9 +49,10 @@ from .verdict import ComponentEvidence, MorseBottEvidence
 __all__ = ["ExactCriticalSet", "exact_critical_set", "component_evidence"]
 
 _SLICE_TRIES = 3
-_ABSOLUTE_SECONDS = 3.0
-_REAL_SECONDS = 5.0
+_OPTIONAL_FLOOR = 2.0  # seconds: the time box of the conjugates and the nearest-point test is this,
+_OPTIONAL_FACTOR = 3.0  # or this many times the decomposition's time when that is more
 _LOSS_BITS = 256
+_WORKERS = max(1, min(2, os.cpu_count() or 1))  # the stages mostly wait on Singular and msolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +106,27 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
         If msolve cannot solve a zero-dimensional prime (the caller then falls back to homotopy
         continuation).
     """
-    rng = np.random.default_rng(seed)
     n = system.num_variables
-    starts = [np.array([complex(z) for z in point], dtype=complex)
-              for prime in decomposition.isolated for point in exact_points(prime.generators, n, timeout=timeout)]
+    box = min(timeout, max(_OPTIONAL_FLOOR, _OPTIONAL_FACTOR * decomposition.seconds))
+    positive = [(position, prime) for position, prime in enumerate(decomposition.components, 1) if prime.dimension]
+    spawned = np.random.SeedSequence(seed).spawn(3 * len(positive))
+    streams = [spawned[3 * k: 3 * k + 3] for k in range(len(positive))]
+    tasks = [functools.partial(exact_points, prime.generators, n, timeout=timeout) for prime in decomposition.isolated]
+    for (_, prime), (slicing, _, nearest) in zip(positive, streams):  # each prime's own streams: any order
+        tasks.append(functools.partial(_witness_set, prime, n, np.random.default_rng(slicing), timeout))
+        tasks.append(functools.partial(_conjugates_within, prime, n, box))
+        tasks.append(functools.partial(_real_points, prime, n, np.random.default_rng(nearest), box))
+    results = processes.thread_map(lambda task: task(), tasks, workers=_WORKERS)
+    isolated, per_prime = results[:len(decomposition.isolated)], results[len(decomposition.isolated):]
+    starts = [np.array([complex(z) for z in point], dtype=complex) for points in isolated for point in points]
     components, samples, unsliced = [], [], 0
-    for position, prime in enumerate(decomposition.components, 1):
-        if prime.dimension == 0:
-            continue
-        sliced = _witness_set(prime, n, rng, timeout)
+    for k, ((position, _), (_, newton, _)) in enumerate(zip(positive, streams)):
+        sliced, prime, proven = per_prime[3 * k: 3 * k + 3]
         if sliced is None:
             unsliced += 1
             continue
-        for component, balls in _components_of(system, prime, sliced, tolerances, rng, timeout, loss_lower_bound):
+        for component, balls in _components_of(system, prime, sliced, proven, tolerances,
+                                               np.random.default_rng(newton), loss_lower_bound):
             components.append(component)
             samples.append((position, balls))
     return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
@@ -157,32 +169,21 @@ def _exact_enclosure(prime: PrimeComponent) -> tuple[float, float] | None:
 
 
 def _components_of(system: PolynomialSystem, prime: PrimeComponent, sliced: tuple[WitnessSet, list],
-                   tolerances: Tolerances, rng: np.random.Generator, timeout: float,
+                   proven: RealPoints, tolerances: Tolerances, rng: np.random.Generator,
                    lower_bound: float | None) -> list[tuple[Component, list]]:
-    """The components over CC of one positive-dimensional prime, with their real points (and the
-    proven ones among them as balls).
+    """The components over CC of one positive-dimensional prime (with its conjugates, when they were
+    computed), with their real points (and the proven ones among them as balls).
 
     Each is decided real or not by the cheapest proof that applies: a witness point that is real
     (a real point on it); a loss that is not real, or below ``lower_bound`` (no real point); the
-    nearest-point test on the whole prime, run unless every component is already proven to have
-    no real point (it gives a point on each connected piece of the real part, which the landscape
-    verdicts need).
+    nearest-point test on the whole prime (``proven``: it gives a point on each connected piece of
+    the real part, which the landscape verdicts need).
     """
-    n = system.num_variables
     witness, witness_balls = sliced
-    if prime.degree > 1:
-        try:
-            prime = conjugate_components(prime, n, timeout=min(timeout, _ABSOLUTE_SECONDS))
-        except BackendError:
-            pass  # conjugates stays None: the prime is reported whole, and says so
     ball_of = {id(point): ball for point, ball in zip(witness.points, witness_balls)}
     real_witnesses = [np.array([float(z.real.mid()) for z in ball]) for ball in witness_balls if is_proven_real(ball)]
     pieces, remark = _pieces(system, prime, witness, real_witnesses)
     verdicts = [_cheap_realness(system, [ball_of[id(p)] for p in piece.points], lower_bound) for piece, _ in pieces]
-    if all(verdict is not None and not verdict[0] for verdict in verdicts):
-        proven = RealPoints(False, [])  # no piece can have a real point: no test to run
-    else:
-        proven = _real_points(prime, n, rng, timeout)
     real = list(proven.points) + real_witnesses
     if proven.real is None:  # undecided: real Newton may still find (unproven) real points on it
         real += [p for p in real_point_candidates(system.numeric, witness, rng=rng) if _on_prime(prime.generators, p)]
@@ -190,11 +191,14 @@ def _components_of(system: PolynomialSystem, prime: PrimeComponent, sliced: tupl
     whole = len(pieces) == 1
     components = []
     for (piece, piece_real), verdict in zip(pieces, verdicts):
-        if verdict is not None:
+        met = any(_same(p, q) for p in piece_real for q in proven.points)
+        if verdict is not None and (verdict[0] or not met):
             status, note = verdict
+        elif verdict is not None:  # two proofs disagree: claim nothing
+            status, note = None, ""
         elif proven.real is False:
             status, note = False, "no point nearest to a random point is real"
-        elif proven.real and (whole or any(_same(p, q) for p in piece_real for q in proven.points)):
+        elif proven.real and (whole or met):
             status, note = True, ""
         else:
             status, note = None, ""
@@ -249,12 +253,23 @@ def _complex_text(value) -> str:
     return f"{complex(float(value.real.mid()), float(value.imag.mid())):.6g}"
 
 
+def _conjugates_within(prime: PrimeComponent, n: int, timeout: float) -> PrimeComponent:
+    """The prime with its conjugate components over CC when ``absPrimdecGTZ`` finishes in time;
+    otherwise as it is (``conjugates`` None: it is reported whole, or by loss value, and says so)."""
+    if prime.degree == 1:
+        return prime
+    try:
+        return conjugate_components(prime, n, timeout=timeout)
+    except BackendError:
+        return prime
+
+
 def _real_points(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> RealPoints:
     """The nearest-point test from two random rational points (the second when the first leaves it open)."""
     for _ in range(2):
         point = [Fraction(int(k), 7) for k in rng.integers(-20, 21, size=n)]
         try:
-            found = real_points_of(prime, n, point=point, timeout=min(timeout, _REAL_SECONDS))
+            found = real_points_of(prime, n, point=point, timeout=timeout)
         except BackendError:  # out of time: another point would take as long
             return RealPoints(None, [])
         if found.real is not None:

@@ -19,7 +19,6 @@ user's loss, or any target system with the same strata) with one parameter homot
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Sequence
@@ -350,18 +349,7 @@ def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np
         except BackendError:
             return [None] * len(chunk)
 
-    if len(chunks) == 1:
-        results = [run(chunks[0], seeds[0])]
-    else:
-        try:
-            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-                try:
-                    results = list(pool.map(run, chunks, seeds))
-                except BaseException:
-                    processes.kill_all()
-                    raise
-        finally:
-            processes.resume()
+    results = processes.thread_map(run, chunks, seeds, workers=len(chunks))
     endpoints: list[Endpoint | None] = [None] * len(points)
     for offset, result in enumerate(results):
         endpoints[offset::len(chunks)] = result

@@ -65,7 +65,8 @@ class Obstruction:
     real : bool or None
         Whether it has a real point: decided when it is finite (msolve's real roots); for a
         positive-dimensional set, True when a slice of it by random rational hyperplanes has a
-        real point, None otherwise.
+        real point, None otherwise. For a meeting set: False when the degenerate set that holds
+        it has no real point, None otherwise (not checked on its own).
     """
 
     kind: str
@@ -125,9 +126,12 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
              "int k; int l; int c; int q; int v; ideal B; ideal S; poly h; poly e;"]
     for k, prime in enumerate(primes, 1):
         lines.append(f"Q[{k}] = std(ideal({', '.join(_integer_text(g) for g in _validate(prime.generators, nvars))}));")
-    lines += ["matrix H = jacob(i);", "for (k = 1; k <= size(Q); k++) {", f"  c = {nvars} - dim(Q[k]);"]
-    for codimension in sorted({nvars - prime.dimension for prime in primes}):
-        lines += [f"  if (c == {codimension}) {{", *_principal_minor_sum(nvars, codimension), "  }"]
+    codimensions = sorted({nvars - prime.dimension for prime in primes})
+    lines.append("matrix H = jacob(i);")
+    for codimension in codimensions:  # the same polynomial for every prime of that codimension
+        lines += _principal_minor_sum(nvars, codimension)
+    lines += ["for (k = 1; k <= size(Q); k++) {", f"  c = {nvars} - dim(Q[k]);"]
+    lines += [f"  if (c == {codimension}) {{ e = reduce(e{codimension}, Q[k]); }}" for codimension in codimensions]
     lines += [
         "  B = std(Q[k] + ideal(e));",  # empty: the Hessian has rank c everywhere on the component
         "  if (dim(B) >= 0) { B = std(B + minor(H, c)); }",  # else: where its rank is truly below c
@@ -136,7 +140,6 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
         "  for (l = k + 1; l <= size(Q); l++) {",
         "    B = std(Q[k] + Q[l]);",
         f'    print("{_MARK}TEST meeting " + string(k) + " " + string(l) + " " + string(dim(B)));',
-        *_sliced("MEETING", "string(k * 1000 + l)", nvars),
         "  }",
         "}",
     ]
@@ -144,21 +147,23 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
     started = time.monotonic()
     with processes.temporary_directory("morse-bott") as directory:
         values = singular_stage(singular, script, directory, timeout, "the Singular tests", "Morse-Bott test")
-        obstructions = _obstructions(values, nvars, directory, max(1.0, timeout - (time.monotonic() - started)))
+        obstructions = _obstructions(values, nvars, [prime.dimension for prime in primes], directory,
+                                     max(1.0, timeout - (time.monotonic() - started)))
     return MorseBottTest(tuple(obstructions), time.monotonic() - started)
 
 
 def _principal_minor_sum(nvars: int, codimension: int) -> list[str]:
-    """Singular code setting ``e`` to the sum of the Hessian's principal minors of size
-    ``codimension``, reduced modulo ``Q[k]`` (or to 0 when there are too many of them: the filter
-    is then skipped, and the minors decide alone)."""
+    """Singular code setting ``e<codimension>`` to the sum of the Hessian's principal minors of
+    that size (or to 0 when there are too many of them: the filter is then skipped, and the minors
+    decide alone)."""
     subsets = list(itertools.islice(itertools.combinations(range(1, nvars + 1), codimension), _MINOR_SUM_LIMIT + 1))
+    name = f"e{codimension}"
     if len(subsets) > _MINOR_SUM_LIMIT:
-        return ["    e = 0;"]
-    lines = ["    e = 0;"]
+        return [f"poly {name} = 0;"]
+    lines = [f"poly {name} = 0;"]
     for subset in subsets:
         rows = ",".join(map(str, subset))
-        lines.append(f"    e = reduce(e + det(submat(H, intvec({rows}), intvec({rows}))), Q[k]);")
+        lines.append(f"{name} = {name} + det(submat(H, intvec({rows}), intvec({rows})));")
     return lines
 
 
@@ -182,20 +187,34 @@ def _sliced(key: str, label: str, nvars: int) -> list[str]:
     ]
 
 
-def _obstructions(values: dict[str, list[str]], nvars: int, directory: str, timeout: float) -> list[Obstruction]:
-    finite = {key: _read_terms(values.get(key.upper(), []), nvars) for key in ("degenerate", "meeting")}
+def _obstructions(values: dict[str, list[str]], nvars: int, dimensions: Sequence[int], directory: str,
+                  timeout: float) -> list[Obstruction]:
+    """The nonempty tests, each with whether it has a real point.
+
+    A degenerate set is checked with msolve (its slice, when it is not finite). Two components
+    meet only at degenerate points of the one of lower (or equal) dimension (see the module), so a
+    meeting set has no real point when that degenerate set has none; otherwise its realness is
+    left open rather than checked (the degenerate set already decides the verdict).
+    """
+    finite = _read_terms(values.get("DEGENERATE", []), nvars)
     found = []
     for line in values.get("TEST", []):
         kind, first, second, dimension = line.split()
-        if int(dimension) < 0:
+        if int(dimension) < 0 or kind != "degenerate":
             continue
-        primes = (int(first),) if second == "0" else (int(first), int(second))
-        key = int(first) if second == "0" else int(first) * 1000 + int(second)
-        generators = finite[kind].get(key, {})
+        generators = finite.get(int(first), {})
         real = _has_real_point([generators[j] for j in sorted(generators)], nvars, directory, timeout)
         if real is False and int(dimension) > 0:
             real = None  # no real point on one slice: the set may still have real points elsewhere
-        found.append(Obstruction(kind, primes, int(dimension), real))
+        found.append(Obstruction(kind, (int(first),), int(dimension), real))
+    degenerate = {o.primes[0]: o.real for o in found}
+    for line in values.get("TEST", []):
+        kind, first, second, dimension = line.split()
+        if int(dimension) < 0 or kind != "meeting":
+            continue
+        k, l = int(first), int(second)
+        lower = k if dimensions[k - 1] <= dimensions[l - 1] else l
+        found.append(Obstruction(kind, (k, l), int(dimension), False if degenerate.get(lower) is False else None))
     return found
 
 

@@ -30,8 +30,9 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Collection, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 __all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
            "Terminated", "temporary_directory", "remove_stale_folders"]
@@ -137,6 +138,28 @@ def kill_descendants(*, spare: Collection[int] = ()) -> list[int]:
 def resume() -> None:
     """Let worker threads start children again (after an interrupted pool has shut down)."""
     _STOPPING.clear()
+
+
+def thread_map(function: Callable[..., Any], *iterables: Iterable, workers: int) -> list:
+    """``list(map(function, *iterables))`` on ``workers`` threads, for calls that mostly wait on
+    children (external solvers); in order, and in this thread alone when ``workers`` is 1.
+
+    An interrupt (or any exception) in the waiting thread kills every registered child, so the
+    threads waiting on them return and the pool shuts down at once; an exception raised by a
+    call reaches the caller.
+    """
+    arguments = list(zip(*iterables))
+    if workers <= 1 or len(arguments) <= 1:
+        return [function(*a) for a in arguments]
+    try:
+        with ThreadPoolExecutor(max_workers=min(workers, len(arguments))) as pool:
+            try:
+                return list(pool.map(lambda a: function(*a), arguments))
+            except BaseException:
+                kill_all()
+                raise
+    finally:
+        resume()  # every pool thread has finished here
 
 
 @contextlib.contextmanager

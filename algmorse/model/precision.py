@@ -16,6 +16,7 @@ matrices (built once per precision) with that column.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
@@ -28,19 +29,27 @@ if TYPE_CHECKING:
 
 __all__ = ["BallSystem", "working_precision", "PRECISIONS"]
 
+_PRECISION_LOCK = threading.RLock()
+
 PRECISIONS: tuple[int, ...] = (64, 128, 256, 512)
 """The precisions (bits) tried in turn on a doubtful point."""
 
 
 @contextmanager
 def working_precision(bits: int) -> Iterator[None]:
-    """Set python-flint's working precision to ``bits`` inside the block (restored after)."""
-    previous = ctx.prec
-    ctx.prec = bits
-    try:
-        yield
-    finally:
-        ctx.prec = previous
+    """Set python-flint's working precision to ``bits`` inside the block (restored after).
+
+    The precision is global to the process, so blocks in different threads run one at a time
+    (a lock, re-entrant: blocks nest in one thread), and each thread computes at the precision
+    it asked for.
+    """
+    with _PRECISION_LOCK:
+        previous = ctx.prec
+        ctx.prec = bits
+        try:
+            yield
+        finally:
+            ctx.prec = previous
 
 
 class BallSystem:
