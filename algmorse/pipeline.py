@@ -43,6 +43,7 @@ from .analysis.verdict import (
     decide,
     square_system_verdict,
 )
+from .engine import processes
 from .engine.backends import get_backend
 from .engine.backends.base import Backend
 from .engine.certify import disjoint_boxes
@@ -818,23 +819,32 @@ def _exact_first(system, options, tolerances, exact, modular, seed, seconds, rep
             or "singular" not in available_exact_tools() or "msolve" not in available_exact_tools():
         return None
     started = time.perf_counter()
+
+    def critical_set() -> ExactCriticalSet:
+        found = exact_critical_set(system, primes, tolerances, seed=derived_seeds(seed ^ 0xDEC0, 1)[0],
+                                   timeout=options.exact_timeout, loss_lower_bound=lower_bound)
+        seconds["decompose"] = time.perf_counter() - started
+        return found
+
+    def morse_bott() -> MorseBottTest | None:
+        test = _morse_bott_test(system, primes, options, report)
+        seconds["morse_bott"] = time.perf_counter() - tested
+        return test
+
     try:
         primes = exact_decomposition(system.sparse_gradient(), system.num_variables, loss=system.sparse_loss(),
                                      timeout=options.exact_timeout)
-        found = exact_critical_set(system, primes, tolerances, seed=derived_seeds(seed ^ 0xDEC0, 1)[0],
-                                   timeout=options.exact_timeout, loss_lower_bound=lower_bound)
+        tested = time.perf_counter()  # the Morse-Bott tests need only the primes: they run alongside
+        found, test = processes.thread_map(lambda task: task(), [critical_set, morse_bott] if system.is_gradient
+                                           else [critical_set, lambda: None], workers=2)
     except BackendError as exc:
         report(f"exact decomposition failed ({exc}): homotopy continuation follows")
         return None
-    seconds["decompose"] = time.perf_counter() - started
     report(f"exact decomposition: {len(found.components)} positive-dimensional component(s), "
            f"{found.isolated_count} isolated point(s) ({seconds['decompose']:.2f} s)")
     if system.is_gradient:
-        started = time.perf_counter()
-        test = _morse_bott_test(system, primes, options, report)
         found = replace(found, morse_bott=None if test is None else _morse_bott_evidence(test),
                         landscape=component_evidence(system, found, test))
-        seconds["morse_bott"] = time.perf_counter() - started
     return found
 
 

@@ -182,7 +182,7 @@ _TWO_PARAMETRIZED = """[0, [0,
 @needs_msolve
 def test_the_last_coordinate_follows_from_the_linear_form(monkeypatch):
     _fake_msolve(monkeypatch, _TWO_PARAMETRIZED)
-    points = exact_points([{(1, 0, 0): F(1)}], 3)  # the system is not read: the output is scripted
+    points = exact_points([{(2, 0, 0): F(1)}], 3)  # the system is not read: the output is scripted
     got = sorted((tuple(_mid(c) for c in p) for p in points), key=lambda q: q[0].real)
     assert len(got) == 2
     for point, expected in zip(got, [(1, 5, -4 / 3), (3, 5, -4 / 3)]):
@@ -192,18 +192,18 @@ def test_the_last_coordinate_follows_from_the_linear_form(monkeypatch):
 @needs_msolve
 def test_an_empty_answer_has_no_point_and_a_bad_shape_is_a_crash(monkeypatch):
     _fake_msolve(monkeypatch, "[-1]:\n")
-    assert exact_points([{(0, 0): F(1)}], 2) == []
+    assert exact_points([{(2, 0): F(1)}], 2) == []
     _fake_msolve(monkeypatch, _TWO_PARAMETRIZED.replace("'x1', 'x2', 'x3'", "'y1', 'y2', 'y3'"))
     with pytest.raises(BackendCrashed, match="unexpected shape"):
-        exact_points([{(1, 0, 0): F(1)}], 3)
+        exact_points([{(2, 0, 0): F(1)}], 3)
     lines = [f"line{k}" for k in range(30)]
     _fake_msolve(monkeypatch, "\n".join(lines), stderr="ERR")
     with pytest.raises(BackendCrashed, match="cannot read msolve's parametrization") as error:
-        exact_points([{(1, 0, 0): F(1)}], 3)
+        exact_points([{(2, 0, 0): F(1)}], 3)
     assert error.value.log_tail.splitlines() == lines[10:]  # the last 20 lines
     _fake_msolve(monkeypatch, "nonsense", stderr="ERR")
     with pytest.raises(BackendCrashed) as error:
-        exact_points([{(1, 0, 0): F(1)}], 3)
+        exact_points([{(2, 0, 0): F(1)}], 3)
     assert error.value.log_tail.splitlines() == ["ERR", "nonsense"]
 
 

@@ -27,7 +27,7 @@ def test_a_real_circle_is_proven_real_with_its_nearest_points():
     # (x^2 + y^2 - 1)^2: the unit circle; from a = (3/7, 1/7) the nearest and farthest points are
     # +-(3, 1)/sqrt(10)
     prime, n = _component(("x", "y"), "(x^2 + y^2 - 1)^2 + 0*x")
-    found = real_points_of(prime, n, point=[F(3, 7), F(1, 7)])
+    (found,) = real_points_of([prime], n, points=[[F(3, 7), F(1, 7)]])
     assert found.real is True
     expected = np.array([3, 1]) / np.sqrt(10)
     assert sorted(map(tuple, np.round(found.points, 12))) == sorted([tuple(np.round(expected, 12)),
@@ -37,7 +37,7 @@ def test_a_real_circle_is_proven_real_with_its_nearest_points():
 def test_a_circle_without_real_points_is_proven_so():
     # (x^2 + y^2 + 1)^2: the conic x^2 + y^2 = -1 (and the origin): no real point on the conic
     prime, n = _component(("x", "y"), "(x^2 + y^2 + 1)^2")
-    found = real_points_of(prime, n, point=[F(3, 7), F(-2, 7)])
+    (found,) = real_points_of([prime], n, points=[[F(3, 7), F(-2, 7)]])
     assert found.real is False and found.points == []
 
 
@@ -45,7 +45,7 @@ def test_a_cone_whose_only_real_point_is_its_vertex():
     # (x^2 + y^2 + z^2)^2: the critical set is the cone x^2 + y^2 + z^2 = 0, whose only real point
     # is the singular vertex: the nearest point to any a
     prime, n = _component(("x", "y", "z"), "(x^2 + y^2 + z^2)^2")
-    found = real_points_of(prime, n, point=[F(1, 3), F(2, 5), F(-1, 7)])
+    (found,) = real_points_of([prime], n, points=[[F(1, 3), F(2, 5), F(-1, 7)]])
     assert found.real is True and len(found.points) == 1 and np.allclose(found.points[0], 0)
 
 

@@ -50,7 +50,7 @@ __all__ = ["ExactCriticalSet", "exact_critical_set", "component_evidence"]
 
 _SLICE_TRIES = 3
 _OPTIONAL_FLOOR = 2.0  # seconds: the time box of the conjugates and the nearest-point test is this,
-_OPTIONAL_FACTOR = 3.0  # or this many times the decomposition's time when that is more
+_OPTIONAL_FACTOR = 2.5  # or this many times the decomposition's time when that is more
 _LOSS_BITS = 256
 _WORKERS = max(1, min(2, os.cpu_count() or 1))  # the stages mostly wait on Singular and msolve
 
@@ -109,24 +109,28 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
     n = system.num_variables
     box = min(timeout, max(_OPTIONAL_FLOOR, _OPTIONAL_FACTOR * decomposition.seconds))
     positive = [(position, prime) for position, prime in enumerate(decomposition.components, 1) if prime.dimension]
-    spawned = np.random.SeedSequence(seed).spawn(3 * len(positive))
-    streams = [spawned[3 * k: 3 * k + 3] for k in range(len(positive))]
+    primes = [prime for _, prime in positive]
+    streams = np.random.SeedSequence(seed).spawn(len(positive) + 2)  # each prime's slices: any order
+    cheap_first = sorted(range(len(primes)), key=lambda k: (primes[k].degree, len(primes[k].generators)))
     tasks = [functools.partial(exact_points, prime.generators, n, timeout=timeout) for prime in decomposition.isolated]
-    for (_, prime), (slicing, _, nearest) in zip(positive, streams):  # each prime's own streams: any order
-        tasks.append(functools.partial(_witness_set, prime, n, np.random.default_rng(slicing), timeout))
-        tasks.append(functools.partial(_conjugates_within, prime, n, box))
-        tasks.append(functools.partial(_real_points, prime, n, np.random.default_rng(nearest), box))
+    tasks += [functools.partial(_witness_set, prime, n, np.random.default_rng(stream), timeout)
+              for prime, stream in zip(primes, streams)]
+    tasks.append(functools.partial(_conjugates_within, [primes[k] for k in cheap_first], n, box))
+    tasks.append(functools.partial(_real_points, [primes[k] for k in cheap_first], n,
+                                   np.random.default_rng(streams[-2]), box))
     results = processes.thread_map(lambda task: task(), tasks, workers=_WORKERS)
-    isolated, per_prime = results[:len(decomposition.isolated)], results[len(decomposition.isolated):]
+    isolated, slices = results[:len(decomposition.isolated)], results[len(decomposition.isolated):-2]
+    absolute, proofs = [None] * len(primes), [None] * len(primes)
+    for k, with_conjugates, proven in zip(cheap_first, results[-2], results[-1]):
+        absolute[k], proofs[k] = with_conjugates, proven
     starts = [np.array([complex(z) for z in point], dtype=complex) for points in isolated for point in points]
+    newton = np.random.default_rng(streams[-1])
     components, samples, unsliced = [], [], 0
-    for k, ((position, _), (_, newton, _)) in enumerate(zip(positive, streams)):
-        sliced, prime, proven = per_prime[3 * k: 3 * k + 3]
+    for (position, _), sliced, prime, proven in zip(positive, slices, absolute, proofs):
         if sliced is None:
             unsliced += 1
             continue
-        for component, balls in _components_of(system, prime, sliced, proven, tolerances,
-                                               np.random.default_rng(newton), loss_lower_bound):
+        for component, balls in _components_of(system, prime, sliced, proven, tolerances, newton, loss_lower_bound):
             components.append(component)
             samples.append((position, balls))
     return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
@@ -253,27 +257,30 @@ def _complex_text(value) -> str:
     return f"{complex(float(value.real.mid()), float(value.imag.mid())):.6g}"
 
 
-def _conjugates_within(prime: PrimeComponent, n: int, timeout: float) -> PrimeComponent:
-    """The prime with its conjugate components over CC when ``absPrimdecGTZ`` finishes in time;
-    otherwise as it is (``conjugates`` None: it is reported whole, or by loss value, and says so)."""
-    if prime.degree == 1:
-        return prime
+def _conjugates_within(primes: list[PrimeComponent], n: int, timeout: float) -> list[PrimeComponent]:
+    """The primes with their conjugate components over CC where ``absPrimdecGTZ`` finishes in time;
+    the others as they are (``conjugates`` None: reported whole, or by loss value, saying so)."""
     try:
-        return conjugate_components(prime, n, timeout=timeout)
+        return conjugate_components(primes, n, timeout=timeout)
     except BackendError:
-        return prime
+        return primes
 
 
-def _real_points(prime: PrimeComponent, n: int, rng: np.random.Generator, timeout: float) -> RealPoints:
-    """The nearest-point test from two random rational points (the second when the first leaves it open)."""
-    for _ in range(2):
-        point = [Fraction(int(k), 7) for k in rng.integers(-20, 21, size=n)]
-        try:
-            found = real_points_of(prime, n, point=point, timeout=timeout)
-        except BackendError:  # out of time: another point would take as long
-            return RealPoints(None, [])
-        if found.real is not None:
-            return found
+def _real_points(primes: list[PrimeComponent], n: int, rng: np.random.Generator, timeout: float) -> list[RealPoints]:
+    """The nearest-point test from a random rational point, and from a second one for the primes
+    the first leaves open (a positive-dimensional set of candidates)."""
+    def draw() -> list[Fraction]:
+        return [Fraction(int(k), 7) for k in rng.integers(-20, 21, size=n)]
+
+    try:
+        found = real_points_of(primes, n, points=[draw() for _ in primes], timeout=timeout)
+        again = [k for k, f in enumerate(found) if f.infinite]
+        if again:
+            for k, f in zip(again, real_points_of([primes[k] for k in again], n, points=[draw() for _ in again],
+                                                  timeout=timeout)):
+                found[k] = f
+    except BackendError:
+        return [RealPoints(None, []) for _ in primes]
     return found
 
 

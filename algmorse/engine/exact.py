@@ -51,6 +51,7 @@ from typing import Any, Mapping, Sequence
 from ..errors import BackendCrashed, BackendTimeout, BackendUnavailable
 from ..model.precision import working_precision
 from . import processes
+from .linear_sets import affine_solution, is_affine, nearest_affine_point
 
 __all__ = [
     "ExactResult",
@@ -197,7 +198,12 @@ def _version_of(command: list[str]) -> str:
 
 
 class _StageTimeout(Exception):
-    """A tool ran past its stage's time limit and was killed."""
+    """A tool ran past its stage's time limit and was killed; ``partial`` is what it had written
+    to standard output by then."""
+
+    def __init__(self, partial: str = "") -> None:
+        super().__init__()
+        self.partial = partial
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,15 +234,18 @@ def _run(command: list[str], cwd: str, timeout: float) -> _Output:
                                   stderr=subprocess.PIPE)
     except OSError as exc:
         raise BackendUnavailable(f"exact check: cannot start {command[0]!r}: {exc}. " + INSTALL_HINT) from exc
+    timed_out = False
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise _StageTimeout from None
+        timed_out = True
     finally:
         killed = process.returncode is None
         processes.finish(process)
-        if killed:
-            process.communicate()
+        if killed:  # out of time or interrupted: what it wrote so far (no output is lost by the retry)
+            stdout, stderr = process.communicate()
+    if timed_out:
+        raise _StageTimeout(stdout.decode("utf-8", "replace"))
     return _Output(process.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
 
 
@@ -343,17 +352,11 @@ def _run_singular(path: str, script: str, cwd: str, timeout: float, what: str) -
     """
     script_path = Path(cwd) / "stage.sing"
     script_path.write_text(script, encoding="ascii")
-    output = _run([path, "-q", "-t", "--no-rc", "--no-warn", script_path.name], cwd, timeout)
-    script_path.unlink()
-    values: dict[str, list[str]] = {}
-    errors = []
-    for line in output.stdout.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("?"):
-            errors.append(stripped)
-        elif stripped.startswith(_MARK):
-            key, _, value = stripped[len(_MARK):].partition(" ")
-            values.setdefault(key, []).append(value.strip())
+    try:
+        output = _run([path, "-q", "-t", "--no-rc", "--no-warn", script_path.name], cwd, timeout)
+    finally:
+        script_path.unlink(missing_ok=True)
+    values, errors = _singular_values(output.stdout)
     if output.returncode != 0 or errors or "END" not in values:
         reason = (
             f"it exited with status {output.returncode}" if output.returncode != 0
@@ -362,6 +365,20 @@ def _run_singular(path: str, script: str, cwd: str, timeout: float, what: str) -
         )
         raise BackendCrashed(f"exact check: Singular failed during {what}: {reason}.", output.returncode, output.tail())
     return values
+
+
+def _singular_values(stdout: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The ``AM_`` lines of a Singular run as ``{key: [values...]}``, and its error lines."""
+    values: dict[str, list[str]] = {}
+    errors = []
+    for line in stdout.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("?"):
+            errors.append(stripped)
+        elif stripped.startswith(_MARK):
+            key, _, value = stripped[len(_MARK):].partition(" ")
+            values.setdefault(key, []).append(value.strip())
+    return values, errors
 
 
 def _print_univariate(poly: str, index: int) -> str:
@@ -1153,10 +1170,12 @@ def exact_points(
     """
     from flint import acb, fmpq_poly, fmpz_poly
 
+    checked = _validate(polynomials, nvars)
+    if is_affine(checked):  # linear algebra over QQ: no process to start
+        return _affine_points(checked, nvars, bits)
     msolve = _msolve_path()
     if msolve is None:
         raise BackendUnavailable("exact points: msolve is not installed. " + INSTALL_HINT)
-    checked = _validate(polynomials, nvars)
     with processes.temporary_directory("points") as directory:
         try:
             output, text = _call_msolve(msolve, ["-P", "1"], checked, nvars, directory, timeout)
@@ -1191,6 +1210,20 @@ def exact_points(
                 coordinates.append((root - rest) / forms[-1])
             points.append([coordinates[k] for k in order])
     return points
+
+
+def _affine_points(polynomials: Sequence[Mapping[tuple[int, ...], Fraction]], nvars: int, bits: int) -> list[list]:
+    """:func:`exact_points` of affine equations: their unique solution (rational, so real)."""
+    from flint import acb, arb, fmpq
+
+    solution = affine_solution(polynomials, nvars)
+    if solution is None:
+        if nearest_affine_point(polynomials, nvars, [Fraction(0)] * nvars) is None:
+            return []  # inconsistent: no solution
+        raise BackendCrashed("exact points: the system is not zero-dimensional (affine equations of rank "
+                             "below the number of unknowns).")
+    with working_precision(bits):
+        return [[acb(arb(fmpq(v.numerator, v.denominator))) for v in solution]]
 
 
 def is_proven_real(point: Sequence) -> bool:

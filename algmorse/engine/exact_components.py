@@ -34,9 +34,11 @@ from .exact import (
     LOG_TAIL_LINES,
     _MARK,
     _StageTimeout,
+    _integer_text,
     _run_singular,
     _singular_path,
     _singular_script,
+    _singular_values,
     _validate,
     _variables,
 )
@@ -152,8 +154,6 @@ def exact_decomposition(gradient: Sequence[Polynomial], nvars: int, *, loss: Pol
     checked = _validate(gradient, nvars)
     loss_text = None
     if loss is not None:
-        from .exact import _integer_text
-
         (loss_checked,) = _validate([loss], nvars)
         scale = _lcm_of_denominators(loss_checked)
         loss_text = (_integer_text(loss_checked), scale)
@@ -208,58 +208,80 @@ def _decomposition_body(nvars: int, loss: tuple[str, int] | None) -> str:
     return "\n".join(lines)
 
 
-def conjugate_components(prime: PrimeComponent, nvars: int, *, timeout: float = 10.0) -> PrimeComponent:
-    """The prime with its conjugate components over CC (Singular ``absPrimdecGTZ``).
+def conjugate_components(primes: Sequence[PrimeComponent], nvars: int, *,
+                         timeout: float = 10.0) -> list[PrimeComponent]:
+    """The primes with their conjugate components over CC (Singular ``absPrimdecGTZ``).
+
+    One Singular run takes the primes in the order given (put the cheap ones first); a prime of
+    degree 1 is one component and is not sent.
 
     Returns
     -------
-    PrimeComponent
-        ``prime`` with :attr:`~PrimeComponent.conjugates` and, when more than one,
-        :attr:`~PrimeComponent.absolute` filled in.
+    list of PrimeComponent
+        Each prime with :attr:`~PrimeComponent.conjugates` and, when more than one,
+        :attr:`~PrimeComponent.absolute` filled in; as it was (``conjugates`` None) when
+        Singular did not reach it within ``timeout``: the absolute decomposition can take much
+        longer than the decomposition over QQ (factoring over number fields), hence its own box.
 
     Raises
     ------
-    BackendUnavailable, BackendTimeout, BackendCrashed
-        As :func:`exact_decomposition`; the absolute decomposition can take much longer than the
-        decomposition over QQ (factoring over number fields), hence its own time box.
+    BackendUnavailable, BackendCrashed
+        As :func:`exact_decomposition`.
     """
     singular = _singular_path()
     if singular is None:
         raise BackendUnavailable("exact decomposition: Singular is not installed. " + INSTALL_HINT)
     names = ",".join(_variables(nvars))
-    body = "\n".join([
-        'LIB "primdec.lib";',
-        "int k = 1;",
-        "def S = absPrimdecGTZ(i);",
-        "setring S;",
-        f'if (varstr(basering) != "{names},a") {{ ERROR("unexpected variables " + varstr(basering)); }}',
-        "ideal A = absolute_primes[1][1];",
-        f'print("{_MARK}CONJ " + string(absolute_primes[1][2]));',
-        "if (absolute_primes[1][2] > 1) {",
-        *_print_terms("ABS", "A"),
-        "}",
-    ])
-    script = _singular_script(_validate(prime.generators, nvars), nvars, body)
+    body = ['LIB "primdec.lib";', "int k;"]
+    sent = [k for k, prime in enumerate(primes, 1) if prime.degree > 1]
+    for k in sent:
+        generators = ",\n  ".join(_integer_text(g) for g in _validate(primes[k - 1].generators, nvars))
+        body += [
+            "setring r;",
+            f"k = {k};",
+            f"def S{k} = absPrimdecGTZ(ideal({generators}));",
+            f"setring S{k};",
+            f'if (varstr(basering) != "{names},a") {{ ERROR("unexpected variables " + varstr(basering)); }}',
+            "ideal A = absolute_primes[1][1];",
+            "if (absolute_primes[1][2] > 1) {",
+            *_print_terms("ABS", "A"),
+            "}",
+            f'print("{_MARK}CONJ {k} " + string(absolute_primes[1][2]));',  # after the terms: complete
+        ]
+    if not sent:
+        return list(primes)
+    script = _singular_script([{}], nvars, "\n".join(body))
     with processes.temporary_directory("absolute") as directory:
-        values = singular_stage(singular, script, directory, timeout, "absPrimdecGTZ", "exact decomposition")
+        values = singular_stage(singular, script, directory, timeout, "absPrimdecGTZ", "exact decomposition",
+                                partial=True)
     try:
-        count = int(values["CONJ"][0])
-        terms = _read_terms(values.get("ABS", []), nvars + 1).get(1, {})
-    except (KeyError, IndexError, ValueError) as exc:
+        counts = {int(k): int(count) for k, count in (line.split() for line in values.get("CONJ", []))}
+        terms = _read_terms(values.get("ABS", []), nvars + 1)
+    except ValueError as exc:
         raise BackendCrashed(f"exact decomposition: cannot read absPrimdecGTZ's output ({exc}).") from None
-    pieces = tuple(terms[j] for j in sorted(terms)) if count > 1 else ()
-    if count < 1 or prime.degree % count or (count > 1 and not pieces):
-        raise BackendCrashed(f"exact decomposition: {count} conjugates for a prime of degree {prime.degree}.")
-    return replace(prime, conjugates=count, absolute=pieces)
+    found = list(primes)
+    for k, count in counts.items():
+        prime, absolute = primes[k - 1], terms.get(k, {})
+        pieces = tuple(absolute[j] for j in sorted(absolute)) if count > 1 else ()
+        if count < 1 or prime.degree % count or (count > 1 and not pieces):
+            raise BackendCrashed(f"exact decomposition: {count} conjugates for a prime of degree {prime.degree}.")
+        found[k - 1] = replace(prime, conjugates=count, absolute=pieces)
+    return found
 
 
 def singular_stage(singular: str, script: str, directory: str, timeout: float, stage: str,
-                   what: str) -> dict[str, list[str]]:
+                   what: str, *, partial: bool = False) -> dict[str, list[str]]:
     """Run a Singular script (:func:`~algmorse.engine.exact._run_singular`) in ``directory``; out of
-    time, raise :class:`~algmorse.errors.BackendTimeout` saying ``what`` and ``stage``."""
+    time, raise :class:`~algmorse.errors.BackendTimeout` saying ``what`` and ``stage``, or, with
+    ``partial``, return what it printed by then (without the ``END`` key: the caller keeps only
+    the results it sees completed)."""
     try:
         return _run_singular(singular, script, directory, timeout, stage)
-    except _StageTimeout:
+    except _StageTimeout as timeout_:
+        if partial:
+            values, _ = _singular_values(timeout_.partial)
+            values.pop("END", None)
+            return values
         raise BackendTimeout(f"{what}: {stage} did not finish within {timeout:g} s.", timeout) from None
 
 

@@ -38,11 +38,20 @@ from typing import Mapping, Sequence
 
 from ..errors import BackendError, BackendUnavailable
 from . import processes
-from .exact import INSTALL_HINT, _MARK, _StageTimeout, _singular_path, _singular_script, _validate
+from .exact import (
+    _MARK,
+    INSTALL_HINT,
+    _singular_path,
+    _singular_script,
+    _StageTimeout,
+    _validate,
+)
 from .exact_components import PrimeComponent, _print_terms, _read_terms, singular_stage
+from .linear_sets import is_affine, nearest_affine_point
 
 __all__ = ["Obstruction", "MorseBottTest", "morse_bott_test"]
 
+_WORKERS = 2  # msolve runs at once on the degenerate sets
 _MINOR_SUM_LIMIT = 3000  # principal minors summed as a first filter (C(14, 7) = 3432 is beyond it)
 
 Polynomial = Mapping[tuple[int, ...], Fraction]
@@ -147,8 +156,8 @@ def morse_bott_test(gradient: Sequence[Polynomial], nvars: int, primes: Sequence
     started = time.monotonic()
     with processes.temporary_directory("morse-bott") as directory:
         values = singular_stage(singular, script, directory, timeout, "the Singular tests", "Morse-Bott test")
-        obstructions = _obstructions(values, nvars, [prime.dimension for prime in primes], directory,
-                                     max(1.0, timeout - (time.monotonic() - started)))
+    obstructions = _obstructions(values, nvars, [prime.dimension for prime in primes],
+                                 max(1.0, timeout - (time.monotonic() - started)))
     return MorseBottTest(tuple(obstructions), time.monotonic() - started)
 
 
@@ -187,7 +196,7 @@ def _sliced(key: str, label: str, nvars: int) -> list[str]:
     ]
 
 
-def _obstructions(values: dict[str, list[str]], nvars: int, dimensions: Sequence[int], directory: str,
+def _obstructions(values: dict[str, list[str]], nvars: int, dimensions: Sequence[int],
                   timeout: float) -> list[Obstruction]:
     """The nonempty tests, each with whether it has a real point.
 
@@ -197,36 +206,40 @@ def _obstructions(values: dict[str, list[str]], nvars: int, dimensions: Sequence
     left open rather than checked (the degenerate set already decides the verdict).
     """
     finite = _read_terms(values.get("DEGENERATE", []), nvars)
-    found = []
-    for line in values.get("TEST", []):
-        kind, first, second, dimension = line.split()
-        if int(dimension) < 0 or kind != "degenerate":
-            continue
-        generators = finite.get(int(first), {})
-        real = _has_real_point([generators[j] for j in sorted(generators)], nvars, directory, timeout)
-        if real is False and int(dimension) > 0:
+    tests = [line.split() for line in values.get("TEST", [])]
+    degenerate = [(int(first), int(dimension)) for kind, first, _, dimension in tests
+                  if kind == "degenerate" and int(dimension) >= 0]
+
+    def obstruction(prime: int, dimension: int) -> Obstruction:
+        generators = finite.get(prime, {})
+        real = _has_real_point([generators[j] for j in sorted(generators)], nvars, timeout)
+        if real is False and dimension > 0:
             real = None  # no real point on one slice: the set may still have real points elsewhere
-        found.append(Obstruction(kind, (int(first),), int(dimension), real))
-    degenerate = {o.primes[0]: o.real for o in found}
-    for line in values.get("TEST", []):
-        kind, first, second, dimension = line.split()
+        return Obstruction("degenerate", (prime,), dimension, real)
+
+    found = processes.thread_map(obstruction, *zip(*degenerate), workers=_WORKERS) if degenerate else []
+    realness = {o.primes[0]: o.real for o in found}
+    for kind, first, second, dimension in tests:
         if int(dimension) < 0 or kind != "meeting":
             continue
         k, l = int(first), int(second)
         lower = k if dimensions[k - 1] <= dimensions[l - 1] else l
-        found.append(Obstruction(kind, (k, l), int(dimension), False if degenerate.get(lower) is False else None))
+        found.append(Obstruction(kind, (k, l), int(dimension), False if realness.get(lower) is False else None))
     return found
 
 
-def _has_real_point(polynomials: list[dict], nvars: int, directory: str, timeout: float) -> bool | None:
+def _has_real_point(polynomials: list[dict], nvars: int, timeout: float) -> bool | None:
     """Whether a finite set has a real point (msolve's real roots); None when msolve cannot say."""
     from .exact import _msolve_path, _run_msolve
 
+    if polynomials and is_affine(polynomials):  # a rational point (or affine space): real
+        return True if nearest_affine_point(polynomials, nvars, [Fraction(0)] * nvars) is not None else None
     msolve = _msolve_path()
     if msolve is None or not polynomials:
         return None
     try:
-        answer = _run_msolve(msolve, polynomials, nvars, directory, timeout)
+        with processes.temporary_directory("real") as directory:
+            answer = _run_msolve(msolve, polynomials, nvars, directory, timeout)
     except (_StageTimeout, BackendError):  # the question stays open, never decided by a failure
         return None
     return None if answer.dimension_class != 0 or answer.real is None else answer.real > 0

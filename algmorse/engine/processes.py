@@ -39,6 +39,7 @@ __all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interru
 
 _LIVE: dict[int, subprocess.Popen] = {}
 _LOCK = threading.Lock()
+_POOLS = 0  # thread_map pools running (they nest: a call may map again)
 _STOPPING = threading.Event()
 _SWEPT = False
 _INTERRUPTED: int | None = None
@@ -146,11 +147,15 @@ def thread_map(function: Callable[..., Any], *iterables: Iterable, workers: int)
 
     An interrupt (or any exception) in the waiting thread kills every registered child, so the
     threads waiting on them return and the pool shuts down at once; an exception raised by a
-    call reaches the caller.
+    call reaches the caller. Calls may map again (nested pools): children may be started again
+    once the outermost pool has shut down.
     """
     arguments = list(zip(*iterables))
     if workers <= 1 or len(arguments) <= 1:
         return [function(*a) for a in arguments]
+    global _POOLS
+    with _LOCK:
+        _POOLS += 1
     try:
         with ThreadPoolExecutor(max_workers=min(workers, len(arguments))) as pool:
             try:
@@ -159,7 +164,11 @@ def thread_map(function: Callable[..., Any], *iterables: Iterable, workers: int)
                 kill_all()
                 raise
     finally:
-        resume()  # every pool thread has finished here
+        with _LOCK:
+            _POOLS -= 1
+            outermost = _POOLS == 0
+        if outermost:
+            resume()  # every pool thread has finished here (an inner pool leaves it to the outermost)
 
 
 @contextlib.contextmanager
