@@ -89,3 +89,35 @@ def test_a_decomposition_past_its_time_box_is_a_timeout(monkeypatch):
     system = build_system(load_case("net121_lin_mult").spec.problem)
     with pytest.raises(BackendTimeout):
         exact_decomposition(system.sparse_gradient(), system.num_variables, timeout=1e-9)
+
+
+def test_a_batch_stage_out_of_time_keeps_what_it_printed_before():
+    from algmorse.engine import processes
+    from algmorse.engine.exact import _singular_path, _singular_script
+    from algmorse.engine.exact_components import singular_stage
+
+    script = _singular_script([{}], 1, 'print("AM_DONE 1");\nint k; while (1) { k = k + 1; }')
+    with processes.temporary_directory("partial") as directory:
+        values = singular_stage(_singular_path(), script, directory, 1.0, "a loop", "test", partial=True)
+        assert values == {"DONE": ["1"]}  # no END: the caller keeps only what it sees complete
+        with pytest.raises(BackendTimeout):
+            singular_stage(_singular_path(), script, directory, 1.0, "a loop", "test")
+
+
+def test_conjugates_of_several_primes_in_one_run():
+    from algmorse.engine.exact_components import conjugate_components
+
+    # (x^2 - 2 y^2)^2 + z^2: the prime (x^2 - 2 y^2, z) is two conjugate lines over QQ(sqrt 2);
+    # (x^2 + y^2 - 1)^2 + z^2: the circle, one component; a line (degree 1) is not sent
+    def prime(expression):
+        from algmorse.model.network import FunctionProblem
+
+        system = build_system(FunctionProblem(("x", "y", "z"), expression))
+        found = exact_decomposition(system.sparse_gradient(), 3)
+        return max(found.components, key=lambda c: (c.dimension, c.degree))
+
+    primes = [prime("(x^2 - 2*y^2)^2 + z^2"), prime("(x^2 + y^2 - 1)^2 + z^2"), prime("(x - y)^2 + z^2")]
+    assert [(p.dimension, p.degree) for p in primes] == [(1, 2), (1, 2), (1, 1)]
+    found = conjugate_components(primes, 3, timeout=30)
+    assert [p.conjugates for p in found] == [2, 1, None]
+    assert found[0].absolute and not found[1].absolute

@@ -127,6 +127,31 @@ def test_a_worker_thread_starting_a_child_after_kill_all_gets_it_killed_until_re
     processes.finish(main_thread_child)
 
 
+def test_a_failing_call_in_nested_thread_maps_ends_every_child_at_once_and_then_resumes():
+    # the exact stage maps inside a map (the critical set alongside the Morse-Bott tests, each
+    # running solvers two at a time): a failure (or an interrupt) anywhere kills every child, the
+    # pools shut down at once, and children may be started again only after the outermost one
+    def sleeper(_: int) -> int:
+        child = processes.start(["sleep", "30"])
+        try:
+            return child.wait(timeout=20)
+        finally:
+            processes.finish(child)
+
+    def inner(index: int) -> list:
+        if index == 1:
+            time.sleep(0.5)  # the sleepers of the other inner pool are running by now
+            raise KeyboardInterrupt
+        return processes.thread_map(sleeper, range(2), workers=2)
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        processes.thread_map(inner, range(2), workers=2)
+    assert time.monotonic() - started < 5
+    assert not processes._LIVE and not processes._STOPPING.is_set() and processes._POOLS == 0
+    assert processes.thread_map(lambda x: x * x, range(4), workers=2) == [0, 1, 4, 9]  # in order
+
+
 def test_an_interrupt_swallowed_in_a_destructor_is_silent_and_raised_again():
     # a SIGINT that lands while a __del__ runs (Dask's futures have one) is swallowed by Python,
     # which prints "Exception ignored in ..." with a traceback; within interrupt_on_sigterm it is

@@ -6,6 +6,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
+from flint import fmpq
 
 from algmorse import SolveOptions, analyze
 from algmorse.engine.exact_components import exact_decomposition
@@ -62,3 +63,15 @@ def test_the_complex_conic_of_the_l2_circle_case_is_proven_without_real_points()
     assert circle.loss_polynomial == ("-10/9", "1")
     assert "w1_1_1 - w2_1_1" in circle.prime or "-w1_1_1 + w2_1_1" in circle.prime
     assert all(abs(sum(u * u for u in p[:2]) - 4 / 3) < 1e-9 for p in circle.real_points)
+
+
+def test_several_components_in_one_run_each_with_its_own_answer():
+    # one Singular run for the circle (real) and the conic x^2 + y^2 = -1 (none); the line x = y
+    # (an affine set) is answered by linear algebra: its nearest point to (1, 0) is (1/2, 1/2)
+    circle, n = _component(("x", "y"), "(x^2 + y^2 - 1)^2 + 0*x")
+    conic, _ = _component(("x", "y"), "(x^2 + y^2 + 1)^2")
+    line, _ = _component(("x", "y"), "(x - y)^2")
+    found = real_points_of([circle, conic, line], n, points=[[F(3, 7), F(1, 7)], [F(3, 7), F(-2, 7)], [F(1), F(0)]])
+    assert [f.real for f in found] == [True, False, True]
+    assert len(found[0].points) == 2 and found[1].points == []
+    assert np.allclose(found[2].points, [[0.5, 0.5]]) and found[2].balls[0][0].contains(fmpq(1, 2))

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
@@ -158,8 +158,13 @@ def thread_map(function: Callable[..., Any], *iterables: Iterable, workers: int)
         _POOLS += 1
     try:
         with ThreadPoolExecutor(max_workers=min(workers, len(arguments))) as pool:
+            futures = [pool.submit(function, *a) for a in arguments]
             try:
-                return list(pool.map(lambda a: function(*a), arguments))
+                wait(futures, return_when=FIRST_EXCEPTION)  # the first failure, wherever it is
+                for future in futures:
+                    if future.done() and future.exception() is not None:
+                        raise future.exception()
+                return [future.result() for future in futures]
             except BaseException:
                 kill_all()
                 raise
