@@ -35,6 +35,7 @@ from .results.library import Case, list_cases
 __all__ = ["assert_matches_expected", "case_names"]
 
 _COUNTS = ("isolated", "real", "degenerate", "minima", "saddles", "maxima")
+_VERDICTS = ("complex_morse", "morse", "complex_morse_bott", "morse_bott", "all_minima_global", "strict_saddle")
 
 
 def case_names(predicate: Callable[[Case], bool] | None = None, *, kind: str = "polynomial") -> list[str]:
@@ -96,15 +97,18 @@ def assert_matches_expected(catalog: Catalog | ReluAnalysis, case: Case, *, loss
         got = sorted(c.loss.real if c.loss is not None else float("nan") for c in catalog.components)
         if len(want) != len(got) or any(not abs(a - b) <= loss_rtol * max(1.0, abs(a)) for a, b in zip(want, got)):
             problems.append(f"component_losses: expected {want}, got {got}")
-    if "real_components" in expected:
-        got_real = sum(bool(c.real_points) for c in catalog.components)
+    if "real_components" in expected:  # proven real; and, unless allowed, every other one proven not
+        got_real = sum(c.real is True for c in catalog.components)
         if got_real != expected["real_components"]:
-            problems.append(f"real_components: expected {expected['real_components']}, got {got_real}")
+            problems.append(f"real_components: expected {expected['real_components']} proven real, got {got_real}")
+        open_ = [k for k, c in enumerate(catalog.components) if c.real is None]
+        if open_ and not allow_undetermined:
+            problems.append(f"real_components: whether components {open_} have real points is undetermined")
     if "multiplicities" in expected:
         got_mult = sorted(p.multiplicity for p in catalog.critical_points if p.multiplicity != 1)
         if got_mult != sorted(expected["multiplicities"]):
             problems.append(f"multiplicities > 1: expected {sorted(expected['multiplicities'])}, got {got_mult}")
-    for key in ("complex_morse", "morse", "complex_morse_bott", "morse_bott"):
+    for key in _VERDICTS:
         if key in expected:
             got = getattr(catalog.verdict, key)
             if got != expected[key] and not (allow_undetermined and got is None):

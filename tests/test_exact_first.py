@@ -103,3 +103,23 @@ def test_decompose_never_skips_the_exact_decomposition_too():
     catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1, decompose="never"),
                       backend=backend, progress_bar=False)
     assert catalog.components == () and "primes" not in catalog.provenance.decomposition
+
+
+def test_a_real_point_found_by_newton_is_made_exact_by_slicing_through_it():
+    import numpy as np
+
+    from algmorse.analysis.exact_first import _real_through
+    from algmorse.engine.exact_components import exact_decomposition
+    from algmorse.model.system import build_system
+
+    def prime(expression):
+        system = build_system(FunctionProblem(("x", "y"), expression))
+        (found,) = exact_decomposition(system.sparse_gradient(), 2).positive_dimensional
+        return found
+
+    circle, conic = prime("(x^2 + y^2 - 1)^2 + 0*x"), prime("(x^2 + y^2 + 1)^2")
+    rng = np.random.default_rng(3)
+    on_circle = np.array([np.cos(0.7), np.sin(0.7)])  # a point of the circle to double precision
+    assert _real_through(circle, on_circle, rng, 10.0)
+    assert not _real_through(circle, np.array([2.0, 0.0]), rng, 10.0)  # the circle's real points are far
+    assert not _real_through(conic, np.array([0.5, 0.5]), rng, 10.0)  # x^2 + y^2 = -1: no real point

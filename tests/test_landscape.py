@@ -6,12 +6,15 @@ enclosures and Morse indices), so that each answer is seen true, false and undet
 
 from __future__ import annotations
 
+from fractions import Fraction as F
+
 import pytest
 
 from algmorse import SolveOptions, analyze
 from algmorse.analysis.classify import CriticalPoint
 from algmorse.analysis.verdict import AlgebraicEvidence, Evidence, SearchEvidence, decide
 from algmorse.engine.certify import Certificate
+from algmorse.model.network import Activation, Dataset, Network, NetworkProblem, Regularizer
 from algmorse.results.library import load_case
 
 
@@ -258,3 +261,59 @@ def test_an_unproven_real_point_leaves_the_landscape_open():
     degenerate = CriticalPoint(**{**{f: getattr(degenerate, f) for f in degenerate.__slots__}, "nondegenerate": False})
     v = _decide([degenerate])
     assert v.all_minima_global is None and v.strict_saddle is None
+
+
+def test_a_certified_minimum_above_a_proven_real_point_is_spurious_whatever_else_is_open():
+    from algmorse.analysis.verdict import ComponentEvidence
+
+    conic = _conic()
+    algebra = AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=1)
+    base = dict(algebra=algebra, coercive=None, search=SearchEvidence(stable=True, stable_runs=2), components=[conic])
+    # the origin of a deep linear network with L2: a certified minimum at loss 2; a real component at 0.46 whose
+    # normal signs are unknown. No coercivity is needed: loss 0.46 is attained, so 2 is not the minimum.
+    v = decide(Evidence(points=[_point(0, (2.0, 2.0))], **base,
+                        component_evidence=(ComponentEvidence(real=True, indices=None, loss=(0.46, 0.47)),)))
+    assert (v.all_minima_global, v.spurious_minima, v.strict_saddle, v.landscape_basis) == (False, None, None, "witness")
+    (reason,) = [r for r in v.reasons if r.code == "landscape"]
+    assert "0.47" in reason.message and "undetermined" in reason.message  # the upper end of the enclosure
+    # a proven real saddle below the minimum proves it just as well (incomplete set: still decided)
+    incomplete = decide(Evidence(points=[_point(0, (2.0, 2.0)), _point(1, (1.0, 1.0))], coercive=None,
+                                 search=SearchEvidence(stable=True, stable_runs=2)))
+    assert (incomplete.all_minima_global, incomplete.landscape_basis) == (False, "witness")
+
+
+@pytest.mark.parametrize("case", ["overlapping", "unproven minimum", "unproven real point", "complex component",
+                                  "loss unknown", "minimum below"])
+def test_no_spurious_minimum_is_claimed_without_each_proof(case):
+    from algmorse.analysis.verdict import ComponentEvidence
+
+    minimum, other = _point(0, (2.0, 2.0)), _point(1, (1.0, 1.0))
+    if case == "overlapping":  # the other point's loss may be as high as the minimum's
+        other = _point(1, (1.5, 2.0))
+    elif case == "unproven minimum":
+        minimum = CriticalPoint(**{**{f: getattr(minimum, f) for f in minimum.__slots__}, "certificate": None})
+    elif case == "unproven real point":
+        other = CriticalPoint(**{**{f: getattr(other, f) for f in other.__slots__}, "certificate": None})
+    elif case == "minimum below":
+        minimum = _point(0, (0.5, 0.5))
+    points = [minimum, other]
+    evidence = ()
+    if case in ("complex component", "loss unknown"):  # the lower loss is on a component not proven real
+        points = [minimum]
+        evidence = (ComponentEvidence(real=False, loss=(1.0, 1.0)) if case == "complex component" else
+                    ComponentEvidence(real=True, loss=None),)
+    v = decide(Evidence(points=points, components=[_conic()] if evidence else [], component_evidence=evidence or None,
+                        algebra=AlgebraicEvidence(level="exact", dimension=1, isolated_distinct=len(points)),
+                        coercive=None, search=SearchEvidence(stable=True, stable_runs=2)))
+    assert v.all_minima_global is not False and v.landscape_basis != "witness", case
+
+
+@pytest.mark.exact
+def test_the_origin_of_a_deep_linear_network_with_l2_is_a_spurious_minimum():
+    # [1, 2, 2, 1], linear, x = 1, y = 2, L2 eps = 1/10 (issue 18): at the origin the products of
+    # three weights contribute nothing of order 2, so the Hessian is 2 eps I: a strict local
+    # minimum at loss 1/2 * 2^2 = 2; the real surface of minima has loss 0.4633 < 2
+    problem = NetworkProblem(Network((1, 2, 2, 1), Activation.from_coefficients([0, 1]), bias=False),
+                             Dataset(((F(1),),), ((F(2),),)), regularizer=Regularizer("l2", F(1, 10)))
+    v = analyze(problem, options=SolveOptions(seed=1), progress_bar=False).verdict
+    assert (v.all_minima_global, v.landscape_basis) == (False, "witness")

@@ -52,6 +52,7 @@ _SLICE_TRIES = 3
 _OPTIONAL_FLOOR = 2.0  # seconds: the time box of the conjugates and the nearest-point test is this,
 _OPTIONAL_FACTOR = 2.5  # or this many times the decomposition's time when that is more
 _LOSS_BITS = 256
+_Piece = tuple[Component, list, 'tuple[float, float] | None']  # a component, its proven real balls, its loss
 _WORKERS = max(1, min(2, os.cpu_count() or 1))  # the stages mostly wait on Singular and msolve
 
 
@@ -73,9 +74,10 @@ class ExactCriticalSet:
         (they are reported by dimension and degree only, in the notes).
     primes : tuple of PrimeComponent
         The decomposition it came from.
-    samples : list of (int, list)
-        For each component: the position (from 1) of its prime in ``primes``, and its proven real
-        points as ``arb`` balls (one on each connected piece of its real part met).
+    samples : list of (int, list, (float, float) or None)
+        For each component: the position (from 1) of its prime in ``primes``, its proven real
+        points as ``arb`` balls (one on each connected piece of its real part met), and an
+        interval holding the real part of the loss on it (enclosed at a witness point).
     morse_bott : MorseBottEvidence or None
         The exact Morse-Bott tests on those primes, once run (by the caller).
     landscape : tuple of ComponentEvidence or None
@@ -88,7 +90,7 @@ class ExactCriticalSet:
     components: list[Component]
     unsliced: int
     primes: tuple[PrimeComponent, ...]
-    samples: list[tuple[int, list]]
+    samples: list[tuple[int, list, tuple[float, float] | None]]
     morse_bott: MorseBottEvidence | None = None
     landscape: tuple[ComponentEvidence, ...] | None = None
 
@@ -130,9 +132,10 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
         if sliced is None:
             unsliced += 1
             continue
-        for component, balls in _components_of(system, prime, sliced, proven, tolerances, newton, loss_lower_bound):
+        for component, balls, loss in _components_of(system, prime, sliced, proven, tolerances, newton,
+                                                     loss_lower_bound, box):
             components.append(component)
-            samples.append((position, balls))
+            samples.append((position, balls, loss))
     return ExactCriticalSet(starts, sum(p.degree for p in decomposition.isolated), components, unsliced,
                             decomposition.components, samples)
 
@@ -144,11 +147,13 @@ def component_evidence(system: PolynomialSystem, found: ExactCriticalSet,
     certified normal index at each proven real sample and the loss enclosed there."""
     degenerate = None if test is None else {o.primes[0] for o in test.obstructions if o.kind == "degenerate"}
     evidence = []
-    for component, (position, balls) in zip(found.components, found.samples):
+    for component, (position, balls, piece_loss) in zip(found.components, found.samples):
         codimension = system.num_variables - component.dimension
         indices = loss = None
+        if component.real:  # a real loss: the real part's interval holds it
+            loss = _exact_enclosure(found.primes[position - 1]) or piece_loss or \
+                (loss_enclosure(system, balls[0]) if balls else None)
         if component.real and balls:
-            loss = _exact_enclosure(found.primes[position - 1]) or loss_enclosure(system, balls[0])
             if degenerate is not None and position not in degenerate:
                 inertia = [certified_inertia(system, ball, codimension) for ball in balls]
                 indices = None if any(i is None for i in inertia) else tuple(negative for _, negative in inertia)
@@ -174,14 +179,15 @@ def _exact_enclosure(prime: PrimeComponent) -> tuple[float, float] | None:
 
 def _components_of(system: PolynomialSystem, prime: PrimeComponent, sliced: tuple[WitnessSet, list],
                    proven: RealPoints, tolerances: Tolerances, rng: np.random.Generator,
-                   lower_bound: float | None) -> list[tuple[Component, list]]:
+                   lower_bound: float | None, timeout: float) -> list[_Piece]:
     """The components over CC of one positive-dimensional prime (with its conjugates, when they were
     computed), with their real points (and the proven ones among them as balls).
 
     Each is decided real or not by the cheapest proof that applies: a witness point that is real
     (a real point on it); a loss that is not real, or below ``lower_bound`` (no real point); the
     nearest-point test on the whole prime (``proven``: it gives a point on each connected piece of
-    the real part, which the landscape verdicts need).
+    the real part, which the landscape verdicts need); failing those, a real point found near it by
+    Newton's method, made exact by slicing the prime through it (:func:`_real_through`).
     """
     witness, witness_balls = sliced
     ball_of = {id(point): ball for point, ball in zip(witness.points, witness_balls)}
@@ -204,6 +210,8 @@ def _components_of(system: PolynomialSystem, prime: PrimeComponent, sliced: tupl
             status, note = False, "no point nearest to a random point is real"
         elif proven.real and (whole or met):
             status, note = True, ""
+        elif piece_real and _real_through(prime, piece_real[0], rng, timeout):
+            status, note = True, ""
         else:
             status, note = None, ""
         component = describe_component(system.numeric, piece, piece_real if status is not False else [], tolerances,
@@ -214,8 +222,29 @@ def _components_of(system: PolynomialSystem, prime: PrimeComponent, sliced: tupl
         balls = [ball for point, ball in zip(proven.points, proven.balls) if any(point is q for q in piece_real)]
         components.append((replace(component, witness=None, real=status, prime=_texts(prime, system.variables),
                                    loss_polynomial=tuple(format_rational(c) for c in prime.loss_polynomial or ())),
-                           balls))  # no embedded system: the generators test membership
+                           balls, _real_interval(_loss_ball(system, [ball_of[id(p)] for p in piece.points]))))
+        # no embedded system: the generators test membership
     return components
+
+
+def _real_through(prime: PrimeComponent, point: np.ndarray, rng: np.random.Generator, timeout: float) -> bool:
+    """Whether the prime has a real point next to ``point`` (a real point near it, from Newton's
+    method), proven: cut by ``dimension`` hyperplanes with random integer normals through a
+    rational point within about 1e-12 of ``point``, the prime leaves finitely many points, and one
+    of them is real (exactly, :func:`~algmorse.engine.exact.is_proven_real`) and within 1e-6 of it."""
+    n = len(point)
+    offsets = [Fraction(float(v)).limit_denominator(10**12) for v in point]
+    slices = []
+    for _ in range(prime.dimension):
+        normal = [int(c) for c in rng.integers(-9, 10, size=n)]
+        slices.append([-sum(c * v for c, v in zip(normal, offsets))] + normal)
+    try:
+        found = exact_points(list(prime.generators) + [_affine(c, n) for c in slices], n, timeout=timeout)
+    except BackendError:
+        return False
+    scale = max(1.0, float(np.max(np.abs(point))))
+    return any(is_proven_real(q) and max(abs(float(z.real.mid()) - v) for z, v in zip(q, point)) <= 1e-6 * scale
+               for q in found)
 
 
 def _pieces(system: PolynomialSystem, prime: PrimeComponent, witness: WitnessSet,
@@ -242,15 +271,33 @@ def _cheap_realness(system: PolynomialSystem, balls: list, lower_bound: float | 
     real or is below ``lower_bound`` (False, with the reason); None when they do not tell."""
     if any(is_proven_real(ball) for ball in balls):
         return True, ""
-    if not balls or not system.is_gradient:
+    loss = _loss_ball(system, balls)
+    if loss is None:
         return None
-    with working_precision(_LOSS_BITS):
-        loss, _, _ = system.balls.evaluate(balls[0])
     if not loss.imag.contains(0):
         return False, f"its loss {_complex_text(loss)} is not real"
     if lower_bound is not None and loss.real < lower_bound:
         return False, f"its loss {float(loss.real.mid()):.6g} is below {lower_bound:g}, the least loss at a real point"
     return None
+
+
+def _loss_ball(system: PolynomialSystem, balls: list):
+    """The loss at the first of ``balls`` (witness points of one component, on which it is
+    constant) as an ``acb`` ball; None without a point or a loss (a square system)."""
+    if not balls or not system.is_gradient:
+        return None
+    with working_precision(_LOSS_BITS):
+        loss, _, _ = system.balls.evaluate(balls[0])
+    return loss
+
+
+def _real_interval(value) -> tuple[float, float] | None:
+    """Doubles enclosing the real part of an ``acb`` ball (None for None)."""
+    if value is None:
+        return None
+    middle, radius = float(value.real.mid()), float(value.real.rad())
+    slack = radius + 2 * math.ulp(middle) + 1e-300
+    return middle - slack, middle + slack
 
 
 def _complex_text(value) -> str:
@@ -307,7 +354,7 @@ def _witness_set(prime: PrimeComponent, n: int, rng: np.random.Generator,
     return None
 
 
-def _affine(coefficients: Sequence[int], n: int) -> dict[tuple[int, ...], Fraction]:
+def _affine(coefficients: Sequence[int | Fraction], n: int) -> dict[tuple[int, ...], Fraction]:
     """``c0 + c1 x1 + ... + cn xn`` as a sparse polynomial."""
     polynomial = {(0,) * n: Fraction(coefficients[0])}
     for i in range(n):

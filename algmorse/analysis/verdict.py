@@ -130,17 +130,20 @@ class Verdict:
         every real critical point and component is known and classified with proofs, and the
         global minimum is known to be attained: by a coercive regularizer (L2 or generalized L2),
         or by a local minimum whose loss is proven to equal a lower bound of the loss (0 for a
-        squared loss); without a local minimum at all it is vacuously true.
+        squared loss); without a local minimum at all it is vacuously true. False is also
+        decided, alone, by a certified local minimum whose loss is above the loss at another
+        proven real point (``landscape_basis: "witness"``).
     spurious_minima : int or None
         The number of real local minima above the global minimum (points; a symmetry orbit
-        counts each of its points), when ``all_minima_global`` is decided.
+        counts each of its points), when ``all_minima_global`` is decided with everything known.
     strict_saddle : bool or None
         Whether every real critical point that is not a local minimum has a negative Hessian
         eigenvalue: true when every real critical point is proven nondegenerate and the set is
         complete and finite.
     landscape_basis : str or None
         The completeness level that backs the landscape verdicts, with what makes the minimum
-        attained for the first (``"coercive+exact-count"``, ``"attained+exact-count"``).
+        attained for the first (``"coercive+exact-count"``, ``"attained+exact-count"``), or
+        ``"witness"`` for a spurious minimum proven on its own.
     """
 
     morse: bool | None
@@ -432,6 +435,11 @@ def _landscape(e: Evidence, completeness: str) -> _Landscape:
     real = [p for p in e.points if p.is_real]
     open_because = _landscape_open(e, completeness, real)
     if open_because is not None:
+        spurious = _spurious_witness(e, real)
+        if spurious is not None:
+            return _Landscape(False, None, None, "witness", Reason(code="landscape", message=f"{spurious}; how many "
+                              f"spurious minima there are, and strict saddle, are undetermined: {open_because}.",
+                              points=()))
         return _Landscape(None, None, None, None, Reason(code="landscape", message=f"landscape undetermined: "
                                                          f"{open_because}."))
     # minima: isolated points of index 0 (grouped by symmetry orbit), components with a piece of index 0
@@ -471,6 +479,24 @@ def _landscape(e: Evidence, completeness: str) -> _Landscape:
                f"minimum {lowest:.6g} ({why}); {strict}.")
     return _Landscape(False, len(spurious), True, basis, Reason(code="landscape", message=message,
                                                                points=tuple(i for kind, i in spurious if kind == "point")))
+
+
+def _spurious_witness(e: Evidence, real: list[CriticalPoint]) -> str | None:
+    """A local minimum that is proven not global, whatever else is unknown: a real isolated point
+    certified nondegenerate of index 0 whose loss is above the loss at another proven real point
+    (a proven real critical point, or a component proven real, on which the loss is constant)."""
+    minima = [(i, _loss_enclosure(p)) for i, p in enumerate(e.points)
+              if p in real and p.proven and p.nondegenerate is True and _index(p) == 0]
+    attained = [_loss_enclosure(p)[1] for p in real if p.proven]
+    attained += [c.loss[1] for c in e.component_evidence or () if c.real and c.loss is not None]
+    if not minima or not attained:
+        return None
+    ceiling = min(attained)
+    above = [(i, low) for i, (low, _) in minima if low > ceiling]
+    if not above:
+        return None
+    return (f"not all local minima are global: the certified local minimum {above[0][0]} has loss at least "
+            f"{above[0][1]:.6g}, above the loss {ceiling:.6g} attained at a proven real point")
 
 
 def _landscape_open(e: Evidence, completeness: str, real: list[CriticalPoint]) -> str | None:
