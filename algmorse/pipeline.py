@@ -32,6 +32,7 @@ from ._version import __version__
 from .analysis.classify import classify_points, classify_refined
 from .analysis.components import Component
 from .analysis.core_locus import Stratum, core_locus
+from .analysis.decomposition_check import decomposition_differences
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
 from .analysis.exact_first import ExactCriticalSet, component_evidence, exact_critical_set
 from .analysis.verdict import (
@@ -196,8 +197,14 @@ def analyze(
         doubtful = _drop_doubtful(system, search, counts, tolerances, report)
     seconds.update(search.seconds)
 
+    numerical_check = None
     if exact_set is not None:
         outcome, decomposition_note = DecompositionOutcome(components=exact_set.components), "exact"
+        if options.decompose == "always":  # both run: they must agree, or the catalog says how they differ
+            numerical, note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
+                                         modular, seconds, report, non_isolated)
+            numerical_check = decomposition_differences(exact_set.components, numerical.components) \
+                if note == "ok" else [f"the numerical decomposition did not complete ({note})"]
     else:
         outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts,
                                                  exact, modular, seconds, report, non_isolated)
@@ -221,7 +228,7 @@ def analyze(
     overlapping = _overlapping_boxes(kept)
     multiple = _multiple_points(system, points, exact, modular, options, seconds, report)
     verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
-                       modular, overlapping, doubtful, non_isolated, multiple, exact_set, problem)
+                       modular, overlapping, doubtful, non_isolated, multiple, exact_set, problem, numerical_check)
     if not system.is_gradient:
         verdict = square_system_verdict(verdict, points)
     catalog = Catalog(
@@ -246,7 +253,7 @@ def analyze(
             options={**asdict(options), "seed": seed, "tolerances": asdict(tolerances)},
             symmetries=tuple(g.label for g in system.symmetries),
             exact=_exact_record(exact),
-            decomposition=_decomposition_record(outcome, decomposition_note, exact_set),
+            decomposition=_decomposition_record(outcome, decomposition_note, exact_set, numerical_check),
             modular=_modular_record(modular, modular_note),
             monodromy=monodromy,
         ),
@@ -733,7 +740,7 @@ def _layer_of(name: str) -> int | None:
 
 
 def _verdict(points, components, root_counts, search, options, exact, note, no_points, modular, overlapping,
-             doubtful, non_isolated, multiple, exact_set=None, problem=None) -> Verdict:
+             doubtful, non_isolated, multiple, exact_set=None, problem=None, numerical_check=None) -> Verdict:
     """The typed evidence of this solve, decided in one place (:func:`~algmorse.analysis.verdict.decide`)."""
     failed = sum(r.error is not None for r in search.runs)
     if no_points:
@@ -759,6 +766,7 @@ def _verdict(points, components, root_counts, search, options, exact, note, no_p
         points=points, components=components, algebra=algebra, overlapping=overlapping,
         non_isolated=tuple(non_isolated), morse_bott=morse_bott, coercive=_coercive(problem) if problem is not None else None,
         component_evidence=landscape, loss_lower_bound=_loss_lower_bound(problem) if problem is not None else None,
+        numerical_check=None if numerical_check is None else tuple(numerical_check),
         search=SearchEvidence(root_counts=root_counts, stable=search.stable, stable_runs=options.stable_runs,
                               failed_runs=failed, doubtful=doubtful,
                               decomposition_clean=note == "ok" and not components),
@@ -796,7 +804,8 @@ def _exact_record(exact: ExactResult | None) -> dict | None:
     return record
 
 
-def _decomposition_record(outcome: DecompositionOutcome, note: str, exact_set: ExactCriticalSet | None) -> dict:
+def _decomposition_record(outcome: DecompositionOutcome, note: str, exact_set: ExactCriticalSet | None,
+                          numerical_check: list[str] | None = None) -> dict:
     record = {"status": note, "seed": outcome.seed, "components": len(outcome.components),
               "points_on_components": len(outcome.on_components), "new_isolated": len(outcome.new_isolated),
               "dropped_candidates": outcome.dropped_candidates, "dropped_components": outcome.dropped_components,
@@ -807,6 +816,8 @@ def _decomposition_record(outcome: DecompositionOutcome, note: str, exact_set: E
                             for p in exact_set.primes]
         record["isolated_count"] = exact_set.isolated_count
         record["unsliced"] = exact_set.unsliced
+    if numerical_check is not None:  # the numerical decomposition ran beside it: how they differ ([]: they agree)
+        record["numerical_check"] = list(numerical_check)
     return record
 
 

@@ -123,3 +123,51 @@ def test_a_real_point_found_by_newton_is_made_exact_by_slicing_through_it():
     assert _real_through(circle, on_circle, rng, 10.0)
     assert not _real_through(circle, np.array([2.0, 0.0]), rng, 10.0)  # the circle's real points are far
     assert not _real_through(conic, np.array([0.5, 0.5]), rng, 10.0)  # x^2 + y^2 = -1: no real point
+
+
+@pytest.mark.phcpack
+@pytest.mark.parametrize("name", ["net111_lin_noreg_hyperbola", "net121_lin_l2_circle", "chain3_mult"])
+def test_where_both_decompositions_run_they_agree_and_the_catalog_says_so(name):
+    # decompose="always": PHCpack's numerical irreducible decomposition runs beside the exact one
+    # (an independent method); on these fixtures both give the components derived by hand
+    catalog = analyze(load_case(name).spec.problem, options=SolveOptions(seed=1, decompose="always"),
+                      progress_bar=False)
+    (reason,) = [r for r in catalog.verdict.reasons if r.code == "numerical-decomposition"]
+    assert "agrees" in reason.message
+    assert catalog.provenance.decomposition["status"] == "exact"
+    assert catalog.provenance.decomposition["numerical_check"] == []
+
+
+def test_a_numerical_decomposition_that_disagrees_is_said_and_decides_nothing(monkeypatch):
+    from algmorse.analysis.decomposition import DecompositionOutcome
+
+    def half(*args, **kwargs):  # a numerical decomposition that missed a branch of the hyperbola
+        found = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1),
+                        progress_bar=False).components
+        return DecompositionOutcome(components=[replace(c, degree=1) for c in found]), "ok"
+
+    from dataclasses import replace
+
+    monkeypatch.setattr(pipeline_module, "_decompose", half)
+    catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1, decompose="always"),
+                      progress_bar=False)
+    (reason,) = [r for r in catalog.verdict.reasons if r.code == "numerical-decomposition"]
+    assert "disagrees" in reason.message and "total degree 2 (exact), 1 (numerical)" in reason.message
+    assert [(c.dimension, c.degree) for c in catalog.components] == [(1, 2)]  # the exact one is reported
+    assert catalog.verdict.morse_bott is True  # and decides
+
+
+def _positive_dimensional_fixtures() -> list[str]:
+    from algmorse.results.library import list_cases
+
+    return [name for name in list_cases() if load_case(name).expected.get("components")
+            and name != "net1221_lin_l2"]  # a prime of degree 32: the numerical decomposition takes many minutes
+
+
+@pytest.mark.slow
+@pytest.mark.phcpack
+@pytest.mark.parametrize("name", _positive_dimensional_fixtures())
+def test_every_positive_dimensional_fixture_decomposes_the_same_both_ways(name):
+    catalog = analyze(load_case(name).spec.problem, options=SolveOptions(seed=1, decompose="always"),
+                      progress_bar=False)
+    assert catalog.provenance.decomposition.get("numerical_check") == [], catalog.provenance.decomposition

@@ -339,6 +339,9 @@ class Evidence:
     loss_lower_bound : float or None
         A number the loss never goes below on real points (0 for a squared loss with a
         non-negative regularizer); a local minimum whose loss is proven to equal it is global.
+    numerical_check : tuple of str or None
+        When the numerical decomposition ran beside the exact one: how they differ (empty: they
+        agree). It decides nothing; the verdict says it (reason ``numerical-decomposition``).
     """
 
     points: Sequence[CriticalPoint]
@@ -351,6 +354,7 @@ class Evidence:
     coercive: bool | None = None
     component_evidence: tuple[ComponentEvidence, ...] | None = None
     loss_lower_bound: float | None = None
+    numerical_check: tuple[str, ...] | None = None
 
     @property
     def certified(self) -> int:
@@ -391,6 +395,8 @@ def decide(evidence: Evidence) -> Verdict:
         reasons.append(_morse_bott_reason(evidence.morse_bott))
     landscape = _landscape(evidence, completeness)
     reasons.append(landscape.reason)
+    if evidence.numerical_check is not None:
+        reasons.append(_numerical_check_reason(evidence.numerical_check))
     return Verdict(morse=morse, complex_morse=complex_morse, completeness=completeness, reasons=tuple(reasons),
                    morse_basis=morse_basis, complex_morse_basis=complex_basis, morse_bott=bott,
                    complex_morse_bott=complex_bott, morse_bott_basis=bott_basis,
@@ -528,6 +534,16 @@ def _morse_bott(e: Evidence, morse: bool | None, basis: str | None, *, over_real
     if morse is True or (morse is False and finite):
         return morse, basis
     return None, None
+
+
+def _numerical_check_reason(differences: tuple[str, ...]) -> Reason:
+    """Both decompositions ran: say whether PHCpack's numerical one agrees with the exact one."""
+    if not differences:
+        return Reason(code="numerical-decomposition", message="PHCpack's numerical irreducible decomposition, run "
+                      "beside the exact one, agrees with it (total degree and loss values in each dimension).")
+    return Reason(code="numerical-decomposition", message="PHCpack's numerical irreducible decomposition, run beside "
+                  "the exact one, disagrees with it (the exact one is reported and decides): " + "; ".join(differences)
+                  + ".")
 
 
 def _morse_bott_reason(test: MorseBottEvidence) -> Reason:
