@@ -36,6 +36,7 @@ from .analysis.decomposition_check import decomposition_differences
 from .analysis.decomposition import DecompositionOutcome, decompose, off_critical_set
 from .analysis.exact_first import ExactCriticalSet, component_evidence, exact_critical_set
 from .analysis.verdict import (
+    INCOMPLETE_CHECK,
     AlgebraicEvidence,
     Evidence,
     MorseBottEvidence,
@@ -204,7 +205,7 @@ def analyze(
             numerical, note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
                                          modular, seconds, report, non_isolated)
             numerical_check = decomposition_differences(exact_set.components, numerical.components) \
-                if note == "ok" else [f"the numerical decomposition did not complete ({note})"]
+                if note == "ok" else [f"{INCOMPLETE_CHECK} ({note})"]
     else:
         outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts,
                                                  exact, modular, seconds, report, non_isolated)

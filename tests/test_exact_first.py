@@ -160,8 +160,10 @@ def test_a_numerical_decomposition_that_disagrees_is_said_and_decides_nothing(mo
 def _positive_dimensional_fixtures() -> list[str]:
     from algmorse.results.library import list_cases
 
+    # net1221_lin_l2 (a prime of degree 32) and net222_lin_l2: PHCpack's decomposition exceeds its 600 s run
+    # limit (the catalog then says it did not complete: see the test below)
     return [name for name in list_cases() if load_case(name).expected.get("components")
-            and name != "net1221_lin_l2"]  # a prime of degree 32: the numerical decomposition takes many minutes
+            and name not in ("net1221_lin_l2", "net222_lin_l2")]
 
 
 @pytest.mark.slow
@@ -171,3 +173,16 @@ def test_every_positive_dimensional_fixture_decomposes_the_same_both_ways(name):
     catalog = analyze(load_case(name).spec.problem, options=SolveOptions(seed=1, decompose="always"),
                       progress_bar=False)
     assert catalog.provenance.decomposition.get("numerical_check") == [], catalog.provenance.decomposition
+
+
+def test_a_numerical_decomposition_out_of_time_is_said_not_taken_for_agreement(monkeypatch):
+    def out_of_time(*args, **kwargs):
+        from algmorse.analysis.decomposition import DecompositionOutcome
+
+        return DecompositionOutcome(), "failed: PHCpack worker exceeded the time limit of 600.0 s"
+
+    monkeypatch.setattr(pipeline_module, "_decompose", out_of_time)
+    catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1, decompose="always"),
+                      progress_bar=False)
+    (reason,) = [r for r in catalog.verdict.reasons if r.code == "numerical-decomposition"]
+    assert "did not complete" in reason.message and "disagrees" not in reason.message

@@ -414,6 +414,8 @@ class _Landscape:
     reason: Reason
 
 
+INCOMPLETE_CHECK = "the numerical decomposition did not complete"
+
 _LANDSCAPE_LEVELS = ("exact-count", "modular-count", "bound-attained")
 
 
@@ -541,6 +543,10 @@ def _numerical_check_reason(differences: tuple[str, ...]) -> Reason:
     if not differences:
         return Reason(code="numerical-decomposition", message="PHCpack's numerical irreducible decomposition, run "
                       "beside the exact one, agrees with it (total degree and loss values in each dimension).")
+    if differences[0].startswith(INCOMPLETE_CHECK):
+        return Reason(code="numerical-decomposition", message="PHCpack's numerical irreducible decomposition, run "
+                      f"beside the exact one, {differences[0][len('the numerical decomposition '):]}: nothing to "
+                      "compare (the exact one is reported).")
     return Reason(code="numerical-decomposition", message="PHCpack's numerical irreducible decomposition, run beside "
                   "the exact one, disagrees with it (the exact one is reported and decides): " + "; ".join(differences)
                   + ".")
