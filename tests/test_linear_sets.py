@@ -33,6 +33,7 @@ def test_a_unique_solution_an_empty_set_and_a_line():
     assert affine_solution([_affine([1, 1], -3), _affine([2, 2], -5)], 2) is None  # parallel lines
     assert affine_solution([_affine([1, 1], -3)], 2) is None  # a line
     assert affine_solution([_affine([1, 1], -3), _affine([2, 2], -6), _affine([1, 0], 0)], 2) == [F(0), F(3)]
+    assert affine_solution([], 0) == [] and affine_solution([], 1) is None  # no unknown: one (empty) solution
 
 
 def test_the_nearest_point_of_a_plane_and_of_the_empty_set():

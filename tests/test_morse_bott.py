@@ -99,3 +99,40 @@ def test_without_the_tests_morse_bott_follows_morse_only_where_the_notions_agree
                                                           count_distinct=1)))
     assert multiple.complex_morse is False
     assert (multiple.complex_morse_bott, multiple.complex_morse_bott_basis) == (False, multiple.complex_morse_basis)
+
+
+def test_degenerate_points_without_a_real_one_leave_it_morse_bott_over_the_reals():
+    # (x^2 + 1)^3 + y^2: the gradient (6x (x^2 + 1)^2, 2y) vanishes at the origin (Hessian
+    # diag(6, 2): a minimum) and at (+-i, 0), where d^2/dx^2 = 6 (x^2 + 1)^2 + 24 x^2 (x^2 + 1) = 0:
+    # degenerate, but not real. Not Morse-Bott over CC; over the reals the origin alone: Morse-Bott.
+    found = _test(("x", "y"), "(x^2 + 1)^3 + y^2")
+    assert [(o.kind, o.dimension, o.real) for o in found.obstructions] == [("degenerate", 0, False)]
+    assert found.complex_morse_bott is False and found.morse_bott is True
+
+
+def test_a_real_line_of_degenerate_points_on_a_plane_makes_it_not_morse_bott():
+    # (x y z)^2: the three coordinate planes (codimension 1); on x = 0 the Hessian is 2 y^2 z^2 E_xx,
+    # of rank 1 except on the lines y = 0 and z = 0 of the plane, where it vanishes: degenerate sets
+    # of dimension 1, real (a slice of one meets it in a real point)
+    found = _test(("x", "y", "z"), "(x*y*z)^2")
+    degenerate = [o for o in found.obstructions if o.kind == "degenerate"]
+    assert len(degenerate) == 3 and all(o.dimension == 1 and o.real is True for o in degenerate)
+    assert found.complex_morse_bott is False and found.morse_bott is False
+
+
+def test_a_meeting_set_takes_its_realness_from_the_degenerate_set_of_the_lower_component():
+    from algmorse.engine.morse_bott import _obstructions
+
+    # prime 1 (a curve) has the degenerate set {x^2 + 1 = 0, y = 0}: no real point; it meets the
+    # surface, prime 2, there. Written as Singular would print them: "k j exponents coefficient".
+    values = {"TEST": ["degenerate 1 0 0", "degenerate 2 0 -1", "meeting 1 2 0"],
+              "DEGENERATE": ["1 1 2,0 1", "1 1 0,0 1", "1 2 0,1 1"]}
+    found = _obstructions(values, 2, [1, 2], timeout=30)
+    assert [(o.kind, o.primes, o.real) for o in found] == [("degenerate", (1,), False), ("meeting", (1, 2), False)]
+    # were the surface the lower one, its (empty) degenerate set says nothing: left open
+    found = _obstructions(values, 2, [2, 1], timeout=30)
+    assert [(o.kind, o.primes, o.real) for o in found] == [("degenerate", (1,), False), ("meeting", (1, 2), None)]
+    # equal dimensions: the first prime's degenerate set holds it
+    assert _obstructions(values, 2, [1, 1], timeout=30)[1].real is False
+    # a third prime (an isolated point) changes nothing: the pair's own dimensions decide
+    assert _obstructions(values, 2, [1, 2, 0], timeout=30)[1].real is False

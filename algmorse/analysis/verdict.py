@@ -493,9 +493,11 @@ def _spurious_witness(e: Evidence, real: list[CriticalPoint]) -> str | None:
     """A local minimum that is proven not global, whatever else is unknown: a real isolated point
     certified nondegenerate of index 0 whose loss is above the loss at another proven real point
     (a proven real critical point, or a component proven real, on which the loss is constant)."""
+    with_loss = [p for p in real if p.proven and (p.loss is not None or (p.certificate is not None
+                                                                      and p.certificate.loss is not None))]
     minima = [(i, _loss_enclosure(p)) for i, p in enumerate(e.points)
-              if p in real and p.proven and p.nondegenerate is True and _index(p) == 0]
-    attained = [_loss_enclosure(p)[1] for p in real if p.proven]
+              if p in with_loss and p.nondegenerate is True and _index(p) == 0]
+    attained = [_loss_enclosure(p)[1] for p in with_loss]
     attained += [c.loss[1] for c in e.component_evidence or () if c.real and c.loss is not None]
     if not minima or not attained:
         return None
