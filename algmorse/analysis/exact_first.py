@@ -49,8 +49,8 @@ from .verdict import ComponentEvidence, MorseBottEvidence
 __all__ = ["ExactCriticalSet", "exact_critical_set", "component_evidence"]
 
 _SLICE_TRIES = 3
-_OPTIONAL_FLOOR = 2.0  # seconds: the time box of the conjugates and the nearest-point test is this,
-_OPTIONAL_FACTOR = 2.5  # or this many times the decomposition's time when that is more
+_OPTIONAL_FLOOR = 1.5  # seconds: the time box of the conjugates and the nearest-point test is this,
+_OPTIONAL_FACTOR = 2.0  # or this many times the decomposition's time when that is more
 _LOSS_BITS = 256
 _Piece = tuple[Component, list, 'tuple[float, float] | None']  # a component, its proven real balls, its loss
 _WORKERS = max(1, min(2, os.cpu_count() or 1))  # the stages mostly wait on Singular and msolve
