@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+from dataclasses import replace
+
 import pytest
 
 import algmorse.pipeline as pipeline_module
@@ -146,8 +148,6 @@ def test_a_numerical_decomposition_that_disagrees_is_said_and_decides_nothing(mo
                         progress_bar=False).components
         return DecompositionOutcome(components=[replace(c, degree=1) for c in found]), "ok"
 
-    from dataclasses import replace
-
     monkeypatch.setattr(pipeline_module, "_decompose", half)
     catalog = analyze(FunctionProblem(("x", "y"), "(x*y - 1)^2"), options=SolveOptions(seed=1, decompose="always"),
                       progress_bar=False)
@@ -186,3 +186,34 @@ def test_a_numerical_decomposition_out_of_time_is_said_not_taken_for_agreement(m
                       progress_bar=False)
     (reason,) = [r for r in catalog.verdict.reasons if r.code == "numerical-decomposition"]
     assert "did not complete" in reason.message and "disagrees" not in reason.message
+
+
+@pytest.mark.parametrize("proof", ["none real", "a nearest point", "open, then Newton"])
+def test_each_realness_proof_decides_a_component_whose_witness_points_do_not(proof):
+    # the unit circle of (x^2 + y^2 - 1)^2, sliced by x = 2: witness points (2, +-i sqrt 3), not
+    # real, with loss 0 (real, not below the lower bound 0): the cheap proofs say nothing, so the
+    # nearest-point test's answer decides, and failing that a Newton point sliced exactly
+    import numpy as np
+
+    from algmorse.analysis.exact_first import _components_of
+    from algmorse.engine.backends.base import WitnessSet
+    from algmorse.engine.exact import exact_points
+    from algmorse.engine.exact_components import exact_decomposition
+    from algmorse.engine.real_components import RealPoints
+    from algmorse.model.options import Tolerances
+    from algmorse.model.system import build_system
+
+    system = build_system(FunctionProblem(("x", "y"), "(x^2 + y^2 - 1)^2"))
+    (circle,) = exact_decomposition(system.sparse_gradient(), 2, loss=system.sparse_loss()).positive_dimensional
+    circle = replace(circle, conjugates=1)
+    balls = exact_points(list(circle.generators) + [{(1, 0): F(1), (0, 0): F(-2)}], 2)
+    witness = WitnessSet(dimension=1, points=tuple(tuple(complex(z) for z in p) for p in balls),
+                         slices=((-2, 1, 0),), embedded_system=(), trace_error=None)
+    proven = {"none real": RealPoints(False, []),
+              "a nearest point": RealPoints(True, [np.array([1.0, 0.0])], [[]]),
+              "open, then Newton": RealPoints(None, [])}[proof]
+    ((component, _, loss),) = _components_of(system, circle, (witness, balls), proven, Tolerances(),
+                                             np.random.default_rng(5), 0.0, 30.0)
+    assert component.real is {"none real": False, "a nearest point": True, "open, then Newton": True}[proof]
+    assert ("proven: no point nearest" in component.description) is (proof == "none real")
+    assert loss[0] <= 0 <= loss[1]
