@@ -317,3 +317,26 @@ def test_the_origin_of_a_deep_linear_network_with_l2_is_a_spurious_minimum():
                              Dataset(((F(1),),), ((F(2),),)), regularizer=Regularizer("l2", F(1, 10)))
     v = analyze(problem, options=SolveOptions(seed=1), progress_bar=False).verdict
     assert (v.all_minima_global, v.landscape_basis) == (False, "witness")
+
+
+@pytest.mark.exact
+def test_no_normal_index_is_certified_on_a_component_with_degenerate_points():
+    # chain4_mult.toml (hand derivation in its header): the six critical planes have Hessian rank 2
+    # (their codimension) except on the real lines where three coordinates vanish, where the whole
+    # Hessian vanishes: no negative eigenvalue there, so strict saddle must not be claimed from the
+    # index (1) certified at the planes' generic points
+    v = analyze(load_case("chain4_mult").spec.problem, options=SolveOptions(seed=1), progress_bar=False).verdict
+    assert v.strict_saddle is None and v.all_minima_global is None
+
+
+def test_exact_and_ball_loss_enclosures_hold_the_exact_value():
+    from flint import acb, arb, fmpq
+
+    from algmorse.analysis.exact_first import _exact_enclosure, _real_interval
+    from algmorse.engine.exact_components import PrimeComponent
+
+    third = PrimeComponent(1, 1, (), (F(-1, 3), F(1)))  # loss polynomial t - 1/3
+    low, high = _exact_enclosure(third)
+    assert F(low) < F(1, 3) < F(high)
+    low, high = _real_interval(acb(arb(fmpq(1, 3))) + acb(0, 1))
+    assert F(low) < F(1, 3) < F(high)
