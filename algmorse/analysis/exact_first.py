@@ -301,7 +301,8 @@ def _real_interval(value) -> tuple[float, float] | None:
 
 
 def _complex_text(value) -> str:
-    return f"{complex(float(value.real.mid()), float(value.imag.mid())):.6g}"
+    """``a+bi`` (as the components' descriptions write complex losses), from an ``acb`` ball's midpoint."""
+    return f"{float(value.real.mid()):.6g}{float(value.imag.mid()):+.6g}i"
 
 
 def _conjugates_within(primes: list[PrimeComponent], n: int, timeout: float) -> list[PrimeComponent]:
