@@ -847,8 +847,8 @@ def _exact_first(system, options, tolerances, exact, modular, seed, seconds, rep
         primes = exact_decomposition(system.sparse_gradient(), system.num_variables, loss=system.sparse_loss(),
                                      timeout=options.exact_timeout)
         tested = time.perf_counter()  # the Morse-Bott tests need only the primes: they run alongside
-        found, test = processes.thread_map(lambda task: task(), [critical_set, morse_bott] if system.is_gradient
-                                           else [critical_set, lambda: None], workers=2)
+        tasks = [critical_set, morse_bott] if system.is_gradient else [critical_set, lambda: None]
+        found, test = processes.thread_map(lambda task: task(), tasks, workers=processes.SOLVER_THREADS)
     except BackendError as exc:
         report(f"exact decomposition failed ({exc}): homotopy continuation follows")
         return None

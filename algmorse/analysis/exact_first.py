@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Sequence
@@ -53,7 +52,6 @@ _OPTIONAL_FLOOR = 1.5  # seconds: the time box of the conjugates and the nearest
 _OPTIONAL_FACTOR = 2.0  # or this many times the decomposition's time when that is more
 _LOSS_BITS = 256
 _Piece = tuple[Component, list, 'tuple[float, float] | None']  # a component, its proven real balls, its loss
-_WORKERS = max(1, min(2, os.cpu_count() or 1))  # the stages mostly wait on Singular and msolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +118,7 @@ def exact_critical_set(system: PolynomialSystem, decomposition: ExactDecompositi
     tasks.append(functools.partial(_conjugates_within, [primes[k] for k in cheap_first], n, box))
     tasks.append(functools.partial(_real_points, [primes[k] for k in cheap_first], n,
                                    np.random.default_rng(streams[-2]), box))
-    results = processes.thread_map(lambda task: task(), tasks, workers=_WORKERS)
+    results = processes.thread_map(lambda task: task(), tasks, workers=processes.SOLVER_THREADS)
     isolated, slices = results[:len(decomposition.isolated)], results[len(decomposition.isolated):-2]
     absolute, proofs = [None] * len(primes), [None] * len(primes)
     for k, with_conjugates, proven in zip(cheap_first, results[-2], results[-1]):

@@ -51,7 +51,6 @@ from .linear_sets import is_affine, nearest_affine_point
 
 __all__ = ["Obstruction", "MorseBottTest", "morse_bott_test"]
 
-_WORKERS = 2  # msolve runs at once on the degenerate sets
 _MINOR_SUM_LIMIT = 3000  # principal minors summed as a first filter (C(14, 7) = 3432 is beyond it)
 
 Polynomial = Mapping[tuple[int, ...], Fraction]
@@ -217,7 +216,8 @@ def _obstructions(values: dict[str, list[str]], nvars: int, dimensions: Sequence
             real = None  # no real point on one slice: the set may still have real points elsewhere
         return Obstruction("degenerate", (prime,), dimension, real)
 
-    found = processes.thread_map(obstruction, *zip(*degenerate), workers=_WORKERS) if degenerate else []
+    found = processes.thread_map(obstruction, *zip(*degenerate), workers=processes.SOLVER_THREADS) \
+        if degenerate else []
     realness = {o.primes[0]: o.real for o in found}
     for kind, first, second, dimension in tests:
         if int(dimension) < 0 or kind != "meeting":

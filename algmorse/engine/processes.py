@@ -40,6 +40,8 @@ __all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interru
 _LIVE: dict[int, subprocess.Popen] = {}
 _LOCK = threading.Lock()
 _POOLS = 0  # thread_map pools running (they nest: a call may map again)
+SOLVER_THREADS = max(1, min(2, os.cpu_count() or 1))
+"""Threads waiting on external solvers (Singular, msolve) at once, in the exact stages."""
 _STOPPING = threading.Event()
 _SWEPT = False
 _INTERRUPTED: int | None = None

@@ -43,7 +43,6 @@ from .linear_sets import is_affine, nearest_affine_point
 
 __all__ = ["RealPoints", "real_points_of"]
 
-_WORKERS = 2  # msolve runs at once (each mostly starts up and waits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +140,7 @@ def real_points_of(primes: Sequence[PrimeComponent], nvars: int, *, points: Sequ
         nearest = terms.get(k, {})
         return _real_nearest([nearest[j] for j in sorted(nearest)], nvars, timeout)
 
-    return processes.thread_map(decide, range(1, len(primes) + 1), workers=_WORKERS)
+    return processes.thread_map(decide, range(1, len(primes) + 1), workers=processes.SOLVER_THREADS)
 
 
 def _nearest_affine(prime: PrimeComponent, nvars: int, point: Sequence[Fraction]) -> RealPoints:
@@ -164,4 +163,5 @@ def _real_nearest(polynomials: list[dict], nvars: int, timeout: float) -> RealPo
     real = [p for p in solutions if is_proven_real(p)]
     if not real:
         return RealPoints(False, [])
-    return RealPoints(True, [np.array([float(z.real.mid()) for z in p]) for p in real], [[z.real for z in p] for p in real])
+    return RealPoints(True, [np.array([float(z.real.mid()) for z in p]) for p in real],
+                      [[z.real for z in p] for p in real])
