@@ -77,3 +77,14 @@ def test_exact_points_of_affine_equations_agree_with_msolve(monkeypatch):
     for a, b in zip(ours, theirs):
         assert a.overlaps(b)
     assert exact.exact_points([_affine([1, 1], -1), _affine([1, 1], -2)], 2) == []
+
+
+def test_exact_points_of_affine_equations_never_pass_a_line_off_as_empty():
+    from algmorse.errors import BackendCrashed
+
+    assert exact.exact_points([_affine([1, 1], -1), _affine([1, 1], -2)], 2) == []  # parallel lines: no point
+    with pytest.raises(BackendCrashed, match="not zero-dimensional"):
+        exact.exact_points([_affine([1, 1], -1)], 2)  # a line: not a finite set, never "no point"
+    (point,) = exact.exact_points([_affine([1, 0], -1), _affine([0, 3], -1)], 2)
+    assert exact.is_proven_real(point) and point[0].real.contains(1)
+    assert abs(float(point[1].real.mid()) - 1 / 3) < 1e-15 and float(point[1].real.rad()) < 1e-15
