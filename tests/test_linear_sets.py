@@ -88,3 +88,11 @@ def test_exact_points_of_affine_equations_never_pass_a_line_off_as_empty():
     (point,) = exact.exact_points([_affine([1, 0], -1), _affine([0, 3], -1)], 2)
     assert exact.is_proven_real(point) and point[0].real.contains(1)
     assert abs(float(point[1].real.mid()) - 1 / 3) < 1e-15 and float(point[1].real.rad()) < 1e-15
+
+
+def test_only_an_exactly_zero_imaginary_part_is_real():
+    from flint import acb, arb
+
+    assert exact.is_proven_real([acb(1), acb(arb(1, 1e-10))])
+    assert not exact.is_proven_real([acb(1, 2)])  # exact, but not zero
+    assert not exact.is_proven_real([acb(1, arb(0, 1e-30))])  # holds 0, not exactly 0
