@@ -19,18 +19,53 @@ from .engine.monodromy import GenericSolution, solve_generic, track_to_target
 from .engine.strata import support_strata
 from .errors import BackendUnavailable
 from .model.network import Problem
-from .model.options import AUTO_MONODROMY_RATIO, SolveOptions
+from .model.options import SolveOptions
 from .model.system import PolynomialSystem
 from .progress import Progress, ProgressBar
 from .results.catalog import RunRecord
 from .search import Search
 
-__all__ = ["choose_method", "monodromy_search"]
+__all__ = ["choose_method", "estimated_paths", "monodromy_search"]
+
+
+MONODROMY_PATHS_PER_POINT = 4
+"""Estimated monodromy paths per critical point: about three along the edges of the monodromy
+graph per generic point (measured 2.7-3.4 on the ``t^2`` networks, before the sign-flip orbits
+divide it) and one to the loss."""
+
+MONODROMY_PATHS_PER_STRATUM = 1000
+"""The monodromy's fixed cost per support stratum, in paths of the blackbox: a stratum's count and
+ten to twenty rounds of worker processes (about a second), where the blackbox tracks a path of a
+small system in about a millisecond (measured on ``net121_quad_l2``: 625 paths in 0.5 s)."""
+
+
+def estimated_paths(system: PolynomialSystem, options: SolveOptions, count: int, strata: int = 1) -> dict[str, int]:
+    """The cost of each method, in paths, for a finite critical set of ``count`` points.
+
+    The blackbox tracks one path per solution of a start system (at most the Bezout number) in
+    each of its runs, and it runs at least ``stable_runs + 1`` times; monodromy tracks about
+    :data:`MONODROMY_PATHS_PER_POINT` paths per point, plus :data:`MONODROMY_PATHS_PER_STRATUM`
+    for each of its ``strata`` (see :func:`~algmorse.engine.strata.support_strata`).
+
+    Examples
+    --------
+    The ``t^2`` network [2,2,1] (257 points, 4 strata, Bezout number 15625):
+
+    >>> from types import SimpleNamespace
+    >>> estimated_paths(SimpleNamespace(total_degree=15625), SolveOptions(), 257, strata=4)
+    {'blackbox': 46875, 'monodromy': 5028}
+    """
+    return {"blackbox": system.total_degree * (options.stable_runs + 1),
+            "monodromy": MONODROMY_PATHS_PER_POINT * count + MONODROMY_PATHS_PER_STRATUM * strata}
 
 
 def choose_method(system: PolynomialSystem, options: SolveOptions, modular: ModularCount | None,
-                  backend: Backend, generic: GenericSolution | None = None) -> str:
-    """``options.method``, with ``"auto"`` resolved by root counts (see :class:`SolveOptions`).
+                  backend: Backend, generic: GenericSolution | None = None, strata: int = 1) -> str:
+    """``options.method``, with ``"auto"`` resolved by the estimated paths (see :func:`estimated_paths`).
+
+    ``"auto"`` is monodromy with given generic points, or when the modular count is finite and
+    monodromy is expected to cost fewer paths than the blackbox on ``strata`` support strata;
+    the blackbox otherwise, and always for a backend that cannot track paths.
 
     Raises
     ------
@@ -47,18 +82,20 @@ def choose_method(system: PolynomialSystem, options: SolveOptions, modular: Modu
         return "monodromy"
     if not can_track or modular is None or modular.dimension != 0 or not modular.count_with_multiplicity:
         return "blackbox"
-    return "monodromy" if system.total_degree > AUTO_MONODROMY_RATIO * modular.count_with_multiplicity \
-        else "blackbox"
+    paths = estimated_paths(system, options, modular.count_with_multiplicity, strata)
+    return "monodromy" if paths["monodromy"] < paths["blackbox"] else "blackbox"
 
 
 def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search, backend: Backend, seed: int,
                      options: SolveOptions, report: Progress, generic: GenericSolution | None = None,
-                     progress_bar: bool = False) -> dict:
+                     progress_bar: bool = False, expected: int | None = None) -> dict:
     """Monodromy on every support stratum, one parameter homotopy to the loss, endpoints merged.
 
     With ``generic`` (the generic points of a family this loss belongs to, e.g. from the first
     value of a sweep), the monodromy stage is skipped: only the parameter homotopy runs.
-    ``progress_bar`` shows the strata finished (see :class:`~algmorse.progress.ProgressBar`).
+    ``progress_bar`` shows the strata finished (see :class:`~algmorse.progress.ProgressBar`);
+    ``expected``, the number of distinct critical points when known, spares the parameter
+    homotopy its retries once that many arrived (see :func:`~algmorse.engine.monodromy.track_to_target`).
 
     Returns
     -------
@@ -82,7 +119,8 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
         generic = generic.retargeted(system)
         report(f"parameter homotopy from {generic.count} given generic points")
     tracked = time.perf_counter()
-    target = track_to_target(generic, backend, seed=seed + 1, jobs=options.jobs, timeout=options.timeout)
+    target = track_to_target(generic, backend, seed=seed + 1, jobs=options.jobs, timeout=options.timeout,
+                             expected=expected)
     endpoints, paths, failed = target.points, target.paths, target.escaped
     finished = time.perf_counter()
     outcome = RawSolve(endpoints=tuple(Endpoint(coordinates=tuple(complex(z) for z in e)) for e in endpoints),

@@ -64,6 +64,7 @@ from .engine.exact import (
 from .engine.exact_components import exact_decomposition
 from .engine.morse_bott import MorseBottTest, morse_bott_test
 from .engine.monodromy import GenericSolution
+from .engine.strata import support_strata
 from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
 from .errors import BackendError, SpecError, VerificationFailed, check_type
@@ -165,10 +166,11 @@ def analyze(
     else:
         target = _distinct_target(exact, modular)
         fill = (lambda: _resolve_missing(system, search, target, options, report, notes)) if target else None
-        method = choose_method(system, options, modular, backend, generic)
+        method = choose_method(system, options, modular, backend, generic,
+                               strata=len(support_strata(problem, system)))
         if method == "monodromy":
             monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic,
-                                         progress_bar=progress_bar)
+                                         progress_bar=progress_bar, expected=target)
             if fill is not None and search.proven < target:
                 fill()
                 fill = None

@@ -132,8 +132,10 @@ def test_auto_uses_monodromy_when_the_bezout_number_dwarfs_the_count(tmp_path):
     assert catalog.provenance.monodromy is not None
     assert catalog.summary.isolated == catalog.summary.certified == 129  # Singular over QQ: 129
     assert catalog.verdict.completeness == "exact-count" and catalog.verdict.morse is True
-    # a small fixture (Bezout 625 for 61 points) keeps the blackbox
-    small = analyze(load_case("net121_quad_l2").spec.problem, options=SolveOptions(seed=1))
+    # a fixture whose Bezout number is small next to its count keeps the blackbox: 3 runs of 9
+    # paths against 4 x 5 + 200 monodromy paths
+    small = analyze(load_case("chain2_l2").spec.problem, options=SolveOptions(seed=1))
+    assert small.provenance.root_counts["total_degree"] == 9 and small.summary.isolated == 5
     assert small.provenance.monodromy is None
 
 

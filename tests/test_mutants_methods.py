@@ -28,9 +28,9 @@ from algmorse.engine.monodromy import (
 )
 from algmorse.engine.strata import support_strata
 from algmorse.errors import BackendError, BackendUnavailable
-from algmorse.methods import choose_method, monodromy_search
+from algmorse.methods import choose_method, estimated_paths, monodromy_search
 from algmorse.model.network import FunctionProblem
-from algmorse.model.options import AUTO_MONODROMY_RATIO, Tolerances
+from algmorse.model.options import Tolerances
 from algmorse.model.system import build_system
 from algmorse.search import Search
 
@@ -128,17 +128,23 @@ def _system(degree: int):
     return SimpleNamespace(total_degree=degree)
 
 
-def test_auto_picks_monodromy_only_past_the_ratio():
-    tracker, plain = TrackingFake([[(0,)]]), FakeBackend([[(0,)]])
-    auto = SolveOptions(seed=1)
+def test_auto_picks_monodromy_exactly_when_it_is_expected_to_cost_fewer_paths():
+    tracker = TrackingFake([[(0,)]])
+    auto = SolveOptions(seed=1)  # stable_runs = 2: the blackbox runs at least 3 times
     count = 3
-    edge = AUTO_MONODROMY_RATIO * count
-    # monodromy exactly when the Bezout number exceeds the count more than RATIO times
-    assert choose_method(_system(edge + 1), auto, _modular(count), tracker) == "monodromy"
-    assert choose_method(_system(edge), auto, _modular(count), tracker) == "blackbox"
-    assert choose_method(_system(edge - 1), auto, _modular(count), tracker) == "blackbox"
-    # 1500 paths for 2 points: 750 paths a point, under the ratio of 1000
-    assert choose_method(_system(1500), auto, _modular(2), tracker) == "blackbox"
+    # monodromy: 4 paths a point and 1000 a stratum = 1012; the blackbox: 3 runs of the Bezout number
+    assert estimated_paths(_system(338), auto, count) == {"blackbox": 1014, "monodromy": 1012}
+    assert choose_method(_system(338), auto, _modular(count), tracker) == "monodromy"
+    assert choose_method(_system(337), auto, _modular(count), tracker) == "blackbox"  # 1011 < 1012
+    # more stable runs make the blackbox dearer, more strata the monodromy
+    assert choose_method(_system(337), SolveOptions(seed=1, stable_runs=3), _modular(count), tracker) == "monodromy"
+    assert choose_method(_system(338), auto, _modular(count), tracker, strata=2) == "blackbox"
+    assert choose_method(_system(671), auto, _modular(count), tracker, strata=2) == "monodromy"  # 2013 > 2012
+    # the count, not only the Bezout number: 257 points of t^2 [2,2,1] (Bezout 15625, 4 strata) by
+    # monodromy, but not 11500 points with the same Bezout number
+    assert choose_method(_system(15625), auto, _modular(257), tracker, strata=4) == "monodromy"
+    assert choose_method(_system(15625), auto, _modular(11500), tracker, strata=4) == "blackbox"
+    plain = FakeBackend([[(0,)]])
     # without tracking, without a count, with a positive-dimensional or empty count: the blackbox
     assert choose_method(_system(10**9), auto, _modular(count), plain) == "blackbox"
     assert choose_method(_system(10**9), auto, None, tracker) == "blackbox"
@@ -413,8 +419,12 @@ def test_solve_generic_falls_back_only_for_a_counted_stratum_short_of_its_count(
     stages.total = 7
     lines, done = [], []
     solution = solve_generic(families, None, seed=1, report=lines.append, on_stratum=done.append)
-    assert stages.ran == [("count", "all"), ("monodromy", "all"), ("count", "short"), ("monodromy", "short"),
-                          ("blackbox", "short"), ("count", "empty")]
+    # the counts run ahead, in threads; the strata's stages in order, each after its count
+    stages_run = [step for step in stages.ran if step[0] != "count"]
+    assert stages_run == [("monodromy", "all"), ("monodromy", "short"), ("blackbox", "short")]
+    assert sorted(step for step in stages.ran if step[0] == "count") == [("count", "all"), ("count", "empty"),
+                                                                        ("count", "short")]
+    assert stages.ran.index(("count", "short")) < stages.ran.index(("monodromy", "short"))
     assert done == [1, 2, 3, 4]
     full, short, empty, origin = solution.records
     assert (full.method, full.found, full.expected, full.complete) == ("monodromy", 4, 4, True)
@@ -459,7 +469,8 @@ def test_monodromy_meets_both_torus_points_and_is_complete():
     record = StratumRecord("all units", 1, 2)
     parameters, points = monodromy._monodromy(family, RootsBackend(), np.random.default_rng(3), record, 1, 3, 60.0)
     # 12x^2 + 12x + c - 24 = 0 has two roots, both nonzero at generic c
-    assert record.found == 2 and record.complete and record.loops >= 1 and record.paths >= 2 * record.loops
+    # one edge out, one back: a loop, and at least one path along each
+    assert record.found == 2 and record.complete and record.loops >= 1 and record.paths >= 2
     for x in points[:, 0]:
         assert abs(12 * x ** 2 + 12 * x + parameters[0] - 24) < 1e-8 * (1 + abs(parameters[0]))
 
@@ -471,6 +482,32 @@ def test_monodromy_short_of_a_wrong_count_is_not_complete():
     assert record.found == 2 and not record.complete
     # stuck: it stopped after 4 * 3 quiet loops, well before MAX_LOOPS
     assert record.loops < monodromy.MAX_LOOPS
+
+
+class EdgeLog(RootsBackend):
+    """A :class:`RootsBackend` that records every (edge, start point) it is asked to track."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tracked: list[tuple] = []
+
+    def track(self, legs, points, nvars, *, seed, timeout):
+        (leg,) = legs
+        self.tracked.extend((id(leg.start), id(leg.target), leg.gamma, tuple(np.round(p, 8))) for p in points)
+        return super().track(legs, points, nvars, seed=seed, timeout=timeout)
+
+
+def test_monodromy_tracks_each_point_along_each_edge_once_and_adds_nodes_when_stuck():
+    _, family = _family()
+    backend = EdgeLog()
+    record = StratumRecord("all units", 1, 3)  # unreachable: the loops saturate again and again
+    monodromy._monodromy(family, backend, np.random.default_rng(3), record, 1, 3, 60.0)
+    assert len(backend.tracked) == len(set(backend.tracked)) == record.paths
+    # the first node closes 1 x 2 loops; each of the 2 * 3 quiet saturations adds a node (1 loop)
+    assert record.loops == 2 + 2 * 3 and not record.complete
+    # both solutions at the base went along the first edge out of it, each once
+    first_edge = backend.tracked[0][:3]
+    assert len({key[3] for key in backend.tracked if key[:3] == first_edge}) == 2
 
 
 def test_monodromy_without_a_count_stops_after_the_quiet_loops_and_claims_nothing():

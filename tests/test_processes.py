@@ -152,6 +152,31 @@ def test_a_failing_call_in_nested_thread_maps_ends_every_child_at_once_and_then_
     assert processes.thread_map(lambda x: x * x, range(4), workers=2) == [0, 1, 4, 9]  # in order
 
 
+def test_calls_started_ahead_run_while_the_caller_works_and_die_with_an_interrupt():
+    # the monodromy's counts run ahead of the strata that need them; an interrupt in the caller's
+    # own work kills the children they wait on and leaves nothing behind
+    def sleeper(seconds: int) -> int:
+        child = processes.start(["sleep", str(seconds)])
+        try:
+            return child.wait(timeout=40)
+        finally:
+            processes.finish(child)
+
+    started = time.monotonic()
+    with processes.started_in_threads(sleeper, [0, 0], workers=2) as futures:
+        assert time.monotonic() - started < 1  # the futures come at once
+        assert [f.result() for f in futures] == [0, 0]
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with processes.started_in_threads(sleeper, [30, 30, 30], workers=2) as futures:
+            time.sleep(0.5)  # both children run by now
+            assert len(processes._LIVE) == 2
+            raise KeyboardInterrupt
+    assert time.monotonic() - started < 5
+    assert futures[2].cancelled()  # never started
+    assert not processes._LIVE and not processes._STOPPING.is_set() and processes._POOLS == 0
+
+
 def test_an_interrupt_swallowed_in_a_destructor_is_silent_and_raised_again():
     # a SIGINT that lands while a __del__ runs (Dask's futures have one) is swallowed by Python,
     # which prints "Exception ignored in ..." with a traceback; within interrupt_on_sigterm it is

@@ -24,6 +24,8 @@ from .strata import SupportStratum
 __all__ = ["StratumFamily", "restrict"]
 
 _NEWTON_STEPS = 12
+_FINISH_STEPS = 2000
+"""Newton tries of :meth:`StratumFamily.finish_path` before it gives a path up."""
 _ZERO_COORDINATE = 1e-7
 """Relative size below which a coordinate counts as zero (the point then belongs to a smaller stratum)."""
 
@@ -156,11 +158,15 @@ class StratumFamily:
         solutions (norms of 50 to 100 with condition numbers near 1e8, met on deep linear
         networks): its corrector asks for more accuracy than such a Jacobian allows. This finishes
         them in numpy by natural-parameter continuation: Newton from the last point at ``s + h``,
-        accepted when it converges to a relative 1e-8 and moves the point by less than 5 %.
+        accepted when it converges to a relative 1e-8 and moves the point by less than 5 %. A path
+        to a singular endpoint, where the steps shrink without end, fails after
+        :data:`_FINISH_STEPS` tries.
         """
         x, s = np.asarray(point, dtype=complex), float(t)
         h = 1e-5
-        while s < 1:
+        for _ in range(_FINISH_STEPS):
+            if s >= 1:
+                return x
             step = min(h, 1 - s)
             moved = self._homotopy_step(x, s + step, c, gamma)
             if moved is None:
@@ -169,7 +175,7 @@ class StratumFamily:
                     return None
                 continue
             x, s, h = moved, s + step, min(1.5 * h, 0.01)
-        return x
+        return x if s >= 1 else None
 
     def _homotopy_step(self, x: np.ndarray, s: float, c: np.ndarray, gamma: complex) -> np.ndarray | None:
         """Newton on ``H(., s)`` from ``x`` (None: no convergence, or too far a move)."""

@@ -3,7 +3,9 @@
 For each support stratum (:mod:`algmorse.engine.strata`) the family ``grad L + c * w`` has a start pair
 for free (:mod:`algmorse.engine.family`). Loops in the complex parameter space (``c -> c1 -> c``, each
 leg a parameter homotopy with its own random ``gamma``) move the known solutions to other
-solutions of the same member; new ones are added until the stratum's count is reached. The
+solutions of the same member; new ones are added until the stratum's count is reached. The loops
+are the cycles of a graph on two parameter points, and every solution goes along every edge at
+most once, so that the paths tracked grow with the number of solutions, not with the loops. The
 count is Singular's over two prime fields, at random rational parameters, of the solutions with
 no zero coordinate (``z * prod(w) = 1`` added). Without it, the loops stop after
 ``quiet_loops`` loops in a row that add nothing (evidence, not proof). A stratum the loops do
@@ -19,6 +21,7 @@ user's loss, or any target system with the same strata) with one parameter homot
 from __future__ import annotations
 
 import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Sequence
@@ -38,8 +41,11 @@ __all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "
 Progress = Callable[[str], None]
 
 MAX_LOOPS = 200
-"""Loops per stratum before the blackbox fallback, whatever the count says."""
+"""Loops per stratum (see :func:`_monodromy`) before the blackbox fallback, whatever the count
+says; with fewer than the first node's two, none is tried."""
 _SAME = 1e-6
+_MIN_BATCH = 16
+"""Fewest paths tracked in a round of the monodromy graph (fewer rounds, each with worker start-up)."""
 
 
 class NotInFamily(ValueError):
@@ -65,7 +71,8 @@ class StratumRecord:
         ``"monodromy"``, ``"blackbox"`` (fallback), ``"origin"`` (the single point 0) or
         ``"empty"`` (the count is 0).
     loops, paths : int
-        Monodromy loops run and paths tracked (fallback paths included).
+        Loops the monodromy graph closed (edges out times edges back, see :func:`_monodromy`)
+        and paths tracked (one per point and edge; fallback paths included).
     complete : bool
         ``found == expected``.
     seconds : float
@@ -166,6 +173,11 @@ def _modular_family_count(family: StratumFamily, rng: np.random.Generator, timeo
     return count.count_with_multiplicity if count.dimension <= 0 else None
 
 
+def _count(family: StratumFamily, rng: np.random.Generator, timeout: float, torus: bool) -> int | None:
+    """:func:`torus_count`, or the count of all solutions (``torus=False``)."""
+    return torus_count(family, rng, timeout) if torus else _modular_family_count(family, rng, timeout, torus=False)
+
+
 def _random_rationals(rng: np.random.Generator, size: int) -> list[Fraction]:
     """Random nonzero rationals of both signs (generic parameters for counts and the fallback)."""
     return [Fraction(int(rng.integers(1, 2**12)), int(rng.integers(1, 2**6))) * (1 if rng.random() < .5 else -1)
@@ -189,7 +201,8 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
     jobs : int
         Worker processes tracking paths at once.
     quiet_loops : int
-        Without a count, loops in a row that add nothing before a stratum is taken as complete.
+        Without a count, edges added in a row that find nothing new before a stratum is taken
+        as complete (with a count, twice as many before the fallback).
     timeout : float
         Seconds allowed to each backend call.
     count_timeout : float
@@ -205,36 +218,47 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
     Returns
     -------
     GenericSolution
+
+    Notes
+    -----
+    Every count (one per stratum, and the whole family's) is started at once, on
+    :data:`~algmorse.engine.processes.SOLVER_THREADS` threads, so that a stratum's loops run while
+    the next strata are counted.
     """
     rng = np.random.default_rng(seed)
     solution = GenericSolution([], [], [])
-    for family in families:
-        started = time.perf_counter()
-        record = StratumRecord(family.stratum.label, family.size, None)
-        if family.size == 0:
-            record.expected, record.found, record.method, record.complete = 1, 1, "origin", True
-            parameters, points = np.zeros(0, dtype=complex), np.zeros((1, 0), dtype=complex)
-        else:
-            record.expected = torus_count(family, rng, count_timeout) if counts else None
-            if record.expected == 0:
-                record.method, record.complete = "empty", True
-                parameters, points = np.zeros(family.size, dtype=complex), np.zeros((0, family.size), dtype=complex)
+    whole = [f for f in families if f.size == f.system.num_variables][:1] if counts else []
+    tasks = [(f, True) for f in families if f.size and counts] + [(f, False) for f in whole]
+    rngs = [np.random.default_rng(int(s)) for s in rng.integers(1, 2**62, size=len(tasks))]
+    with processes.started_in_threads(_count, [f for f, _ in tasks], rngs, [count_timeout] * len(tasks),
+                                      [torus for _, torus in tasks], workers=processes.SOLVER_THREADS) as futures:
+        expected = iter(futures)
+        for family in families:
+            started = time.perf_counter()
+            record = StratumRecord(family.stratum.label, family.size, None)
+            if family.size == 0:
+                record.expected, record.found, record.method, record.complete = 1, 1, "origin", True
+                parameters, points = np.zeros(0, dtype=complex), np.zeros((1, 0), dtype=complex)
             else:
-                parameters, points = _monodromy(family, backend, rng, record, jobs, quiet_loops, timeout)
-                if not record.complete and record.expected is not None:
-                    parameters, points = _blackbox(family, backend, rng, record, timeout)
-        record.seconds = round(time.perf_counter() - started, 4)
-        report(f"stratum {record.label}: {record.found} of "
-               f"{'?' if record.expected is None else record.expected} points by {record.method} "
-               f"({record.loops} loops, {record.paths} paths, {record.seconds:.2f} s)")
-        solution.families.append(family)
-        solution.parameters.append(parameters)
-        solution.points.append(points)
-        solution.records.append(record)
-        on_stratum(len(solution.records))
-    whole = [f for f in families if f.size == f.system.num_variables]
-    if counts and whole:
-        solution.total = _modular_family_count(whole[0], rng, count_timeout, torus=False)
+                record.expected = next(expected).result() if counts else None
+                if record.expected == 0:
+                    record.method, record.complete = "empty", True
+                    parameters, points = np.zeros(family.size, dtype=complex), np.zeros((0, family.size), dtype=complex)
+                else:
+                    parameters, points = _monodromy(family, backend, rng, record, jobs, quiet_loops, timeout)
+                    if not record.complete and record.expected is not None:
+                        parameters, points = _blackbox(family, backend, rng, record, timeout)
+            record.seconds = round(time.perf_counter() - started, 4)
+            report(f"stratum {record.label}: {record.found} of "
+                   f"{'?' if record.expected is None else record.expected} points by {record.method} "
+                   f"({record.loops} loops, {record.paths} paths, {record.seconds:.2f} s)")
+            solution.families.append(family)
+            solution.parameters.append(parameters)
+            solution.points.append(points)
+            solution.records.append(record)
+            on_stratum(len(solution.records))
+        if whole:
+            solution.total = futures[-1].result()
     return solution
 
 
@@ -272,38 +296,122 @@ def _distinct_rows(rows: np.ndarray) -> np.ndarray:
     return np.array(kept)
 
 
+@dataclass
+class _Node:
+    """A parameter point of the monodromy graph and the solutions known there."""
+
+    parameters: np.ndarray
+    system: list
+    orbits: _Orbits
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """A parameter homotopy from one node to another (``gamma`` fixes the path)."""
+
+    source: int
+    target: int
+    gamma: complex
+
+
 def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator, record: StratumRecord,
                jobs: int, quiet_loops: int, timeout: float) -> tuple[np.ndarray, np.ndarray]:
+    """Monodromy on a graph of parameter points: the base and random points joined to it.
+
+    Every solution known at a node is tracked once along every edge leaving it, and what
+    arrives is refined at the other node; a path along an edge and one back close a loop, so a
+    node with ``f`` edges out of the base and ``b`` edges back gives ``f * b`` loops for
+    ``f + b`` paths per solution. The graph starts with one node, one edge out and two back.
+    Work is done first in, first out, in batches of paths tracked in parallel, and stops as soon
+    as the base holds the stratum's count. When every solution has been along every edge, a new
+    node is joined to the base (one edge each way): all of a node's loops lie in one complex
+    line of the parameter space, and one line can leave the monodromy group intransitive where
+    another does not. After ``quiet_loops`` new nodes in a row that find nothing new at the
+    base (``2 * quiet_loops`` with a count: then it is stuck, and the fallback decides), or
+    :data:`MAX_LOOPS` loops, it stops.
+    """
     point, parameters = family.start_pair(rng)
-    orbits = _Orbits(family)
-    orbits.add(point)
-    base = family.member(parameters)
     scale = float(np.mean(np.abs(parameters)))
-    quiet = 0
-    while record.loops < MAX_LOOPS:
-        if record.expected is not None and len(orbits) >= record.expected:
+    nodes: list[_Node] = []
+    edges: list[_Edge] = []
+    queue: deque[tuple[int, np.ndarray]] = deque()
+
+    def add_node(back: int) -> None:
+        c = scale * random_complex(rng, family.size)
+        nodes.append(_Node(c, family.member(c), _Orbits(family)))
+        for source, target in [(0, len(nodes) - 1)] + [(len(nodes) - 1, 0)] * back:
+            edges.append(_Edge(source, target, random_gamma(rng)))
+            queue.extend((len(edges) - 1, rep) for rep in nodes[source].orbits.representatives)
+
+    def add_solution(index: int, solution: np.ndarray) -> None:
+        if nodes[index].orbits.add(solution):
+            queue.extend((e, solution) for e, edge in enumerate(edges) if edge.source == index)
+
+    nodes.append(_Node(parameters, family.member(parameters), _Orbits(family)))
+    base = nodes[0].orbits
+    add_solution(0, point)
+    add_node(back=2)
+    quiet, size_at_last_node = 0, 1
+    while True:
+        loops = _loops(edges)
+        if (record.expected is not None and len(base) >= record.expected) or loops > MAX_LOOPS:
             break
-        if record.expected is None and quiet >= quiet_loops:
-            break
-        c1 = scale * random_complex(rng, family.size)
-        legs = [Leg(base, family.member(c1), random_gamma(rng)), Leg(family.member(c1), base, random_gamma(rng))]
-        representatives = list(orbits.representatives)
-        endpoints = track_in_parallel(backend, legs, representatives, family.size, rng, jobs, timeout)
-        record.loops += 1
-        record.paths += 2 * len(representatives)
-        new = 0
-        for endpoint in endpoints:
-            if endpoint is None:
-                continue
-            refined = family.newton(np.array(endpoint.coordinates, dtype=complex), parameters)
-            if refined is not None and orbits.add(refined):
-                new += 1
-        quiet = 0 if new else quiet + 1
-        if record.expected is not None and quiet >= 4 * quiet_loops:
-            break  # the loops are stuck: let the fallback decide
-    record.found = len(orbits)
+        if not queue:
+            quiet = quiet + 1 if len(base) == size_at_last_node else 0
+            size_at_last_node = len(base)
+            if quiet >= (quiet_loops if record.expected is None else 2 * quiet_loops) or loops == MAX_LOOPS:
+                break
+            add_node(back=1)
+            continue
+        missing = len(base) if record.expected is None else record.expected - len(base)
+        batch = [queue.popleft() for _ in range(min(len(queue), max(_MIN_BATCH, missing)))]
+        record.paths, record.loops = record.paths + len(batch), loops
+        for (e, _), end in zip(batch, _track_edges(backend, edges, nodes, batch, family.size, rng, jobs, timeout)):
+            if end is not None:
+                target = edges[e].target
+                refined = family.newton(np.array(end.coordinates, dtype=complex), nodes[target].parameters)
+                if refined is not None:
+                    add_solution(target, refined)
+    record.found = len(base)
     record.complete = record.expected is not None and record.found == record.expected
-    return parameters, np.array(orbits.representatives)
+    return parameters, np.array(base.representatives)
+
+
+def _loops(edges: Sequence[_Edge]) -> int:
+    """Loops the graph closes at the base: per node, edges out times edges back."""
+    out = Counter(e.target for e in edges if e.source == 0)
+    back = Counter(e.source for e in edges if e.target == 0)
+    return sum(out[node] * back[node] for node in out)
+
+
+def _track_edges(backend: Backend, edges: Sequence[_Edge], nodes: Sequence[_Node],
+                 batch: Sequence[tuple[int, np.ndarray]], nvars: int, rng: np.random.Generator, jobs: int,
+                 timeout: float) -> list[Endpoint | None]:
+    """Track each ``(edge, point)`` of the batch along its edge; endpoints in the batch's order."""
+    by_edge: dict[int, list[int]] = {}
+    for position, (e, _) in enumerate(batch):
+        by_edge.setdefault(e, []).append(position)
+    tasks = []
+    for e, positions in by_edge.items():
+        edge = edges[e]
+        leg = Leg(nodes[edge.source].system, nodes[edge.target].system, edge.gamma)
+        pieces = max(1, min(jobs, round(jobs * len(positions) / len(batch))))
+        tasks.extend((leg, positions[i::pieces]) for i in range(pieces) if positions[i::pieces])
+    seed = int(rng.integers(1, 2**31 - 2))  # one draw, whatever ``jobs`` is: the same run for any
+
+    def run(task: tuple[Leg, list[int]]) -> list[Endpoint | None]:
+        leg, positions = task
+        try:
+            return list(backend.track([leg], [tuple(batch[p][1]) for p in positions], nvars,
+                                      seed=seed, timeout=timeout).endpoints)
+        except BackendError:
+            return [None] * len(positions)
+
+    endpoints: list[Endpoint | None] = [None] * len(batch)
+    for (_, positions), result in zip(tasks, processes.thread_map(run, tasks, workers=jobs)):
+        for p, end in zip(positions, result):
+            endpoints[p] = end
+    return endpoints
 
 
 def _blackbox(family: StratumFamily, backend: Backend, rng: np.random.Generator, record: StratumRecord,
@@ -341,15 +449,15 @@ def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np
     if not points:
         return []
     chunks = [list(points[i::jobs]) for i in range(min(jobs, len(points)))]
-    seeds = [int(s) for s in rng.integers(1, 2**31 - 2, size=len(chunks))]
+    seed = int(rng.integers(1, 2**31 - 2))  # one draw, whatever ``jobs`` is: the same run for any
 
-    def run(chunk: list[np.ndarray], chunk_seed: int) -> list[Endpoint | None]:
+    def run(chunk: list[np.ndarray]) -> list[Endpoint | None]:
         try:
-            return list(backend.track(legs, [tuple(p) for p in chunk], nvars, seed=chunk_seed, timeout=timeout).endpoints)
+            return list(backend.track(legs, [tuple(p) for p in chunk], nvars, seed=seed, timeout=timeout).endpoints)
         except BackendError:
             return [None] * len(chunk)
 
-    results = processes.thread_map(run, chunks, seeds, workers=len(chunks))
+    results = processes.thread_map(run, chunks, workers=len(chunks))
     endpoints: list[Endpoint | None] = [None] * len(points)
     for offset, result in enumerate(results):
         endpoints[offset::len(chunks)] = result
@@ -390,12 +498,13 @@ MAX_RETRACKS = 2
 
 
 def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, jobs: int = 1,
-                    timeout: float = 600.0) -> TargetEndpoints:
+                    timeout: float = 600.0, expected: int | None = None) -> TargetEndpoints:
     """Take every stratum's generic points to each family's target member (one parameter homotopy).
 
     Distinct generic orbits go to distinct target orbits unless the target is exceptional; a path
     that fails, or ends in an orbit another path already reached, is tracked again with a fresh
-    gamma (at most :data:`MAX_RETRACKS` times) and counted as escaped or collided if it still does.
+    gamma (at most :data:`MAX_RETRACKS` times) and counted as escaped or collided if it still does,
+    unless the points arrived (orbits closed) already number ``expected``.
 
     Parameters
     ----------
@@ -404,6 +513,9 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
     seed : int
     jobs : int
     timeout : float
+    expected : int, optional
+        The number of distinct target points (e.g. the modular count): once reached, no path is
+        tracked again. It only saves work; nothing is claimed from it.
 
     Returns
     -------
@@ -411,47 +523,72 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
     """
     rng = np.random.default_rng(seed)
     result = TargetEndpoints([])
-    for family, parameters, points in zip(solution.families, solution.parameters, solution.points):
-        if family.size == 0:
-            result.points.extend(family.lift(p) for p in points)
-            continue
-        pending = list(range(len(points)))
-        arrived: dict[int, np.ndarray] = {}
-        escaped: set[int] = set()
-        collided: set[int] = set()
-        for _ in range(1 + MAX_RETRACKS):
-            if not pending:
-                break
-            gamma = random_gamma(rng)
-            leg = Leg(family.member(parameters), family.target, gamma)
-            try:
-                ends = track_in_parallel(backend, [leg], [points[i] for i in pending], family.size, rng, jobs, timeout)
-            except BackendError:  # the target itself cannot be sent (e.g. a variable it lacks)
-                ends = [None] * len(pending)
-            result.paths += len(pending)
-            retry = []
-            for index, end in zip(pending, ends):
-                escaped.discard(index)
-                collided.discard(index)
-                finished = None if end is None else np.array(end.coordinates, dtype=complex)
-                if end is not None and end.t is not None and end.t < 1:
-                    result.finished += 1
-                    finished = family.finish_path(finished, end.t, parameters, gamma)
-                if finished is None:
-                    escaped.add(index)
-                    retry.append(index)
-                    continue
-                polished = family.polish_at_target(finished)
-                if any(_in_orbit(family, polished, other) for other in arrived.values()):
-                    collided.add(index)
-                    retry.append(index)
-                    continue
-                arrived[index] = polished
-            pending = retry
-        result.escaped += len(escaped)
-        result.collided += len(collided)
-        result.points.extend(family.lift(point) for point in arrived.values())
+    strata = [_TargetStratum(family, parameters, list(range(len(points))), points)
+              for family, parameters, points in zip(solution.families, solution.parameters, solution.points)]
+    for stratum in strata:
+        if stratum.family.size == 0:  # the origin: nothing to track
+            stratum.arrived.update(enumerate(stratum.points))
+            stratum.pending = []
+    for attempt in range(1 + MAX_RETRACKS):
+        if attempt and expected is not None and sum(s.arrived_points() for s in strata) >= expected:
+            break
+        for stratum in strata:
+            if stratum.pending:
+                result.paths += len(stratum.pending)
+                result.finished += stratum.track(backend, rng, jobs, timeout)
+    for stratum in strata:
+        result.escaped += len(stratum.escaped)
+        result.collided += len(stratum.collided)
+        result.points.extend(stratum.family.lift(point) for point in stratum.arrived.values())
     return result
+
+
+@dataclass
+class _TargetStratum:
+    """One stratum's paths to the target: which arrived, which failed, which are still to track."""
+
+    family: StratumFamily
+    parameters: np.ndarray
+    pending: list[int]
+    points: np.ndarray
+    arrived: dict[int, np.ndarray] = field(default_factory=dict)
+    escaped: set[int] = field(default_factory=set)
+    collided: set[int] = field(default_factory=set)
+
+    def arrived_points(self) -> int:
+        """Points arrived, every sign-flip orbit closed."""
+        return sum(len(_distinct_rows(self.family.orbit(p))) for p in self.arrived.values())
+
+    def track(self, backend: Backend, rng: np.random.Generator, jobs: int, timeout: float) -> int:
+        """Track the pending points with a fresh gamma; returns the paths finished in numpy."""
+        family = self.family
+        gamma = random_gamma(rng)
+        leg = Leg(family.member(self.parameters), family.target, gamma)
+        try:
+            ends = track_in_parallel(backend, [leg], [self.points[i] for i in self.pending], family.size, rng,
+                                     jobs, timeout)
+        except BackendError:  # the target itself cannot be sent (e.g. a variable it lacks)
+            ends = [None] * len(self.pending)
+        retry, finished_in_numpy = [], 0
+        for index, end in zip(self.pending, ends):
+            self.escaped.discard(index)
+            self.collided.discard(index)
+            finished = None if end is None else np.array(end.coordinates, dtype=complex)
+            if end is not None and end.t is not None and end.t < 1:
+                finished_in_numpy += 1
+                finished = family.finish_path(finished, end.t, self.parameters, gamma)
+            if finished is None:
+                self.escaped.add(index)
+                retry.append(index)
+                continue
+            polished = family.polish_at_target(finished)
+            if any(_in_orbit(family, polished, other) for other in self.arrived.values()):
+                self.collided.add(index)
+                retry.append(index)
+                continue
+            self.arrived[index] = polished
+        self.pending = retry
+        return finished_in_numpy
 
 
 def _in_orbit(family: StratumFamily, point: np.ndarray, other: np.ndarray) -> bool:

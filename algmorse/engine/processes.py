@@ -30,12 +30,12 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 __all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
-           "Terminated", "temporary_directory", "remove_stale_folders"]
+           "Terminated", "temporary_directory", "remove_stale_folders", "thread_map", "started_in_threads"]
 
 _LIVE: dict[int, subprocess.Popen] = {}
 _LOCK = threading.Lock()
@@ -155,19 +155,34 @@ def thread_map(function: Callable[..., Any], *iterables: Iterable, workers: int)
     arguments = list(zip(*iterables))
     if workers <= 1 or len(arguments) <= 1:
         return [function(*a) for a in arguments]
+    with started_in_threads(function, *zip(*arguments), workers=workers) as futures:
+        wait(futures, return_when=FIRST_EXCEPTION)  # the first failure, wherever it is
+        for future in futures:
+            if future.done() and future.exception() is not None:
+                raise future.exception()
+        return [future.result() for future in futures]
+
+
+@contextlib.contextmanager
+def started_in_threads(function: Callable[..., Any], *iterables: Iterable, workers: int) -> Iterator[list[Future]]:
+    """Start ``function`` on every tuple of arguments in ``workers`` threads and give the futures
+    at once, so that the caller goes on while they run (e.g. counts ahead of the stage that
+    needs them).
+
+    Leaving the block waits for every call; leaving it by an exception (an interrupt included)
+    first cancels the calls not started and kills every registered child, as :func:`thread_map` does.
+    """
     global _POOLS
     with _LOCK:
         _POOLS += 1
     try:
-        with ThreadPoolExecutor(max_workers=min(workers, len(arguments))) as pool:
-            futures = [pool.submit(function, *a) for a in arguments]
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [pool.submit(function, *a) for a in zip(*iterables)]
             try:
-                wait(futures, return_when=FIRST_EXCEPTION)  # the first failure, wherever it is
-                for future in futures:
-                    if future.done() and future.exception() is not None:
-                        raise future.exception()
-                return [future.result() for future in futures]
+                yield futures
             except BaseException:
+                for future in futures:
+                    future.cancel()
                 kill_all()
                 raise
     finally:

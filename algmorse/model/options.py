@@ -8,7 +8,7 @@ from typing import Literal
 
 from ..errors import SpecError, check_type
 
-__all__ = ["SolveOptions", "Tolerances", "check_option_groups", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS", "METHODS", "AUTO_MONODROMY_RATIO"]
+__all__ = ["SolveOptions", "Tolerances", "check_option_groups", "MAX_SECONDS", "MAX_RUNS", "MAX_JOBS", "METHODS"]
 
 MAX_SECONDS = 1e6
 """Largest time limit accepted (about 11.6 days): every limit must be finite to be enforced."""
@@ -20,9 +20,6 @@ MAX_JOBS = 256
 
 METHODS = ("auto", "blackbox", "monodromy")
 """Values of :attr:`SolveOptions.method`."""
-
-AUTO_MONODROMY_RATIO = 1000
-"""``method="auto"`` uses monodromy when the Bezout number exceeds the modular count this many times."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,9 +69,9 @@ class SolveOptions:
         solver (one path per solution of a generic start system). ``"monodromy"``: every support
         stratum's generic points by monodromy loops, then one parameter homotopy to the loss
         (about one path per critical point; :mod:`algmorse.engine.monodromy`). ``"auto"`` (default)
-        picks monodromy when the modular count is finite and the Bezout number exceeds it more
-        than :data:`AUTO_MONODROMY_RATIO` times (the blackbox would track far more paths than
-        there are points), the blackbox otherwise.
+        picks monodromy when the modular count is finite and monodromy is expected to track
+        fewer paths than the blackbox (:func:`algmorse.methods.estimated_paths`), the blackbox
+        otherwise.
     """
 
     seed: int | None = None
