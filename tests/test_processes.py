@@ -41,7 +41,8 @@ def _start_solve(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch), "OPENBLAS_NUM_THREADS": "1"}
     solve = subprocess.Popen([sys.executable, "-m", "algmorse", "solve", str(SLOW_SPEC), "-o", str(tmp_path / "c.json"),
-                              "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              "--quiet", "--method", "blackbox"],  # one long backend run, not monodromy's short ones
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not _worker_folders(scratch, solve.pid):
         assert solve.poll() is None and time.monotonic() < deadline, "the solve did not start a worker"

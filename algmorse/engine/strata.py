@@ -20,7 +20,7 @@ from typing import Iterator
 
 import networkx as nx
 
-from ..model.network import FunctionProblem, NetworkProblem, Problem
+from ..model.network import NetworkProblem, Problem
 from ..model.system import PolynomialSystem
 
 __all__ = ["SupportStratum", "network_graph", "support_strata", "is_invariant", "MAX_HIDDEN_UNITS"]
@@ -83,7 +83,7 @@ def support_strata(problem: Problem, system: PolynomialSystem) -> tuple[SupportS
 
     Parameters
     ----------
-    problem : NetworkProblem or FunctionProblem
+    problem : NetworkProblem, FunctionProblem or SystemProblem
     system : PolynomialSystem
         Its exact system; each candidate is kept only if every gradient component of a zeroed
         coordinate vanishes identically on the subspace.
@@ -106,7 +106,7 @@ def support_strata(problem: Problem, system: PolynomialSystem) -> tuple[SupportS
     ['all units', 'without unit 1.1', 'without unit 1.2', 'without units 1.1, 1.2']
     """
     whole = SupportStratum(tuple(range(system.num_variables)), (), "all units")
-    if isinstance(problem, FunctionProblem) or problem.network.is_relu \
+    if not isinstance(problem, NetworkProblem) or problem.network.is_relu \
             or not problem.network.activation.vanishes_at_zero:
         return (whole,)
     graph = network_graph(problem)
