@@ -37,7 +37,7 @@ from pathlib import Path
 from bench_methods import blackbox
 
 from algmorse import load_catalog, load_spec
-from algmorse.engine.exact import rational_count
+from algmorse.engine.exact import _msolve_path, rational_count
 from algmorse.errors import AlgmorseError
 from algmorse.model.system import build_system
 from algmorse.results.exports import system_text
@@ -66,7 +66,7 @@ def msolve(spec: Path, cap: float, directory: Path) -> str:
     source.write_text(system_text(system, "msolve"))
     started = time.perf_counter()
     try:
-        subprocess.run(["msolve", "-f", str(source), "-o", str(directory / f"{spec.stem}.out"), "-P", "1", "-t", "2"],
+        subprocess.run([_msolve_path() or "msolve", "-f", str(source), "-o", str(directory / f"{spec.stem}.out"), "-P", "1", "-t", "2"],
                        check=True, timeout=cap, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return f">{cap:.0f}"

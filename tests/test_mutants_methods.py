@@ -503,11 +503,50 @@ def test_monodromy_tracks_each_point_along_each_edge_once_and_adds_nodes_when_st
     record = StratumRecord("all units", 1, 3)  # unreachable: the loops saturate again and again
     monodromy._monodromy(family, backend, np.random.default_rng(3), record, 1, 3, 60.0)
     assert len(backend.tracked) == len(set(backend.tracked)) == record.paths
-    # the first node closes 1 x 2 loops; each of the 2 * 3 quiet saturations adds a node (1 loop)
-    assert record.loops == 2 + 2 * 3 and not record.complete
+    # the first node closes 1 x 2 loops; each of the 2 * 3 quiet saturations adds a node (2 x 1)
+    assert record.loops == 2 + 2 * 3 * 2 and not record.complete
     # both solutions at the base went along the first edge out of it, each once
     first_edge = backend.tracked[0][:3]
     assert len({key[3] for key in backend.tracked if key[:3] == first_edge}) == 2
+
+
+class TorusRootsBackend(RootsBackend):
+    """``track`` returns the target's nonzero roots, rotated by one at every call."""
+
+    def track(self, legs, points, nvars, *, seed, timeout):
+        roots = [r for r in _univariate_roots(legs[-1].target[0]) if abs(r) > 1e-9]
+        self.calls += 1
+        return TrackedPaths(endpoints=tuple(Endpoint(coordinates=(complex(roots[(i + self.calls) % len(roots)]),), t=1.0)
+                                            for i in range(len(points))), seconds=0.0)
+
+
+def test_a_node_other_than_the_base_may_complete_the_stratum_and_is_returned():
+    # the base cannot refine its larger root (as an ill-conditioned solution would be): the node
+    # joined to it, reached by two edges, holds both roots, and its points and parameters come back
+    _, family = _family()
+    base = {}
+    plain_newton, plain_start = family.newton, family.start_pair
+
+    def start_pair(rng):
+        pair = plain_start(rng)
+        base.setdefault("pair", pair)
+        return pair
+
+    def newton(point, c):
+        refined = plain_newton(point, c)
+        start, base_c = base["pair"]
+        if refined is not None and c is base_c and not np.allclose(refined, start):
+            return None  # the base's other root
+        return refined
+
+    family.newton, family.start_pair = newton, start_pair
+    record = StratumRecord("all units", 1, 2)
+    backend = TorusRootsBackend()
+    parameters, points = monodromy._monodromy(family, backend, np.random.default_rng(3), record, 1, 3, 60.0)
+    assert record.complete and record.found == 2 and len(points) == 2
+    assert not np.allclose(parameters, base["pair"][1])
+    for x in points[:, 0]:
+        assert abs(12 * x ** 2 + 12 * x + parameters[0] - 24) < 1e-8 * (1 + abs(parameters[0]))
 
 
 def test_monodromy_without_a_count_stops_after_the_quiet_loops_and_claims_nothing():

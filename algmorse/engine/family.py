@@ -197,7 +197,11 @@ class StratumFamily:
 
     def newton(self, point: np.ndarray, c: np.ndarray) -> np.ndarray | None:
         """Newton's method on ``F(.; c)`` from ``point``; None unless it converges to a solution
-        with no zero coordinate (near-zero coordinates mean a smaller stratum's point)."""
+        with no zero coordinate (near-zero coordinates mean a smaller stratum's point).
+
+        Converged means each residual at most 1e-9 times one plus the sum of its terms' sizes:
+        at a point of norm 100 a quintic's terms reach 1e10, and rounding alone leaves 1e-6.
+        """
         x = np.asarray(point, dtype=complex)
         for _ in range(_NEWTON_STEPS):
             value, jacobian = self.residual_and_jacobian(x, c)
@@ -211,8 +215,8 @@ class StratumFamily:
             if np.linalg.norm(step) <= 1e-13 * (1 + np.linalg.norm(x)):
                 break
         value, _ = self.residual_and_jacobian(x, c)
-        scale = 1 + np.linalg.norm(c * x) + np.linalg.norm(x)
-        if not np.linalg.norm(value) <= 1e-9 * scale:
+        scale = self.system.numeric.scales(self.lift(x))[0][self.support] + np.abs(c * x)
+        if not np.all(np.abs(value) <= 1e-9 * (1 + scale)):  # relative to the terms: large points too
             return None
         if np.min(np.abs(x)) <= _ZERO_COORDINATE * max(1.0, float(np.max(np.abs(x)))):
             return None

@@ -33,7 +33,7 @@ from ..model.system import PolynomialSystem
 from . import processes
 from .backends.base import Backend, Endpoint, Leg
 from .exact import available_exact_tools, modular_count
-from .family import StratumFamily, random_complex, random_gamma
+from .family import StratumFamily, random_gamma
 from .strata import is_invariant
 
 __all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count", "TargetEndpoints"]
@@ -323,23 +323,25 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
     node with ``f`` edges out of the base and ``b`` edges back gives ``f * b`` loops for
     ``f + b`` paths per solution. The graph starts with one node, one edge out and two back.
     Work is done first in, first out, in batches of paths tracked in parallel, and stops as soon
-    as the base holds the stratum's count. When every solution has been along every edge, a new
-    node is joined to the base (one edge each way): all of a node's loops lie in one complex
-    line of the parameter space, and one line can leave the monodromy group intransitive where
-    another does not. After ``quiet_loops`` new nodes in a row that find nothing new at the
-    base (``2 * quiet_loops`` with a count: then it is stuck, and the fallback decides), or
-    :data:`MAX_LOOPS` loops, it stops.
+    as a node holds the stratum's count: every node is a generic member (drawn as the base is),
+    and its points and parameters are returned. When every solution has been along every edge,
+    a new node is joined to the base (two edges out, one back): all of a node's loops lie in one
+    complex line of the parameter space, and one line can leave the monodromy group intransitive
+    where another does not; and where some of the base's solutions are too ill-conditioned to
+    refine (met on ``t + t^2`` networks: norm 90, condition 1e9), the new node's two edges can
+    bring it every solution. After ``quiet_loops`` new nodes in a row that make the largest
+    node no larger (``2 * quiet_loops`` with a count: then it is stuck, and the fallback
+    decides), or :data:`MAX_LOOPS` loops, it stops.
     """
     point, parameters = family.start_pair(rng)
-    scale = float(np.mean(np.abs(parameters)))
     nodes: list[_Node] = []
     edges: list[_Edge] = []
     queue: deque[tuple[int, np.ndarray]] = deque()
 
-    def add_node(back: int) -> None:
-        c = scale * random_complex(rng, family.size)
+    def add_node(out: int, back: int) -> None:
+        c = family.start_pair(rng)[1]  # drawn as the base is: no coordinate near a degenerate value
         nodes.append(_Node(c, family.member(c), _Orbits(family)))
-        for source, target in [(0, len(nodes) - 1)] + [(len(nodes) - 1, 0)] * back:
+        for source, target in [(0, len(nodes) - 1)] * out + [(len(nodes) - 1, 0)] * back:
             edges.append(_Edge(source, target, random_gamma(rng)))
             queue.extend((len(edges) - 1, rep) for rep in nodes[source].orbits.representatives)
 
@@ -348,22 +350,22 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
             queue.extend((e, solution) for e, edge in enumerate(edges) if edge.source == index)
 
     nodes.append(_Node(parameters, family.member(parameters), _Orbits(family)))
-    base = nodes[0].orbits
     add_solution(0, point)
-    add_node(back=2)
+    add_node(out=1, back=2)
     quiet, size_at_last_node = 0, 1
     while True:
         loops = _loops(edges)
-        if (record.expected is not None and len(base) >= record.expected) or loops > MAX_LOOPS:
+        best = max(nodes, key=lambda node: len(node.orbits))
+        if (record.expected is not None and len(best.orbits) >= record.expected) or loops > MAX_LOOPS:
             break
         if not queue:
-            quiet = quiet + 1 if len(base) == size_at_last_node else 0
-            size_at_last_node = len(base)
+            quiet = quiet + 1 if len(best.orbits) == size_at_last_node else 0
+            size_at_last_node = len(best.orbits)
             if quiet >= (quiet_loops if record.expected is None else 2 * quiet_loops) or loops == MAX_LOOPS:
                 break
-            add_node(back=1)
+            add_node(out=2, back=1)
             continue
-        missing = len(base) if record.expected is None else record.expected - len(base)
+        missing = len(best.orbits) if record.expected is None else record.expected - len(best.orbits)
         batch = [queue.popleft() for _ in range(min(len(queue), max(_MIN_BATCH, missing)))]
         record.paths, record.loops = record.paths + len(batch), loops
         for (e, _), end in zip(batch, _track_edges(backend, edges, nodes, batch, family.size, rng, jobs, timeout)):
@@ -372,9 +374,9 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
                 refined = family.newton(np.array(end.coordinates, dtype=complex), nodes[target].parameters)
                 if refined is not None:
                     add_solution(target, refined)
-    record.found = len(base)
+    record.found = len(best.orbits)
     record.complete = record.expected is not None and record.found == record.expected
-    return parameters, np.array(base.representatives)
+    return best.parameters, np.array(best.orbits.representatives)
 
 
 def _loops(edges: Sequence[_Edge]) -> int:
