@@ -19,8 +19,10 @@ from __future__ import annotations
 import logging
 import platform
 import secrets
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, replace
 from fractions import Fraction
 
@@ -150,120 +152,124 @@ def analyze(
 
     exact = _exact(system, options, seconds, report)
     modular, modular_note = _modular(system, options, exact, seconds, report)
-    notes: list[str] = []  # what the parametrization stage did, once
-    search = Search(system, tolerances, options)
-    monodromy: dict | None = None
-    no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
-    exact_set = None
-    if no_points:
-        report("the gradient system has no solution: there are no critical points")
-        root_counts = {"total_degree": 0}
-    elif (exact_set := _exact_first(system, options, tolerances, exact, modular, seed, seconds, report,
-                                           None if problem is None else _loss_lower_bound(problem))) is not None:
-        search.add_starts(exact_set.isolated_starts)  # no path to track: every isolated point is known
-        search.stable = True
-        root_counts = {}
-    else:
-        target = _distinct_target(exact, modular)
-        fill = (lambda: _resolve_missing(system, search, target, options, report, notes)) if target else None
-        method = choose_method(system, options, modular, backend, generic,
-                               strata=len(support_strata(problem, system)))
-        if method == "monodromy":
-            monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic,
-                                         progress_bar=progress_bar, expected=target)
-            if fill is not None and search.proven < target:
-                fill()
-                fill = None
-        reached = target is not None and search.proven >= target
-        # a complete generic solve whose every path arrived reaches every isolated point (the
-        # parameter homotopy theorem): a gap to the count is then multiplicity, which blackbox
-        # runs would not close either
-        settled = monodromy is not None and monodromy["complete"] and monodromy["escaped"] == 0
-        if method == "monodromy" and (reached or settled):
+    qq_started, qq_tasks = time.perf_counter(), _rational_count_tasks(system, modular, options)
+    with processes.started_in_threads(_rational_count, qq_tasks, workers=1) as qq_count:
+        notes: list[str] = []  # what the parametrization stage did, once
+        search = Search(system, tolerances, options)
+        monodromy: dict | None = None
+        no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
+        exact_set = None
+        if no_points:
+            report("the gradient system has no solution: there are no critical points")
+            root_counts = {"total_degree": 0}
+        elif (exact_set := _exact_first(system, options, tolerances, exact, modular, seed, seconds, report,
+                                               None if problem is None else _loss_lower_bound(problem))) is not None:
+            search.add_starts(exact_set.isolated_starts)  # no path to track: every isolated point is known
             search.stable = True
             root_counts = {}
         else:
+            target = _distinct_target(exact, modular)
+            fill = (lambda: _resolve_missing(system, search, target, options, report, notes)) if target else None
+            method = choose_method(system, options, modular, backend, generic,
+                                   strata=len(support_strata(problem, system)))
             if method == "monodromy":
-                report("monodromy fell short of the count: blackbox runs follow")
-            root_counts = search.run(backend, seed, report, target=target, target_is_exact=exact is not None,
-                                     fill=fill, progress_bar=progress_bar)
-    root_counts.setdefault("total_degree", system.total_degree)
-    doubtful = 0
-    if not no_points:
-        _prove_rational_points(system, search, report)
-    non_isolated = search.non_isolated
-    counts = _finite_counts(exact, modular)
-    if counts is not None and not no_points:
-        if not notes:  # the runs never paused short of the count
-            _resolve_missing(system, search, _distinct_target(exact, modular), options, report, notes)
-        modular_note = "; ".join([modular_note] + notes)
-        doubtful = _drop_doubtful(system, search, counts, tolerances, report)
-    seconds.update(search.seconds)
+                monodromy = monodromy_search(problem, system, search, backend, seed, options, report, generic,
+                                             progress_bar=progress_bar, expected=target)
+                if fill is not None and search.proven < target:
+                    fill()
+                    fill = None
+            reached = target is not None and search.proven >= target
+            # a complete generic solve whose every path arrived reaches every isolated point (the
+            # parameter homotopy theorem): a gap to the count is then multiplicity, which blackbox
+            # runs would not close either
+            settled = monodromy is not None and monodromy["complete"] and monodromy["escaped"] == 0
+            if method == "monodromy" and (reached or settled):
+                search.stable = True
+                root_counts = {}
+            else:
+                if method == "monodromy":
+                    report("monodromy fell short of the count: blackbox runs follow")
+                root_counts = search.run(backend, seed, report, target=target, target_is_exact=exact is not None,
+                                         fill=fill, progress_bar=progress_bar)
+        root_counts.setdefault("total_degree", system.total_degree)
+        doubtful = 0
+        if not no_points:
+            _prove_rational_points(system, search, report)
+        non_isolated = search.non_isolated
+        counts = _finite_counts(exact, modular)
+        if counts is not None and not no_points:
+            if not notes:  # the runs never paused short of the count
+                _resolve_missing(system, search, _distinct_target(exact, modular), options, report, notes)
+            modular_note = "; ".join([modular_note] + notes)
+            doubtful = _drop_doubtful(system, search, counts, tolerances, report)
+        seconds.update(search.seconds)
 
-    numerical_check = None
-    if exact_set is not None:
-        outcome, decomposition_note = DecompositionOutcome(components=exact_set.components), "exact"
-        if options.decompose == "always":  # both run: they must agree, or the catalog says how they differ
-            numerical, note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
-                                         modular, seconds, report, non_isolated)
-            numerical_check = decomposition_differences(exact_set.components, numerical.components) \
-                if note == "ok" else [f"{INCOMPLETE_CHECK} ({note})"]
-    else:
-        outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts,
-                                                 exact, modular, seconds, report, non_isolated)
-    unproven = list(outcome.unexplained)
-    if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
-        unproven += search.singular.points
-    off = [p for p in unproven if off_critical_set(system, p.coordinates)]
-    if off:
-        report(f"{len(off)} doubtful endpoint(s) are not near the critical set in 512-bit arithmetic: dropped")
-        doubtful += len(off)
-    kept = search.found.points + outcome.new_isolated + [p for p in unproven if not any(p is q for q in off)]
-    started = time.perf_counter()
-    points = classify_points(system, kept, tolerances)
-    seconds["classify"] = time.perf_counter() - started
+        numerical_check = None
+        if exact_set is not None:
+            outcome, decomposition_note = DecompositionOutcome(components=exact_set.components), "exact"
+            if options.decompose == "always":  # both run: they must agree, or the catalog says how they differ
+                numerical, note = _decompose(system, backend, search, seed, options, tolerances, root_counts, exact,
+                                             modular, seconds, report, non_isolated)
+                numerical_check = decomposition_differences(exact_set.components, numerical.components) \
+                    if note == "ok" else [f"{INCOMPLETE_CHECK} ({note})"]
+        else:
+            outcome, decomposition_note = _decompose(system, backend, search, seed, options, tolerances, root_counts,
+                                                     exact, modular, seconds, report, non_isolated)
+        unproven = list(outcome.unexplained)
+        if decomposition_note != "ok":  # nothing settled the singular samples: report them as they are
+            unproven += search.singular.points
+        off = [p for p in unproven if off_critical_set(system, p.coordinates)]
+        if off:
+            report(f"{len(off)} doubtful endpoint(s) are not near the critical set in 512-bit arithmetic: dropped")
+            doubtful += len(off)
+        kept = search.found.points + outcome.new_isolated + [p for p in unproven if not any(p is q for q in off)]
+        started = time.perf_counter()
+        points = classify_points(system, kept, tolerances)
+        seconds["classify"] = time.perf_counter() - started
 
-    strata = core_locus(problem, system)
-    ordered = sorted(outcome.components, key=lambda c: (-c.dimension, not c.real_points,
-                                                       float("inf") if c.loss is None else round(c.loss.real, 8),
-                                                       c.degree))
-    components, strata = _match_strata(system, ordered, strata)
-    overlapping = _overlapping_boxes(kept)
-    multiple = _multiple_points(system, points, exact, modular, options, seconds, report)
-    verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
-                       modular, overlapping, doubtful, non_isolated, multiple, exact_set, problem, numerical_check)
-    if not system.is_gradient:
-        verdict = square_system_verdict(verdict, points)
-    catalog = Catalog(
-        problem=problem,
-        variables=system.variables,
-        critical_points=points,
-        components=tuple(components),
-        core_locus=strata,
-        summary=Summary.of(points, components),
-        verdict=verdict,
-        provenance=Provenance(
-            algmorse_version=__version__,
-            backend=backend.name,
-            backend_version=backend.version() if search.runs else "not run",
-            python_version=platform.python_version(),
-            library_versions={"numpy": np.__version__, "sympy": sympy.__version__, "networkx": networkx.__version__},
-            seed=seed,
-            root_counts=dict(sorted(root_counts.items())),
-            paths_tracked=sum(r.paths_tracked or 0 for r in search.runs),
-            runs=tuple(search.runs),
-            seconds={k: round(v, 4) for k, v in seconds.items()},
-            options={**asdict(options), "seed": seed, "tolerances": asdict(tolerances)},
-            symmetries=tuple(g.label for g in system.symmetries),
-            exact=_exact_record(exact),
-            decomposition=_decomposition_record(outcome, decomposition_note, exact_set, numerical_check),
-            modular=_modular_record(modular, modular_note),
-            monodromy=monodromy,
-        ),
-    )
-    if exact is not None:
-        _verify(catalog, exact)
-    return catalog
+        strata = core_locus(problem, system)
+        ordered = sorted(outcome.components, key=lambda c: (-c.dimension, not c.real_points,
+                                                           float("inf") if c.loss is None else round(c.loss.real, 8),
+                                                           c.degree))
+        components, strata = _match_strata(system, ordered, strata)
+        overlapping = _overlapping_boxes(kept)
+        modular, modular_note = _rational_count_outcome(modular, modular_note, qq_tasks, qq_count, qq_started,
+                                                        seconds, report)
+        multiple = _multiple_points(system, points, exact, modular, options, seconds, report)
+        verdict = _verdict(points, components, root_counts, search, options, exact, decomposition_note, no_points,
+                           modular, overlapping, doubtful, non_isolated, multiple, exact_set, problem, numerical_check)
+        if not system.is_gradient:
+            verdict = square_system_verdict(verdict, points)
+        catalog = Catalog(
+            problem=problem,
+            variables=system.variables,
+            critical_points=points,
+            components=tuple(components),
+            core_locus=strata,
+            summary=Summary.of(points, components),
+            verdict=verdict,
+            provenance=Provenance(
+                algmorse_version=__version__,
+                backend=backend.name,
+                backend_version=backend.version() if search.runs else "not run",
+                python_version=platform.python_version(),
+                library_versions={"numpy": np.__version__, "sympy": sympy.__version__, "networkx": networkx.__version__},
+                seed=seed,
+                root_counts=dict(sorted(root_counts.items())),
+                paths_tracked=sum(r.paths_tracked or 0 for r in search.runs),
+                runs=tuple(search.runs),
+                seconds={k: round(v, 4) for k, v in seconds.items()},
+                options={**asdict(options), "seed": seed, "tolerances": asdict(tolerances)},
+                symmetries=tuple(g.label for g in system.symmetries),
+                exact=_exact_record(exact),
+                decomposition=_decomposition_record(outcome, decomposition_note, exact_set, numerical_check),
+                modular=_modular_record(modular, modular_note),
+                monodromy=monodromy,
+            ),
+        )
+        if exact is not None:
+            _verify(catalog, exact)
+        return catalog
 
 
 def solve_system(
@@ -421,7 +427,59 @@ def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, repor
 
 
 _RATIONAL_SECONDS = 5.0
-"""Time box of the count over QQ tried after a finite modular count (at most proof_timeout / 4)."""
+"""The count over QQ (after a finite modular count) runs beside the search, for as long as the
+solve takes and at least this long (at most ``proof_timeout``)."""
+
+
+def _rational_count_tasks(system: PolynomialSystem, modular: ModularCount | None,
+                          options: SolveOptions) -> list[tuple]:
+    """The count over QQ to start beside the search: one after a finite modular count, else none."""
+    if modular is None or modular.dimension != 0:
+        return []
+    return [(system.sparse_gradient(), system.num_variables, options.proof_timeout, {})]
+
+
+def _rational_count(task: tuple) -> tuple[int, int | None, float] | BackendError:
+    """:func:`rational_count` on ``(polynomials, nvars, timeout, holder)``, its error returned, not
+    raised; ``holder["thread"]`` says which thread runs it (to stop it alone)."""
+    polynomials, nvars, timeout, holder = task
+    holder["thread"] = threading.get_ident()
+    try:
+        return rational_count(polynomials, nvars, timeout=timeout)
+    except BackendError as exc:
+        return exc
+
+
+def _rational_count_outcome(modular: ModularCount | None, note: str, tasks: list[tuple], pending: list,
+                            started: float, seconds: dict, report: Progress) -> tuple[ModularCount | None, str]:
+    """The modular count with the count over QQ started beside the search (``tasks``, whose
+    futures are ``pending``), if it came in time.
+
+    The count has had the solve's time; it gets up to :data:`_RATIONAL_SECONDS` in all, then its
+    Singular is stopped. A count over QQ that disagrees with the primes' means unlucky primes:
+    the modular count is then not used.
+    """
+    if not pending:
+        return modular, note
+    (future,), (task,) = pending, tasks
+    try:
+        outcome = future.result(timeout=max(0.0, _RATIONAL_SECONDS - (time.perf_counter() - started)))
+    except FutureTimeout:
+        processes.kill_started_by(task[-1]["thread"])
+        outcome = future.result()  # at once: its Singular is gone (or it had just finished)
+        if isinstance(outcome, BackendError):
+            outcome = BackendError(f"not finished in {time.perf_counter() - started:.1f} s, the time of the search")
+    seconds["count_qq"] = time.perf_counter() - started
+    if isinstance(outcome, BackendError):
+        report(f"count over QQ: {outcome}")
+        return modular, f"{note}; over QQ: {outcome}"
+    dimension, count, spent = outcome
+    if (dimension, count) != (modular.dimension, modular.count_with_multiplicity):
+        report(f"count over QQ ({dimension}, {count}) disagrees with the modular count: not used")
+        return None, (f"{note}; over QQ: dimension {dimension}, count {count}, unlike the prime fields: the primes "
+                      "were unlucky, the modular count is not used")
+    report(f"count over QQ: {count} with multiplicity ({spent:.2f} s, beside the search)")
+    return replace(modular, rational_count=count), f"{note}; over QQ too ({spent:.2f} s)"
 
 
 def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult | None, seconds: dict,
@@ -448,22 +506,6 @@ def _modular(system: PolynomialSystem, options: SolveOptions, exact: ExactResult
     else:
         report(f"modular count: dimension {result.dimension} over F_p ({result.seconds:.2f} s)")
     note = "ok"
-    if result.dimension == 0:
-        box = min(_RATIONAL_SECONDS, options.proof_timeout / 4)
-        try:
-            dimension, count, spent = rational_count(system.sparse_gradient(), system.num_variables, timeout=box)
-        except BackendError as exc:
-            note = f"ok; over QQ: {exc}"
-        else:
-            if (dimension, count) != (result.dimension, result.count_with_multiplicity):
-                note = (f"ok; over QQ: dimension {dimension}, count {count}, unlike the prime fields: the primes "
-                        "were unlucky, the modular count is not used")
-                report(f"count over QQ ({dimension}, {count}) disagrees with the modular count: not used")
-                seconds["count"] = time.perf_counter() - started
-                return None, note
-            result = replace(result, rational_count=count)
-            note = f"ok; over QQ too ({spent:.2f} s)"
-            report(f"count over QQ: {count} with multiplicity ({spent:.2f} s)")
     seconds["count"] = time.perf_counter() - started
     return result, note
 

@@ -12,6 +12,7 @@ complete", "the exact check raises on any disagreement and passes when all agree
 from __future__ import annotations
 
 import re
+import time
 from fractions import Fraction
 from types import SimpleNamespace
 
@@ -21,6 +22,7 @@ import pytest
 import algmorse.pipeline as pipeline
 from algmorse import SolveOptions
 from algmorse.analysis.classify import CriticalPoint
+from algmorse.engine import processes
 from algmorse.engine.certify import Certificate, certify_point
 from algmorse.engine.exact import ExactResult, ModularCount, MultipleSet
 from algmorse.engine.rational_points import ExactPoint
@@ -109,8 +111,13 @@ _SYSTEM = build_system(FunctionProblem(("x",), "x^3/3 - x"))  # gradient x^2 - 1
 
 
 def _run_modular(options=SolveOptions(), exact=None):
+    """The modular count, then the count over QQ as the pipeline runs it: beside the search (here
+    an empty one), collected before the verdict."""
     seconds, lines = {}, []
     result, note = pipeline._modular(_SYSTEM, options, exact, seconds, lines.append)
+    started, tasks = time.perf_counter(), pipeline._rational_count_tasks(_SYSTEM, result, options)
+    with processes.started_in_threads(pipeline._rational_count, tasks, workers=1) as pending:
+        result, note = pipeline._rational_count_outcome(result, note, tasks, pending, started, seconds, lines.append)
     return result, note, seconds, lines
 
 
@@ -140,16 +147,40 @@ def test_the_count_over_qq_agreeing_with_the_primes_is_recorded(monkeypatch):
     assert result.rational_count == 2
     assert note == "ok; over QQ too (0.25 s)"
     assert 0 <= seconds["count"] < 60
-    # the distinct count is asked for (it is the search's target); the count over QQ is time-boxed
-    # at min(5 s, proof_timeout / 4)
+    assert 0 <= seconds["count_qq"] < 60
+    # the distinct count is asked for (it is the search's target); the count over QQ, running
+    # beside the search, gets up to proof_timeout
     (_, modular_kwargs), (_, rational_kwargs) = tools.calls
     assert modular_kwargs["distinct"] is True and modular_kwargs["timeout"] == 8
-    assert rational_kwargs["timeout"] == 2.0
+    assert rational_kwargs["timeout"] == 8
     assert lines[0].startswith("modular count: dimension 0, 2 critical points with multiplicity over F_p")
-    assert lines[1] == "count over QQ: 2 with multiplicity (0.25 s)"
-    tools = _Tools(monkeypatch, modular=_modular(0, 2, 2), rational=(0, 2, 0.25))
-    _run_modular(SolveOptions(proof_timeout=60))
-    assert tools.calls[1][1]["timeout"] == 5.0
+    assert lines[1] == "count over QQ: 2 with multiplicity (0.25 s, beside the search)"
+
+
+def test_a_slow_count_over_qq_is_stopped_once_the_search_is_done_and_its_time_box_over(monkeypatch):
+    # the search took no time: the count gets _RATIONAL_SECONDS, then its Singular (here a sleep)
+    # is killed, alone, and the modular count stands
+    def slow_rational(polynomials, nvars, **kwargs):
+        child = processes.start(["sleep", "30"])
+        try:
+            child.wait(timeout=40)
+        finally:
+            processes.finish(child)
+        raise BackendTimeout("killed", 30.0)
+
+    _Tools(monkeypatch, modular=_modular(0, 2, 2))
+    monkeypatch.setattr(pipeline, "rational_count", slow_rational)
+    monkeypatch.setattr(pipeline, "_RATIONAL_SECONDS", 0.5)
+    other = processes.start(["sleep", "30"])  # another stage's child: it must survive
+    try:
+        started = time.monotonic()
+        result, note, seconds, lines = _run_modular()
+        assert time.monotonic() - started < 5
+        assert result.count_with_multiplicity == 2 and result.rational_count is None
+        assert note.startswith("ok; over QQ: not finished in 0.") and note.endswith("s, the time of the search")
+        assert other.poll() is None and list(processes._LIVE) == [other.pid]
+    finally:
+        processes.finish(other)
 
 
 @pytest.mark.parametrize("over_qq", [(0, 3, 0.1), (1, None, 0.1)])

@@ -34,10 +34,11 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
-__all__ = ["start", "finish", "kill_all", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
+__all__ = ["start", "finish", "kill_all", "kill_started_by", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
            "Terminated", "temporary_directory", "remove_stale_folders", "thread_map", "started_in_threads"]
 
 _LIVE: dict[int, subprocess.Popen] = {}
+_STARTER: dict[int, int] = {}  # pid -> the thread that started it
 _LOCK = threading.Lock()
 _POOLS = 0  # thread_map pools running (they nest: a call may map again)
 SOLVER_THREADS = max(1, min(2, os.cpu_count() or 1))
@@ -76,6 +77,7 @@ def start(command: Sequence[str], **popen: Any) -> subprocess.Popen:
     process = subprocess.Popen(_guarded(command), start_new_session=True, **popen)
     with _LOCK:
         _LIVE[process.pid] = process
+        _STARTER[process.pid] = threading.get_ident()
         doomed = _STOPPING.is_set() and threading.current_thread() is not threading.main_thread()
     if doomed:  # a worker thread of an interrupted pool started it after kill_all: end it at once
         try:
@@ -95,6 +97,7 @@ def finish(process: subprocess.Popen) -> None:
     process.wait()
     with _LOCK:
         _LIVE.pop(process.pid, None)
+        _STARTER.pop(process.pid, None)
 
 
 def kill_all() -> None:
@@ -103,6 +106,19 @@ def kill_all() -> None:
     with _LOCK:
         _STOPPING.set()
         live = list(_LIVE.values())
+    for process in live:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def kill_started_by(thread: int) -> None:
+    """Kill the group of every registered child the thread ``thread`` (an ident) started: one
+    stage of several running at once, stopped without touching the others."""
+    with _LOCK:
+        live = [p for pid, p in _LIVE.items() if _STARTER.get(pid) == thread]
     for process in live:
         if process.poll() is None:
             try:
