@@ -104,7 +104,8 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
         count at random parameters), ``complete`` (every stratum reached its modular count, and
         they add up to ``generic_total``), ``strata`` (one :class:`~algmorse.engine.monodromy.StratumRecord` each),
         ``paths`` (monodromy and fallback), ``target_paths`` (retries included), ``escaped`` and
-        ``collided`` (see :class:`~algmorse.engine.monodromy.TargetEndpoints`), ``seconds``.
+        ``collided`` (see :class:`~algmorse.engine.monodromy.TargetEndpoints`), ``backend_errors``
+        (failed worker calls, strata and target together), ``seconds``.
     """
     started = time.perf_counter()
     if generic is None:
@@ -137,4 +138,5 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     return {"generic_count": generic.count, "generic_total": generic.total, "complete": generic.complete,
             "strata": [asdict(record) for record in generic.records], "paths": generic.paths,
             "target_paths": paths, "finished_in_numpy": target.finished, "escaped": failed, "collided": target.collided,
+            "backend_errors": sum(r.backend_errors for r in generic.records) + target.backend_errors,
             "seconds": round(time.perf_counter() - started, 4)}

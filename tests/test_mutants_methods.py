@@ -27,7 +27,7 @@ from algmorse.engine.monodromy import (
     track_to_target,
 )
 from algmorse.engine.strata import support_strata
-from algmorse.errors import BackendError, BackendUnavailable
+from algmorse.errors import BackendCrashed, BackendError, BackendUnavailable
 from algmorse.methods import choose_method, estimated_paths, monodromy_search
 from algmorse.model.network import FunctionProblem
 from algmorse.model.options import Tolerances
@@ -547,6 +547,27 @@ def test_a_node_other_than_the_base_may_complete_the_stratum_and_is_returned():
     assert not np.allclose(parameters, base["pair"][1])
     for x in points[:, 0]:
         assert abs(12 * x ** 2 + 12 * x + parameters[0] - 24) < 1e-8 * (1 + abs(parameters[0]))
+
+
+class CrashOnceBackend(TorusRootsBackend):
+    """Its first ``track`` call crashes (as PHCpack's worker can); the others are the parent's."""
+
+    def track(self, legs, points, nvars, *, seed, timeout):
+        if not getattr(self, "crashed", False):
+            self.crashed = True
+            raise BackendCrashed("scripted crash")
+        return super().track(legs, points, nvars, seed=seed, timeout=timeout)
+
+
+def test_a_crashed_worker_is_recorded_and_its_paths_are_failed_ones():
+    _, family = _family()
+    record = StratumRecord("all units", 1, 2)
+    parameters, points = monodromy._monodromy(family, CrashOnceBackend(), np.random.default_rng(3), record, 1, 3, 60.0)
+    assert record.backend_errors == 1 and record.complete and len(points) == 2
+    solution = GenericSolution([family], [parameters], [points], [record])
+    target = track_to_target(solution, CrashOnceBackend(), seed=1)
+    # the first try crashed: both paths are tracked again, and arrive
+    assert target.backend_errors == 1 and target.paths == 4 and len(target.points) == 2 and target.escaped == 0
 
 
 def test_monodromy_without_a_count_stops_after_the_quiet_loops_and_claims_nothing():

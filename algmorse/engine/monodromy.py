@@ -76,6 +76,9 @@ class StratumRecord:
     complete : bool
         ``found == expected``.
     seconds : float
+    backend_errors : int
+        Backend calls that failed (a crash or a timeout of the worker; PHCpack's blackbox crashes
+        on some ``t^2`` systems): their paths count as failed, nothing else is lost.
     """
 
     label: str
@@ -87,6 +90,7 @@ class StratumRecord:
     paths: int = 0
     complete: bool = False
     seconds: float = 0.0
+    backend_errors: int = 0
 
 
 @dataclass
@@ -368,7 +372,10 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
         missing = len(best.orbits) if record.expected is None else record.expected - len(best.orbits)
         batch = [queue.popleft() for _ in range(min(len(queue), max(_MIN_BATCH, missing)))]
         record.paths, record.loops = record.paths + len(batch), loops
-        for (e, _), end in zip(batch, _track_edges(backend, edges, nodes, batch, family.size, rng, jobs, timeout)):
+        errors: list[str] = []
+        ends = _track_edges(backend, edges, nodes, batch, family.size, rng, jobs, timeout, errors)
+        record.backend_errors += len(errors)
+        for (e, _), end in zip(batch, ends):
             if end is not None:
                 target = edges[e].target
                 refined = family.newton(np.array(end.coordinates, dtype=complex), nodes[target].parameters)
@@ -388,8 +395,9 @@ def _loops(edges: Sequence[_Edge]) -> int:
 
 def _track_edges(backend: Backend, edges: Sequence[_Edge], nodes: Sequence[_Node],
                  batch: Sequence[tuple[int, np.ndarray]], nvars: int, rng: np.random.Generator, jobs: int,
-                 timeout: float) -> list[Endpoint | None]:
-    """Track each ``(edge, point)`` of the batch along its edge; endpoints in the batch's order."""
+                 timeout: float, errors: list[str]) -> list[Endpoint | None]:
+    """Track each ``(edge, point)`` of the batch along its edge; endpoints in the batch's order
+    (``None`` for the points of a failed call, whose error is appended to ``errors``)."""
     by_edge: dict[int, list[int]] = {}
     for position, (e, _) in enumerate(batch):
         by_edge.setdefault(e, []).append(position)
@@ -406,7 +414,8 @@ def _track_edges(backend: Backend, edges: Sequence[_Edge], nodes: Sequence[_Node
         try:
             return list(backend.track([leg], [tuple(batch[p][1]) for p in positions], nvars,
                                       seed=seed, timeout=timeout).endpoints)
-        except BackendError:
+        except BackendError as exc:
+            errors.append(str(exc))
             return [None] * len(positions)
 
     endpoints: list[Endpoint | None] = [None] * len(batch)
@@ -428,6 +437,7 @@ def _blackbox(family: StratumFamily, backend: Backend, rng: np.random.Generator,
         try:
             raw = backend.solve(member, family.size, seed=int(rng.integers(1, 2**31 - 2)), timeout=timeout)
         except BackendError:
+            record.backend_errors += 1
             continue
         record.paths += raw.paths_tracked or len(raw.endpoints)
         for endpoint in raw.endpoints:
@@ -443,10 +453,12 @@ def _blackbox(family: StratumFamily, backend: Backend, rng: np.random.Generator,
 
 
 def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np.ndarray], nvars: int,
-                      rng: np.random.Generator, jobs: int, timeout: float) -> list[Endpoint | None]:
+                      rng: np.random.Generator, jobs: int, timeout: float,
+                      errors: list[str] | None = None) -> list[Endpoint | None]:
     """Track ``points`` through ``legs``, split over ``jobs`` worker processes, in order.
 
-    A failed worker (crash or timeout) gives ``None`` endpoints for its share.
+    A failed worker (crash or timeout) gives ``None`` endpoints for its share, and its error is
+    appended to ``errors`` (if given).
     """
     if not points:
         return []
@@ -456,7 +468,9 @@ def track_in_parallel(backend: Backend, legs: Sequence[Leg], points: Sequence[np
     def run(chunk: list[np.ndarray]) -> list[Endpoint | None]:
         try:
             return list(backend.track(legs, [tuple(p) for p in chunk], nvars, seed=seed, timeout=timeout).endpoints)
-        except BackendError:
+        except BackendError as exc:
+            if errors is not None:
+                errors.append(str(exc))
             return [None] * len(chunk)
 
     results = processes.thread_map(run, chunks, workers=len(chunks))
@@ -486,6 +500,8 @@ class TargetEndpoints:
     collided : int
         Tracked points whose path ended, on every try, in the orbit another path had reached
         (several generic points merging into one multiple point, or path jumping).
+    backend_errors : int
+        Backend calls that failed (crash or timeout); their paths were tracked again as failed ones.
     """
 
     points: list[np.ndarray]
@@ -493,6 +509,7 @@ class TargetEndpoints:
     finished: int = 0
     escaped: int = 0
     collided: int = 0
+    backend_errors: int = 0
 
 
 MAX_RETRACKS = 2
@@ -541,6 +558,7 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
     for stratum in strata:
         result.escaped += len(stratum.escaped)
         result.collided += len(stratum.collided)
+        result.backend_errors += len(stratum.errors)
         result.points.extend(stratum.family.lift(point) for point in stratum.arrived.values())
     return result
 
@@ -556,6 +574,7 @@ class _TargetStratum:
     arrived: dict[int, np.ndarray] = field(default_factory=dict)
     escaped: set[int] = field(default_factory=set)
     collided: set[int] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
 
     def arrived_points(self) -> int:
         """Points arrived, every sign-flip orbit closed."""
@@ -568,8 +587,9 @@ class _TargetStratum:
         leg = Leg(family.member(self.parameters), family.target, gamma)
         try:
             ends = track_in_parallel(backend, [leg], [self.points[i] for i in self.pending], family.size, rng,
-                                     jobs, timeout)
-        except BackendError:  # the target itself cannot be sent (e.g. a variable it lacks)
+                                     jobs, timeout, self.errors)
+        except BackendError as exc:  # the target itself cannot be sent (e.g. a variable it lacks)
+            self.errors.append(str(exc))
             ends = [None] * len(self.pending)
         retry, finished_in_numpy = [], 0
         for index, end in zip(self.pending, ends):
