@@ -89,3 +89,68 @@ def test_higher_precision_tells_a_near_curve_from_a_curve_and_from_multiple_poin
                               ("x^3 + y^2", (1e-5, 0.0)), ("x^6 + y^2", (1e-2, 1e-3))]:
         system = build_system(FunctionProblem(("x", "y"), expression))
         assert not system.balls.stalls_off_the_critical_set(point, 1.0), expression
+
+
+def _certified_points_of(case_name, seed=1):
+    from algmorse import SolveOptions, analyze
+    from algmorse.results.library import load_case
+
+    problem = load_case(case_name).spec.problem
+    system = build_system(problem)
+    catalog = analyze(problem, options=SolveOptions(seed=seed), progress=lambda _: None, progress_bar=False)
+    balls = BallSystem(system)
+    points = [certify_point(balls, np.array(p.coordinates, dtype=complex)) for p in catalog.critical_points]
+    return system, balls, [p for p in points if p is not None]
+
+
+def _passes(balls, certified):
+    with working_precision(certified.certificate.precision):
+        center = [acb(arb(re), arb(im)) for re, im in certified.certificate.center]
+        return krawczyk(balls, center, certified.certificate.radius)
+
+
+def test_a_transported_certificate_is_a_certificate_and_a_false_symmetry_gives_none():
+    # one Krawczyk test per orbit stands for all its points only because the symmetries are exact:
+    # every transported box passes the test again on its own; a map that is no symmetry (swapping
+    # the two layers' weights of one hidden unit) moves boxes off the zeros, and they fail
+    from algmorse.engine.certify import transported
+    from algmorse.model.symmetry import SignedPermutation
+
+    system, balls, points = _certified_points_of("net121_sq_l2")
+    complex_points = [p for p in points if p.certificate.real is False]
+    assert len(points) >= 10 and complex_points
+    for point in points[:8] + complex_points[:4]:
+        images = [transported(point, g) for g in system.symmetries]
+        if point.certificate.real is False:
+            images.append(transported(point, None))
+        for image in images:
+            assert _passes(balls, image)
+            assert image.certificate.loss == point.certificate.loss
+            assert image.certificate.morse_index == point.certificate.morse_index
+            assert np.all(image.lower <= np.column_stack([image.center.real, image.center.imag]).ravel())
+            assert np.all(np.column_stack([image.center.real, image.center.imag]).ravel() <= image.upper)
+    false_symmetry = SignedPermutation((2, 1, 0, 3), (1, 1, 1, 1), "not a symmetry")
+    moved = [transported(p, false_symmetry) for p in points]
+    off = [m for m, p in zip(moved, points) if not np.allclose(m.center, p.center)]
+    assert off and not any(_passes(balls, m) for m in off)
+
+
+def test_a_certified_point_brings_its_whole_orbit_certified_without_a_new_test():
+    from algmorse.engine.refine import PointSet, RefinedPoint
+    from algmorse.model.options import Tolerances
+    from algmorse.model.symmetry import orbit
+
+    system, balls, points = _certified_points_of("net121_sq_l2")
+    point = next(p for p in points if p.certificate.real is False and np.min(np.abs(p.center)) > 1e-3)
+    found = PointSet(Tolerances())
+
+    def refine(_start):
+        raise AssertionError("an image of a certified point was refined and certified again")
+
+    added = found.add_with_images(RefinedPoint(point.center, False, 0.0, point), system.numeric, system.symmetries,
+                                  Tolerances(), refine=refine)
+    expected = {tuple(np.round(q, 8)) for seed in (point.center, point.center.conj())
+                for q in orbit(seed, system.symmetries, lambda a, b: np.allclose(a, b, atol=1e-9))}
+    assert added == len(found.points) == len(expected) >= 8  # 2 flips and conjugation at least
+    assert all(p.certified is not None and _passes(balls, p.certified) for p in found.points)
+    assert not disjoint_boxes([p.certified for p in found.points])

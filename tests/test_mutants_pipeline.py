@@ -27,7 +27,7 @@ from algmorse.engine.certify import Certificate, certify_point
 from algmorse.engine.exact import ExactResult, ModularCount, MultipleSet
 from algmorse.engine.rational_points import ExactPoint
 from algmorse.engine.refine import RefinedPoint
-from algmorse.errors import BackendError, BackendTimeout, VerificationFailed
+from algmorse.errors import BackendCrashed, BackendError, BackendTimeout, VerificationFailed
 from algmorse.model.network import FunctionProblem
 from algmorse.model.precision import PRECISIONS
 from algmorse.model.system import build_system
@@ -133,11 +133,36 @@ def test_no_modular_count_when_not_asked_or_exact_or_without_singular(monkeypatc
 
 
 def test_a_failed_modular_count_gives_no_count(monkeypatch):
-    _Tools(monkeypatch, modular=BackendTimeout("Singular did not finish", 1.0))
+    tools = _Tools(monkeypatch, modular=BackendTimeout("Singular did not finish", 1.0))
     result, note, seconds, lines = _run_modular()
     assert result is None and note == "failed: Singular did not finish"
     assert 0 <= seconds["count"] < 60
-    assert lines == ["modular count failed: Singular did not finish"]
+    assert lines == ["modular count: the distinct count did not finish in 5 s; counted with multiplicity only",
+                     "modular count failed: Singular did not finish"]
+    # with the distinct count in 5 s, then without it in the rest of proof_timeout
+    assert [(kwargs.get("distinct", False), kwargs["timeout"]) for _, kwargs in tools.calls] == [(True, 5.0),
+                                                                                              (False, 55.0)]
+    tools = _Tools(monkeypatch, modular=BackendCrashed("Singular crashed", None, ""))
+    result, note, _, lines = _run_modular()
+    assert result is None and note == "failed: Singular crashed" and len(tools.calls) == 1  # no second try
+
+
+def test_a_slow_distinct_count_leaves_the_count_with_multiplicity(monkeypatch):
+    tools = _Tools(monkeypatch, modular=_modular(0, 2, None), rational=(0, 2, 0.1))
+    first = []
+
+    def modular(polynomials, nvars, **kwargs):
+        first.append(kwargs)
+        if kwargs.get("distinct"):
+            raise BackendTimeout("fglm: 5 s", 5.0)
+        return _modular(0, 2, None)
+
+    monkeypatch.setattr(pipeline, "modular_count", modular)
+    result, note, _, lines = _run_modular(SolveOptions(proof_timeout=8))
+    assert tools.calls[-1][0] == "rational"
+    assert result.count_with_multiplicity == 2 and result.count_distinct is None and result.rational_count == 2
+    assert [k["timeout"] for k in first] == [5.0, 3.0]
+    assert lines[0] == "modular count: the distinct count did not finish in 5 s; counted with multiplicity only"
 
 
 def test_the_count_over_qq_agreeing_with_the_primes_is_recorded(monkeypatch):
@@ -151,7 +176,7 @@ def test_the_count_over_qq_agreeing_with_the_primes_is_recorded(monkeypatch):
     # the distinct count is asked for (it is the search's target); the count over QQ, running
     # beside the search, gets up to proof_timeout
     (_, modular_kwargs), (_, rational_kwargs) = tools.calls
-    assert modular_kwargs["distinct"] is True and modular_kwargs["timeout"] == 8
+    assert modular_kwargs["distinct"] is True and modular_kwargs["timeout"] == 5.0  # min(5 s, proof_timeout)
     assert rational_kwargs["timeout"] == 8
     assert lines[0].startswith("modular count: dimension 0, 2 critical points with multiplicity over F_p")
     assert lines[1] == "count over QQ: 2 with multiplicity (0.25 s, beside the search)"

@@ -37,15 +37,16 @@ multiple point, a point of a curve, or too ill-conditioned; nothing is claimed a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
 from flint import acb, acb_mat, arb, arb_mat
 
 from ..model.precision import PRECISIONS, BallSystem, working_precision
+from ..model.symmetry import SignedPermutation
 
-__all__ = ["Certificate", "CertifiedPoint", "certify_point", "disjoint_boxes", "krawczyk"]
+__all__ = ["Certificate", "CertifiedPoint", "certify_point", "disjoint_boxes", "krawczyk", "transported"]
 
 _RADIUS_TRIES = 8
 """Radii tried per precision: from a few Newton steps up, by factors of 64."""
@@ -104,6 +105,65 @@ class CertifiedPoint:
     lower: np.ndarray
     upper: np.ndarray
     box: tuple = ()
+
+
+def transported(certified: CertifiedPoint, symmetry: SignedPermutation | None) -> CertifiedPoint:
+    """The certified box of the image of a certified point: under ``symmetry``, an exact symmetry
+    of the system, or (``None``) under complex conjugation (the coefficients are rational).
+
+    Both map zeros to zeros and the Hessian (or Jacobian) to an invertible one, bijectively and
+    linearly, so the image box holds exactly one zero, nondegenerate, and the same proven facts:
+    realness, Morse index (the Hessian at ``P a`` is ``P H P^T``) and the loss's real part. The
+    map is exact on the box (a signed permutation or a conjugation of balls), and the float
+    bounds are permuted and negated as the coordinates are, so nothing is rounded: no Krawczyk
+    test is run again.
+
+    Examples
+    --------
+    >>> from algmorse.model.symmetry import SignedPermutation
+    >>> proof = Certificate(method="krawczyk", radius=0.1, real=False, morse_index=None, loss=None,
+    ...                     precision=64, center=(("1", "2"), ("-3", "0")))
+    >>> box = CertifiedPoint(np.array([1 + 2j, -3 + 0j]), proof, np.array([0.9, 1.9, -3.1, -0.1]),
+    ...                      np.array([1.1, 2.1, -2.9, 0.1]))
+    >>> image = transported(box, SignedPermutation((1, 0), (1, -1)))
+    >>> image.center, image.certificate.center
+    (array([-3.+0.j, -1.-2.j]), (('-3', '0'), ('-1', '-2')))
+    >>> image.lower, image.upper
+    (array([-3.1, -0.1, -1.1, -2.1]), array([-2.9,  0.1, -0.9, -1.9]))
+    >>> transported(box, None).lower
+    array([ 0.9, -2.1, -3.1, -0.1])
+    """
+    n = len(certified.center)
+    source = list(symmetry.source) if symmetry is not None else list(range(n))
+    re_signs = np.asarray(symmetry.signs if symmetry is not None else [1] * n, dtype=float)
+    im_signs = re_signs if symmetry is not None else -re_signs
+    signs = np.column_stack([re_signs, im_signs]).ravel()
+    parts = np.column_stack([2 * np.asarray(source), 2 * np.asarray(source) + 1]).ravel()
+    lower, upper = certified.lower[parts], certified.upper[parts]
+    new_lower = np.where(signs > 0, lower, -upper)
+    new_upper = np.where(signs > 0, upper, -lower)
+    center = certified.center[source] * re_signs
+    if symmetry is None:
+        center = center.conj()
+    text = certified.certificate.center
+    if text is not None:
+        text = tuple((_signed(text[j][0], r), _signed(text[j][1], i)) for j, r, i in zip(source, re_signs, im_signs))
+    box = tuple(_image_ball(certified.box[j], r, symmetry is None) for j, r in zip(source, re_signs)) \
+        if certified.box else ()
+    return CertifiedPoint(center, replace(certified.certificate, center=text), new_lower, new_upper, box)
+
+
+def _signed(text: str, sign: float) -> str:
+    """A decimal string times ``sign`` (exact: the sign character only)."""
+    if sign > 0:
+        return text
+    return text[1:] if text.startswith("-") else "-" + text
+
+
+def _image_ball(ball, sign: float, conjugate: bool):
+    """``sign * ball``, conjugated if asked (both exact in ball arithmetic)."""
+    image = ball if sign > 0 else -ball
+    return image.conjugate() if conjugate and isinstance(image, acb) else image
 
 
 def krawczyk(balls: BallSystem, center: Sequence, radius: float) -> bool:

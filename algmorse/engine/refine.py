@@ -19,7 +19,7 @@ import numpy as np
 from ..model.numeric import NumericSystem
 from ..model.options import Tolerances
 from ..model.symmetry import SignedPermutation, orbit
-from .certify import CertifiedPoint, disjoint_boxes
+from .certify import CertifiedPoint, disjoint_boxes, transported
 from .rational_points import ExactPoint
 
 __all__ = ["RefinedPoint", "newton", "refine_point", "relative_residual", "PointSet"]
@@ -54,6 +54,13 @@ class RefinedPoint:
     def proven(self) -> bool:
         """Whether a certificate or an exact proof backs the point as an isolated critical point."""
         return self.certified is not None or (self.exact is not None and self.exact.dimension == 0)
+
+
+def _image_point(refined: RefinedPoint, symmetry: SignedPermutation | None, numeric: NumericSystem) -> RefinedPoint:
+    """The image of a certified point under an exact symmetry (``None``: complex conjugation)."""
+    certified = transported(refined.certified, symmetry)
+    coordinates = certified.center.real.astype(complex) if refined.is_real else certified.center
+    return RefinedPoint(coordinates, refined.is_real, relative_residual(numeric, coordinates), certified)
 
 
 def relative_residual(numeric: NumericSystem, point: np.ndarray) -> float:
@@ -234,6 +241,25 @@ class PointSet:
         row = refined.coordinates.reshape(1, -1)
         self._matrix = row if self._matrix is None else np.vstack([self._matrix, row])
 
+    def _certified_images(self, refined: RefinedPoint, numeric: NumericSystem,
+                          symmetries: tuple[SignedPermutation, ...]) -> list[RefinedPoint]:
+        """Every image of a certified point under the group ``symmetries`` and conjugation
+        generate (the point itself left out), each with its transported certificate."""
+        members = [refined]
+        if not refined.is_real:
+            members.append(_image_point(refined, None, numeric))
+        frontier = list(members)
+        while frontier:
+            new = []
+            for point in frontier:
+                for g in symmetries:
+                    image = _image_point(point, g, numeric)
+                    if not any(self.same(image.coordinates, m.coordinates) for m in members):
+                        members.append(image)
+                        new.append(image)
+            frontier = new
+        return [m for m in members[1:] if not self.contains(m.coordinates)]
+
     def add_with_images(
         self,
         refined: RefinedPoint,
@@ -244,13 +270,17 @@ class PointSet:
     ) -> int:
         """Add a point, its complex conjugate and all their images under ``symmetries``.
 
-        Each image is re-refined (it is exactly critical in exact arithmetic; refinement only
-        removes rounding), by ``refine`` if given, else by :func:`refine_point`. Returns the
-        number of new points.
+        The images of a certified point get its certificate, transported (see
+        :func:`~algmorse.engine.certify.transported`: one Krawczyk test per orbit). Those of an
+        uncertified one are re-refined (each is exactly critical in exact arithmetic; refinement
+        only removes rounding), by ``refine`` if given, else by :func:`refine_point`. Returns
+        the number of new points.
         """
         refine = refine or (lambda start: refine_point(numeric, start, tolerances))
         if not self.add(refined):
             return 0
+        if refined.certified is not None:
+            return 1 + sum(self.add(image) for image in self._certified_images(refined, numeric, symmetries))
         seeds = [refined.coordinates]
         if not refined.is_real:
             seeds.append(refined.coordinates.conj())
