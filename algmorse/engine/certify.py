@@ -154,8 +154,8 @@ def transported(certified: CertifiedPoint, symmetry: SignedPermutation | None) -
 
 
 def _signed(text: str, sign: float) -> str:
-    """A decimal string times ``sign`` (exact: the sign character only)."""
-    if sign > 0:
+    """A decimal string times ``sign`` (exact: the sign character only; zero stays unsigned)."""
+    if sign > 0 or float(text) == 0:
         return text
     return text[1:] if text.startswith("-") else "-" + text
 
