@@ -17,6 +17,7 @@ Stages, each timed in ``provenance.seconds``:
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import secrets
 import threading
@@ -436,6 +437,10 @@ _RATIONAL_SECONDS = 5.0
 solve takes and at least this long (at most ``proof_timeout``)."""
 
 
+_BESIDE_NICENESS = 10
+"""Niceness of the count over QQ running beside the search (it takes only what the search leaves)."""
+
+
 def _rational_count_tasks(system: PolynomialSystem, modular: ModularCount | None,
                           options: SolveOptions) -> list[tuple]:
     """The count over QQ to start beside the search: one after a finite modular count, else none."""
@@ -449,6 +454,7 @@ def _rational_count(task: tuple) -> tuple[int, int | None, float] | BackendError
     raised; ``holder["thread"]`` says which thread runs it (to stop it alone)."""
     polynomials, nvars, timeout, holder = task
     holder["thread"] = threading.get_ident()
+    os.nice(_BESIDE_NICENESS)  # this thread alone (Linux), and the Singular it starts: the search keeps the cores
     try:
         return rational_count(polynomials, nvars, timeout=timeout)
     except BackendError as exc:

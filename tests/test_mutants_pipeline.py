@@ -11,6 +11,7 @@ complete", "the exact check raises on any disagreement and passes when all agree
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from fractions import Fraction
@@ -185,8 +186,11 @@ def test_the_count_over_qq_agreeing_with_the_primes_is_recorded(monkeypatch):
 def test_a_slow_count_over_qq_is_stopped_once_the_search_is_done_and_its_time_box_over(monkeypatch):
     # the search took no time: the count gets _RATIONAL_SECONDS, then its Singular (here a sleep)
     # is killed, alone, and the modular count stands
+    niceness = []
+
     def slow_rational(polynomials, nvars, **kwargs):
         child = processes.start(["sleep", "30"])
+        niceness.append(os.getpriority(os.PRIO_PROCESS, child.pid))
         try:
             child.wait(timeout=40)
         finally:
@@ -204,6 +208,8 @@ def test_a_slow_count_over_qq_is_stopped_once_the_search_is_done_and_its_time_bo
         assert result.count_with_multiplicity == 2 and result.rational_count is None
         assert note.startswith("ok; over QQ: not finished in 0.") and note.endswith("s, the time of the search")
         assert other.poll() is None and list(processes._LIVE) == [other.pid]
+        # it ran beside the search at a lower priority, the caller's own priority untouched
+        assert niceness == [min(19, os.getpriority(os.PRIO_PROCESS, 0) + pipeline._BESIDE_NICENESS)]
     finally:
         processes.finish(other)
 
