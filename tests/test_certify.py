@@ -125,6 +125,11 @@ def test_a_transported_certificate_is_a_certificate_and_a_false_symmetry_gives_n
             images.append(transported(point, None))
         for image in images:
             assert _passes(balls, image)
+            # the box, the decimal center and the float center are one and the same point's
+            for ball, (re, im), z in zip(image.box, image.certificate.center, image.center):
+                exact = acb(arb(re), arb(im)) if isinstance(ball, acb) else arb(re)
+                assert ball.contains(exact) and abs(float(re) - z.real) + abs(float(im) - z.imag) <= 1e-12 * (1 + abs(z))
+            assert all(("-" not in text or float(text) != 0) for pair in image.certificate.center for text in pair)
             assert image.certificate.loss == point.certificate.loss
             assert image.certificate.morse_index == point.certificate.morse_index
             assert np.all(image.lower <= np.column_stack([image.center.real, image.center.imag]).ravel())
@@ -154,3 +159,10 @@ def test_a_certified_point_brings_its_whole_orbit_certified_without_a_new_test()
     assert added == len(found.points) == len(expected) >= 8  # 2 flips and conjugation at least
     assert all(p.certified is not None and _passes(balls, p.certified) for p in found.points)
     assert not disjoint_boxes([p.certified for p in found.points])
+
+
+def test_a_decimal_center_is_negated_by_its_sign_alone():
+    from algmorse.engine.certify import _signed
+
+    assert [_signed("-12.5", -1), _signed("12.5", -1), _signed("12.5", 1), _signed("0", -1), _signed("0.000", -1)] \
+        == ["12.5", "-12.5", "12.5", "0", "0.000"]
