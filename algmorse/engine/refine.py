@@ -56,6 +56,13 @@ class RefinedPoint:
         return self.certified is not None or (self.exact is not None and self.exact.dimension == 0)
 
 
+def _exact_key(coordinates: np.ndarray) -> bytes:
+    """The coordinates' bits, -0.0 read as 0.0: signed permutations and conjugation are exact in
+    floating point, so one image reached along two words of the group has one key (an orbit of
+    thousands of points is closed in linear time)."""
+    return (np.asarray(coordinates, dtype=complex) + 0.0).tobytes()
+
+
 def _image_point(refined: RefinedPoint, symmetry: SignedPermutation | None, numeric: NumericSystem) -> RefinedPoint:
     """The image of a certified point under an exact symmetry (``None``: complex conjugation)."""
     certified = transported(refined.certified, symmetry)
@@ -248,13 +255,16 @@ class PointSet:
         members = [refined]
         if not refined.is_real:
             members.append(_image_point(refined, None, numeric))
+        seen = {_exact_key(m.coordinates) for m in members}
         frontier = list(members)
         while frontier:
             new = []
             for point in frontier:
                 for g in symmetries:
                     image = _image_point(point, g, numeric)
-                    if not any(self.same(image.coordinates, m.coordinates) for m in members):
+                    key = _exact_key(image.coordinates)
+                    if key not in seen:
+                        seen.add(key)
                         members.append(image)
                         new.append(image)
             frontier = new
