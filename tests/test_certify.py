@@ -157,6 +157,9 @@ def test_a_certified_point_brings_its_whole_orbit_certified_without_a_new_test()
     expected = {tuple(np.round(q, 8)) for seed in (point.center, point.center.conj())
                 for q in orbit(seed, system.symmetries, lambda a, b: np.allclose(a, b, atol=1e-9))}
     assert added == len(found.points) == len(expected) >= 8  # 2 flips and conjugation at least
+    again = found.add_with_images(RefinedPoint(point.center, False, 0.0, point), system.numeric, system.symmetries,
+                                  Tolerances(), refine=refine)
+    assert again == 0 and len(found.points) == added  # a known point brings nothing new
     assert all(p.certified is not None and _passes(balls, p.certified) for p in found.points)
     assert not disjoint_boxes([p.certified for p in found.points])
 
