@@ -139,7 +139,7 @@ def _signal_and_check(sweep: Sweep, signum: signal.Signals, moment: str) -> None
         stderr = sweep.rest_of_stderr()
     finally:
         sweep.kill_survivors()
-    assert status == EXIT[signum]
+    assert status == EXIT[signum], f"exit status {status}; the sweep's stderr:\n{''.join(sweep.seen[-10:])}{stderr}"
     assert took < 1.0, f"the sweep took {took:.1f} s to end"
     assert left == [], f"processes outlived the sweep: {left}"
     if signum != signal.SIGKILL:  # what only a process that is allowed to clean up can promise
