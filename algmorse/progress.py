@@ -77,13 +77,16 @@ def stderr_lines(quiet: bool = False) -> Progress:
     """A :data:`Progress` for the command line: indented lines on stderr, above any bar."""
 
     def write(line: str) -> None:
+        # one write call per line, newline included: an interrupt (Ctrl-C, SIGTERM) raised
+        # between the text and its newline would glue the exit message to a half line
         if quiet:
             return
         try:
             from tqdm import tqdm
         except ImportError:
-            print(f"  {line}", file=sys.stderr, flush=True)
+            sys.stderr.write(f"  {line}\n")
+            sys.stderr.flush()
         else:
-            tqdm.write(f"  {line}", file=sys.stderr)
+            tqdm.write(f"  {line}\n", file=sys.stderr, end="")
 
     return write

@@ -106,12 +106,7 @@ def kill_all() -> None:
     with _LOCK:
         _STOPPING.set()
         live = list(_LIVE.values())
-    for process in live:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    _kill_groups(live)
 
 
 def kill_started_by(thread: int) -> None:
@@ -119,7 +114,12 @@ def kill_started_by(thread: int) -> None:
     stage of several running at once, stopped without touching the others."""
     with _LOCK:
         live = [p for pid, p in _LIVE.items() if _STARTER.get(pid) == thread]
-    for process in live:
+    _kill_groups(live)
+
+
+def _kill_groups(children: Sequence[subprocess.Popen]) -> None:
+    """SIGKILL the process group of each child that still runs."""
+    for process in children:
         if process.poll() is None:
             try:
                 os.killpg(process.pid, signal.SIGKILL)
