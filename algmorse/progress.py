@@ -87,6 +87,11 @@ def stderr_lines(quiet: bool = False) -> Progress:
             sys.stderr.write(f"  {line}\n")
             sys.stderr.flush()
         else:
-            tqdm.write(f"  {line}\n", file=sys.stderr, end="")
+            try:
+                tqdm.write(f"  {line}\n", file=sys.stderr, end="")
+            except RuntimeError as exc:  # an interrupt inside tqdm's lock: it then fails to release
+                if isinstance(exc.__context__, KeyboardInterrupt):
+                    raise exc.__context__ from None  # the interrupt (or SIGTERM's Terminated) itself
+                raise
 
     return write

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 from algmorse.cli import main
+import pytest
+
 from algmorse.progress import ProgressBar, stderr_lines
 
 
@@ -46,3 +48,20 @@ def test_a_cli_solve_into_a_pipe_prints_lines_and_no_bar(tmp_path, capsys):
     assert main(["solve", str(spec), "-o", str(tmp_path / "quartic.json")]) == 0
     err = capsys.readouterr().err
     assert "distinct critical points" in err and "\r" not in err
+
+
+def test_an_interrupt_inside_tqdms_lock_stays_an_interrupt(monkeypatch):
+    # tqdm releases a lock it never acquired when an interrupt lands in its acquire, and raises
+    # RuntimeError in place of the interrupt: the sweep then exited with status 1, not 130
+    from algmorse.engine.processes import Terminated
+    from tqdm import tqdm
+
+    def broken_write(*args, **kwargs):
+        try:
+            raise Terminated
+        except Terminated:
+            raise RuntimeError("cannot release un-acquired lock")
+
+    monkeypatch.setattr(tqdm, "write", broken_write)
+    with pytest.raises(Terminated):
+        stderr_lines()("stratum all units: 64 of 64 points")
