@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import logging
 import os
+import sys
 import time
 from typing import Callable, Iterator, Mapping
 
@@ -109,6 +110,7 @@ class _Dask:
 
     def run(self, function: Callable, tasks: Mapping[int, object]) -> Iterator[tuple[int, object]]:
         if self.client is None:
+            _start_quiet_resource_tracker()
             self.cluster = self.distributed.LocalCluster(
                 n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None,
                 local_directory=self.dask.config.get("temporary-directory"), silence_logs=logging.CRITICAL)
@@ -187,6 +189,26 @@ def _drop_dask_tasks(record: logging.LogRecord) -> bool:
             trace = trace.tb_next
         error = error.__cause__ or error.__context__
     return True
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its warnings ignored, unless it runs already.
+
+    After an interrupted local cluster the tracker unlinks the semaphores of the killed workers
+    (which is why it is spared, see :func:`_resource_tracker`); some are gone already, and it
+    warned about each on stderr after the sweep's last message. The ``-W`` option reaches the
+    tracker's own interpreter only: it is passed on from ``sys.warnoptions`` when it starts.
+    """
+    from multiprocessing import resource_tracker
+
+    if _resource_tracker():
+        return
+    option = "ignore::UserWarning"
+    sys.warnoptions.append(option)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions.remove(option)
 
 
 def _resource_tracker() -> tuple[int, ...]:
