@@ -12,9 +12,11 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
+import numpy as np
+
 from .engine.backends.base import Backend, Endpoint, RawSolve
 from .engine.exact import ModularCount
-from .engine.family import StratumFamily
+from .engine.family import StratumFamily, random_offset
 from .engine.monodromy import GenericSolution, solve_generic, track_to_target
 from .engine.strata import support_strata
 from .errors import BackendUnavailable
@@ -25,7 +27,7 @@ from .progress import Progress, ProgressBar
 from .results.catalog import RunRecord
 from .search import Search
 
-__all__ = ["choose_method", "estimated_paths", "monodromy_search"]
+__all__ = ["choose_method", "estimated_paths", "monodromy_search", "stratum_families"]
 
 
 MONODROMY_PATHS_PER_POINT = 4
@@ -86,6 +88,26 @@ def choose_method(system: PolynomialSystem, options: SolveOptions, modular: Modu
     return "monodromy" if paths["monodromy"] < paths["blackbox"] else "blackbox"
 
 
+def stratum_families(problem: Problem, system: PolynomialSystem, seed: int) -> list[StratumFamily]:
+    """One family per support stratum; a single family on the whole space with a random offset
+    (drawn from ``seed``) where there are no strata to split the solutions by (see
+    :class:`~algmorse.engine.family.StratumFamily`).
+
+    Examples
+    --------
+    >>> from algmorse.model.network import Network, NetworkProblem, Dataset
+    >>> from algmorse.model.system import build_system
+    >>> problem = NetworkProblem(Network((1, 1, 1), "1 + t^2"), Dataset(((1,),), ((2,),)))
+    >>> [(f.stratum.label, f.torus, f.offset) for f in stratum_families(problem, build_system(problem), seed=1)]
+    [('all units', False, (Fraction(15, 17), Fraction(-7, 20)))]
+    """
+    strata = support_strata(problem, system)
+    if len(strata) > 1:
+        return [StratumFamily(system, stratum) for stratum in strata]
+    rng = np.random.default_rng([seed, 0x0FF5E7])
+    return [StratumFamily(system, strata[0], offset=random_offset(rng, len(strata[0].support)))]
+
+
 def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search, backend: Backend, seed: int,
                      options: SolveOptions, report: Progress, generic: GenericSolution | None = None,
                      progress_bar: bool = False, expected: int | None = None) -> dict:
@@ -109,7 +131,7 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     """
     started = time.perf_counter()
     if generic is None:
-        families = [StratumFamily(system, stratum) for stratum in support_strata(problem, system)]
+        families = stratum_families(problem, system, seed)
         report(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}")
         with ProgressBar("monodromy", len(families), unit="strata", enabled=progress_bar) as bar:
             generic = solve_generic(families, backend, seed=seed, jobs=options.jobs,

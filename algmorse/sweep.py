@@ -38,8 +38,9 @@ from .engine.backends import get_backend
 from .engine.family import StratumFamily
 from .engine.monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
 from .engine.runners import Runner, open_runner
-from .engine.strata import SupportStratum, support_strata
+from .engine.strata import SupportStratum
 from .errors import CatalogError, SpecError
+from .methods import stratum_families
 from .model.expr import parse_rational
 from .model.network import Dataset, NetworkProblem, Problem
 from .model.options import SolveOptions
@@ -262,6 +263,7 @@ class _Task:
     weights: tuple[Fraction, ...]
     options: SolveOptions
     strata: tuple[SupportStratum, ...]
+    offsets: tuple[tuple[Fraction, ...] | None, ...]
     parameters: tuple[np.ndarray, ...]
     points: tuple[np.ndarray, ...]
     records: tuple[StratumRecord, ...]
@@ -272,7 +274,8 @@ def solve_value(task: _Task) -> tuple[str, float]:
     """Solve one target of a sweep (runs in a worker): returns (catalog JSON, seconds)."""
     started = time.perf_counter()
     base = base_system(task.base, task.weights)
-    generic = GenericSolution([StratumFamily(base, s) for s in task.strata], list(task.parameters),
+    generic = GenericSolution([StratumFamily(base, s, offset=o) for s, o in zip(task.strata, task.offsets)],
+                              list(task.parameters),
                               list(task.points), list(task.records), task.total)
     catalog = _analyze(task.target, task.options, generic)
     return dumps(catalog), time.perf_counter() - started
@@ -370,7 +373,7 @@ def _solve_generic(problem: Problem, base: tuple[Problem, ...], weights: tuple[F
                    options: SolveOptions, report: Progress) -> GenericSolution:
     started = time.perf_counter()
     system = base_system(base, weights)
-    families = [StratumFamily(system, s) for s in support_strata(problem, system)]
+    families = stratum_families(problem, system, options.seed)
     generic = solve_generic(families, get_backend(options.backend), seed=options.seed, jobs=options.jobs,
                             quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
                             count_timeout=options.proof_timeout, counts=options.proof == "auto", report=report)
@@ -386,6 +389,7 @@ def _solve_values(targets: list[tuple[str, Problem]], rows: dict[int, SweepRow],
     pending = [i for i in range(len(targets)) if i not in rows]
     inner = replace(options, jobs=1) if len(pending) > 1 else options
     tasks = {i: _Task(targets[i][1], base, weights, inner, tuple(f.stratum for f in generic.families),
+                      tuple(f.offset for f in generic.families),
                       tuple(generic.parameters), tuple(generic.points), tuple(generic.records), generic.total)
              for i in pending}
     solving = time.perf_counter()

@@ -18,6 +18,7 @@ from algmorse.engine.family import StratumFamily
 from algmorse.engine.monodromy import solve_generic, track_to_target
 from algmorse.engine.strata import support_strata
 from algmorse.errors import BackendUnavailable
+from algmorse.methods import stratum_families
 from algmorse.model.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
 from algmorse.model.system import build_system
 from algmorse.results.library import load_case
@@ -204,9 +205,68 @@ def test_supports_no_stratum_covers_are_not_called_complete():
                             get_backend("phcpack"), seed=1)
     assert all(r.complete for r in generic.records) and generic.total and generic.count < generic.total
     assert not generic.complete
-    # so the solve goes on to blackbox runs and finds every critical point (by hand:
-    # 3x^2 + y^2 = 0 and 2y(1 + x) = 0 give the origin and (-1, +-i sqrt 3))
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_an_offset_family_holds_the_points_with_zero_coordinates():
+    # the same function: grad h + c * (w - a) with a random rational a has no special coordinate
+    # hyperplane, so its one family counts and finds every critical point, y = 0 included
+    problem = FunctionProblem(("x", "y"), "x^3 + y^2 + x*y^2")
+    system = build_system(problem)
+    (family,) = stratum_families(problem, system, seed=1)
+    assert not family.torus and len(family.signs) == 1
+    generic = solve_generic([family], get_backend("phcpack"), seed=1)
+    assert generic.complete and generic.total == generic.count == generic.records[0].expected
     catalog = analyze(problem, options=SolveOptions(seed=1, method="monodromy"))
+    # by hand: 3x^2 + y^2 = 0 and 2y(1 + x) = 0 give the origin and (-1, +-i sqrt 3)
     found = sorted((round(p.coordinates[0].real, 9), round(p.coordinates[1].imag, 9)) for p in catalog.critical_points)
     assert found == [(-1.0, round(-3 ** 0.5, 9)), (-1.0, round(3 ** 0.5, 9)), (0.0, 0.0)]
-    assert len(catalog.provenance.runs) > 1  # blackbox runs followed the monodromy
+    assert len(catalog.provenance.runs) == 1  # the monodromy alone: no blackbox run followed
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_network_whose_activation_misses_zero_is_solved_by_monodromy_alone():
+    # sigma(t) = 1 + t^2 has no support strata: before the offset, monodromy found the 16 points
+    # with no zero weight and blackbox runs had to find the other 17
+    problem = NetworkProblem(Network((1, 2, 1), "1 + t^2"), Dataset(((1,), (3,), (-1,)), ((2,), (1,), (0,))),
+                             regularizer=Regularizer("l2", "1/10"))
+    system = build_system(problem)
+    dimension, total, _ = rational_count(system.sparse_gradient(), system.num_variables, timeout=60)
+    assert dimension == 0 and total == 33
+    catalog = analyze(problem, options=SolveOptions(seed=3, method="monodromy"))
+    record = catalog.provenance.monodromy
+    assert record["complete"] and [s["method"] for s in record["strata"]] == ["monodromy"]
+    assert record["generic_total"] == record["generic_count"] == 33
+    assert len(catalog.provenance.runs) == 1 and catalog.summary.isolated == catalog.summary.certified == 33
+    assert catalog.verdict.completeness == "exact-count"
+
+
+def test_the_offset_family_is_one_system_numerically_and_exactly():
+    problem = NetworkProblem(Network((1, 2, 1), "1 + t"), Dataset(((1,), (2,)), ((2,), (1,))),
+                             regularizer=Regularizer("l2", "1/10"))
+    system = build_system(problem)
+    (family,) = stratum_families(problem, system, seed=5)
+    rng = np.random.default_rng(0)
+    point, c = family.start_pair(rng)
+    value, jacobian = family.residual_and_jacobian(point, c)
+    assert np.linalg.norm(value) < 1e-12  # a start pair is a solution
+    shift = np.array([complex(a) for a in family.offset])
+    # the residual is grad L + c * (w - a) and its Jacobian the Hessian plus diag(c)
+    gradient, hessian = system.numeric.gradient_and_hessian(point)
+    assert np.allclose(value, gradient + c * (point - shift)) and np.allclose(jacobian, hessian + np.diag(c))
+    # the exact member at rational c is the same polynomial system as the complex one
+    rational = [Fraction(k + 1, 3) for k in range(family.size)]
+    x = rng.normal(size=family.size)
+
+    def evaluate(polynomials):
+        return np.array([sum(complex(v) * np.prod(x ** np.array(e)) for e, v in p.items()) for p in polynomials])
+
+    exact, numeric = evaluate(family.rational_member(rational)), evaluate(family.member([complex(r) for r in rational]))
+    assert np.allclose(exact, numeric)
+    assert np.allclose(exact, family.residual_and_jacobian(x.astype(complex), np.array([complex(r) for r in rational]))[0])
+    assert family.with_target(system).offset == family.offset
+    # a network with strata keeps the offset-free families and their sign flips
+    linear = load_spec(EXAMPLES / "net1221_genl2.toml").problem
+    assert all(f.torus for f in stratum_families(linear, build_system(linear), seed=5))

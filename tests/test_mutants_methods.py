@@ -376,6 +376,7 @@ class _FakeFamily:
         self.stratum = SimpleNamespace(label=label)
         self.size = size
         self.system = SimpleNamespace(num_variables=variables)
+        self.torus = True
 
 
 @pytest.fixture

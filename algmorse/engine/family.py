@@ -1,13 +1,17 @@
-"""The linear parameter family ``grad L(w) + c * w`` on one support stratum.
+"""The linear parameter family ``grad L(w) + c * (w - a)`` on one support stratum.
 
-Adding ``c_j w_j`` to the j-th gradient component embeds any loss's critical-point system in a
-family whose parameters ``c`` enter linearly: for a random complex point ``w0`` with no zero
-coordinate, ``c_j = -(dL/dw_j)(w0) / w0_j`` makes ``w0`` a solution (a *start pair*, no solve
-needed), and the user's system is the member ``c = 0``. On a support stratum (see
-:mod:`algmorse.engine.strata`) the family lives in the stratum's free coordinates only.
+Adding ``c_j (w_j - a_j)`` to the j-th gradient component embeds any loss's critical-point
+system in a family whose parameters ``c`` enter linearly: for a random complex point ``w0``,
+``c_j = -(dL/dw_j)(w0) / (w0_j - a_j)`` makes ``w0`` a solution (a *start pair*, no solve
+needed), and the user's system is the member ``c = 0``.
 
-For the generalized-L2 loss this is the family of all regularization strengths; for any other
-loss it is the same shift of the gradient.
+The *offset* ``a`` is 0 on the support strata of a network whose activation vanishes at 0 (see
+:mod:`algmorse.engine.strata`): the family then lives in a stratum's free coordinates, its
+solutions are those with no zero coordinate, and the sign flips of the loss act on every member.
+For the generalized-L2 loss it is the family of all regularization strengths. Everything else (biases,
+``sigma(0) != 0``, functions, square systems, networks too wide to stratify) gets a random
+rational offset: the points with a zero coordinate are then not special, and one family on the
+whole space holds every solution.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..model.system import PolynomialSystem
 from .backends.base import ComplexPolynomial, SparsePolynomial
 from .strata import SupportStratum
 
-__all__ = ["StratumFamily", "restrict"]
+__all__ = ["StratumFamily", "random_offset", "restrict"]
 
 _NEWTON_STEPS = 12
 _FINISH_STEPS = 2000
@@ -38,6 +42,13 @@ def random_complex(rng: np.random.Generator, size: int) -> np.ndarray:
 def random_gamma(rng: np.random.Generator) -> complex:
     """A random point of the unit circle: the gamma of a homotopy (the gamma trick)."""
     return complex(np.exp(2j * np.pi * rng.random()))
+
+
+def random_offset(rng: np.random.Generator, size: int) -> tuple[Fraction, ...]:
+    """A random rational point for :class:`StratumFamily`'s offset: numerators and denominators
+    up to 2^5, both signs, so that it is generic, of the scale of the data, and cheap to count."""
+    return tuple(Fraction(int(rng.integers(1, 2**5)) * (1 if rng.random() < .5 else -1), int(rng.integers(1, 2**5)))
+                 for _ in range(size))
 
 
 def restrict(polynomial, support: Sequence[int]) -> dict[tuple[int, ...], Fraction]:
@@ -70,10 +81,14 @@ class StratumFamily:
     target : PolynomialSystem, optional
         The system whose restriction is the member ``c = 0`` tracked to at the end; default
         ``system``.
+    offset : sequence of Fraction, optional
+        The point ``a`` (one value per free coordinate); default 0. With an offset the family's
+        solutions are all of them, zero coordinates included, and no sign flip acts (see
+        :func:`random_offset`).
     """
 
     def __init__(self, system: PolynomialSystem, stratum: SupportStratum,
-                 target: PolynomialSystem | None = None) -> None:
+                 target: PolynomialSystem | None = None, offset: Sequence[Fraction] | None = None) -> None:
         self.system = system
         self.stratum = stratum
         self.support = np.array(stratum.support, dtype=int)
@@ -82,34 +97,51 @@ class StratumFamily:
         self.target_system = system if target is None else target
         self.target: list[SparsePolynomial] = [restrict(self.target_system.gradient[j], stratum.support)
                                                for j in stratum.support]
-        self.signs = _sign_group(system, stratum, self.target_system)
+        self.offset = None if offset is None else tuple(Fraction(v) for v in offset)
+        if self.offset is not None and len(self.offset) != self.size:
+            raise ValueError(f"offset has {len(self.offset)} values for {self.size} free coordinates")
+        self._shift = np.zeros(self.size, dtype=complex) if self.offset is None \
+            else np.array([complex(v) for v in self.offset])
+        self.signs = _sign_group(system, stratum, self.target_system) if self.offset is None \
+            else np.ones((1, self.size))
+
+    @property
+    def torus(self) -> bool:
+        """Whether the family's solutions are those with no zero coordinate (no offset)."""
+        return self.offset is None
 
     def with_target(self, target: PolynomialSystem) -> "StratumFamily":
         """The same family and stratum, ending at ``target`` (which must have the same strata and
         sign flips, e.g. the loss at another regularization strength)."""
-        return StratumFamily(self.system, self.stratum, target)
+        return StratumFamily(self.system, self.stratum, target, self.offset)
 
     def member(self, c: Sequence[complex]) -> list[ComplexPolynomial]:
         """The system at parameters ``c`` (one per free coordinate), with complex coefficients."""
         members = []
+        constant = (0,) * self.size
         for j, (polynomial, value) in enumerate(zip(self.base, c)):
             linear = tuple(1 if k == j else 0 for k in range(self.size))
             shifted: dict[tuple[int, ...], Fraction | complex] = dict(polynomial)
             shifted[linear] = complex(shifted.get(linear, 0)) + complex(value)
+            if self.offset is not None:
+                shifted[constant] = complex(shifted.get(constant, 0)) - complex(value) * self._shift[j]
             members.append(shifted)
         return members
 
     def rational_member(self, c: Sequence[Fraction]) -> list[SparsePolynomial]:
         """The system at rational parameters ``c``, exactly (for counts and blackbox solves)."""
         members = []
+        constant = (0,) * self.size
+        offset = self.offset or (Fraction(0),) * self.size
         for j, (polynomial, value) in enumerate(zip(self.base, c)):
             linear = tuple(1 if k == j else 0 for k in range(self.size))
             shifted = dict(polynomial)
-            total = shifted.get(linear, Fraction(0)) + Fraction(value)
-            if total:
-                shifted[linear] = total
-            else:
-                shifted.pop(linear, None)
+            for monomial, term in ((linear, Fraction(value)), (constant, -Fraction(value) * offset[j])):
+                total = shifted.get(monomial, Fraction(0)) + term
+                if total:
+                    shifted[monomial] = total
+                else:
+                    shifted.pop(monomial, None)
             members.append(shifted)
         return members
 
@@ -123,13 +155,13 @@ class StratumFamily:
         """``F(point; c)`` and its Jacobian in the free coordinates."""
         gradient, hessian = self.system.numeric.gradient_and_hessian(self.lift(point))
         jacobian = hessian[np.ix_(self.support, self.support)] + np.diag(c)
-        return gradient[self.support] + c * point, jacobian
+        return gradient[self.support] + c * (point - self._shift), jacobian
 
     def start_pair(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """A random complex point with no zero coordinate and the parameters that make it a solution."""
+        """A random complex point (no coordinate at the offset's) and the parameters that make it a solution."""
         point = random_complex(rng, self.size)
         gradient = self.system.numeric.gradient(self.lift(point))[self.support]
-        return point, -gradient / point
+        return point, -gradient / (point - self._shift)
 
     def target_residual_and_jacobian(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The target system and its Jacobian in the free coordinates."""
@@ -196,8 +228,9 @@ class StratumFamily:
         return None
 
     def newton(self, point: np.ndarray, c: np.ndarray) -> np.ndarray | None:
-        """Newton's method on ``F(.; c)`` from ``point``; None unless it converges to a solution
-        with no zero coordinate (near-zero coordinates mean a smaller stratum's point).
+        """Newton's method on ``F(.; c)`` from ``point``; None unless it converges to a solution,
+        with no zero coordinate unless the family has an offset (near-zero coordinates mean a
+        smaller stratum's point).
 
         Converged means each residual at most 1e-9 times one plus the sum of its terms' sizes:
         at a point of norm 100 a quintic's terms reach 1e10, and rounding alone leaves 1e-6.
@@ -215,10 +248,10 @@ class StratumFamily:
             if np.linalg.norm(step) <= 1e-13 * (1 + np.linalg.norm(x)):
                 break
         value, _ = self.residual_and_jacobian(x, c)
-        scale = self.system.numeric.scales(self.lift(x))[0][self.support] + np.abs(c * x)
+        scale = self.system.numeric.scales(self.lift(x))[0][self.support] + np.abs(c * x) + np.abs(c * self._shift)
         if not np.all(np.abs(value) <= 1e-9 * (1 + scale)):  # relative to the terms: large points too
             return None
-        if np.min(np.abs(x)) <= _ZERO_COORDINATE * max(1.0, float(np.max(np.abs(x)))):
+        if self.torus and np.min(np.abs(x)) <= _ZERO_COORDINATE * max(1.0, float(np.max(np.abs(x)))):
             return None
         return x
 

@@ -231,8 +231,8 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
     """
     rng = np.random.default_rng(seed)
     solution = GenericSolution([], [], [])
-    whole = [f for f in families if f.size == f.system.num_variables][:1] if counts else []
-    tasks = [(f, True) for f in families if f.size and counts] + [(f, False) for f in whole]
+    whole = [f for f in families if f.size == f.system.num_variables and f.torus][:1] if counts else []
+    tasks = [(f, f.torus) for f in families if f.size and counts] + [(f, False) for f in whole]
     rngs = [np.random.default_rng(int(s)) for s in rng.integers(1, 2**62, size=len(tasks))]
     with processes.started_in_threads(_count, [f for f, _ in tasks], rngs, [count_timeout] * len(tasks),
                                       [torus for _, torus in tasks], workers=processes.SOLVER_THREADS) as futures:
@@ -263,6 +263,8 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
             on_stratum(len(solution.records))
         if whole:
             solution.total = futures[-1].result()
+        elif counts and len(families) == 1 and not families[0].torus:  # all solutions in one family
+            solution.total = solution.records[0].expected
     return solution
 
 
