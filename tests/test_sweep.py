@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import algmorse.polynomials
-from algmorse import SolveOptions, analyze
+from algmorse import SolveOptions, analyze, load_catalog
 from algmorse.engine.exact import rational_count
 from algmorse.errors import SpecError
-from algmorse.model.network import FunctionProblem
+from algmorse.model.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
 from algmorse.model.system import build_system
 from algmorse.results.library import load_case
 from algmorse.sweep import parse_values, scaled_problem, sweep
@@ -60,6 +60,25 @@ def test_sweep_counts_equal_independent_solves_and_exact_counts(tmp_path):
             independent.summary.saddles, independent.summary.maxima)
         assert row.completeness == "exact-count" and row.escaped == row.collided == 0
     assert result.exceptional == ()
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_sweep_of_a_network_without_strata_keeps_its_offset_family(tmp_path):
+    # sigma = 1 + t^2: one family with a random offset; each value is reached from its generic
+    # points by the parameter homotopy alone (no blackbox run), at Singular's count over QQ
+    problem = NetworkProblem(Network((1, 2, 1), "1 + t^2"), Dataset(((1,), (3,), (-1,)), ((2,), (1,), (0,))),
+                             regularizer=Regularizer("l2", "1/10"))
+    values = (Fraction(1, 2), Fraction(2))
+    result = sweep(problem, values, tmp_path / "out", options=SolveOptions(seed=3))
+    assert result.generic_count == 33
+    for index, (value, row) in enumerate(zip(values, result.rows)):
+        system = build_system(scaled_problem(problem, value))
+        dimension, count, _ = rational_count(system.sparse_gradient(), system.num_variables, timeout=60)
+        assert dimension == 0 and row.isolated == count and row.completeness == "exact-count"
+        assert row.escaped == row.collided == 0  # each generic point went to its own critical point
+        catalog = load_catalog(tmp_path / "out" / f"value-{index:03d}.json")
+        assert len(catalog.provenance.runs) == 1 and catalog.provenance.monodromy["strata"][0]["method"] == "monodromy"
 
 
 @pytest.mark.phcpack
