@@ -51,6 +51,7 @@ from .analysis.verdict import (
 from .engine import processes
 from .engine.backends import get_backend
 from .engine.backends.base import Backend
+from .engine.backends.remote import RemoteBackend
 from .engine.certify import disjoint_boxes
 from .engine.clusters import split_cluster
 from .engine.exact import (
@@ -70,6 +71,7 @@ from .engine.monodromy import GenericSolution
 from .engine.strata import support_strata
 from .engine.rational_points import prove_rational_point
 from .engine.refine import RefinedPoint, relative_residual
+from .engine.runners import remote_calls
 from .errors import BackendError, BackendTimeout, SpecError, VerificationFailed, check_type
 from .methods import choose_method, monodromy_search
 from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProblem, check_problem
@@ -92,6 +94,7 @@ def analyze(
     progress: Progress | None = None,
     progress_bar: bool = True,
     generic: GenericSolution | None = None,
+    scheduler: str | None = None,
 ) -> Catalog:
     """Find, classify and certify-as-far-as-possible every critical point of a loss.
 
@@ -117,6 +120,12 @@ def analyze(
         strata of the same network and ``grad L + c * w``), from an earlier monodromy solve, as
         :func:`algmorse.sweep.sweep` passes them: the search is then one parameter homotopy from
         them (``method`` ``"auto"`` or ``"monodromy"``).
+    scheduler : str, optional
+        ``"local"`` (a local Dask cluster of ``options.jobs`` worker processes) or a Dask
+        scheduler's address: the backend's path tracking and blackbox runs (monodromy loops,
+        the parameter homotopy, the search's runs) go there, ``options.jobs`` at a time, with the
+        same results as here (see :class:`~algmorse.engine.backends.remote.RemoteBackend`).
+        Exact algebra and certification stay in this process.
 
     Returns
     -------
@@ -139,6 +148,9 @@ def analyze(
     """
     check_problem(problem)
     check_option_groups(options, tolerances)
+    if scheduler is not None:
+        return _analyze_on(scheduler, problem, options=options, tolerances=tolerances, backend=backend,
+                           progress=progress, progress_bar=progress_bar, generic=generic)
     if isinstance(problem, NetworkProblem) and problem.network.is_relu:
         raise SpecError("network.activation", "a relu network's loss is piecewise polynomial, not one polynomial.",
                         "Use algmorse.analyze_relu(problem), which solves one polynomial per activation pattern.")
@@ -410,6 +422,19 @@ def _short(value: Fraction) -> str:
         return str(value)
     digits = [int(part.bit_length() * 0.30103) + 1 for part in (value.numerator, value.denominator)]
     return f"a rational with about {digits[0]}-digit numerator and {digits[1]}-digit denominator"
+
+
+def _analyze_on(scheduler: str, problem: Problem, *, options: SolveOptions, backend: Backend | None,
+                progress: Progress | None, **rest) -> Catalog:
+    """:func:`analyze` with the backend's calls sent to a Dask scheduler."""
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise SpecError("scheduler", f"expected 'local' or a Dask scheduler's address, got {scheduler!r}.",
+                        "Pass scheduler='local' or e.g. 'tcp://host:8786'.")
+    with remote_calls(scheduler, options.jobs) as call:
+        remote = RemoteBackend(backend if backend is not None else get_backend(options.backend), call)
+        catalog = analyze(problem, options=options, backend=remote, progress=progress, **rest)
+    (progress or logging.getLogger(__name__).info)(f"{remote.calls} backend calls ran on the Dask scheduler {scheduler}")
+    return catalog
 
 
 def _exact(system: PolynomialSystem, options: SolveOptions, seconds: dict, report: Progress) -> ExactResult | None:

@@ -40,13 +40,18 @@ pytestmark = pytest.mark.phcpack
 class Sweep:
     """``algmorse sweep`` in a subprocess, with its stderr lines collected as they come."""
 
-    def __init__(self, tmp_path: Path, scheduler: str | None, jobs: int = 2) -> None:
+    def __init__(self, tmp_path: Path, scheduler: str | None, jobs: int = 2, solve: Path | None = None) -> None:
         self.marker = uuid.uuid4().hex
         self.out, self.cwd, self.tmp = tmp_path / "out", tmp_path / "cwd", tmp_path / "tmp"
         self.cwd.mkdir()
         self.tmp.mkdir()
-        command = [sys.executable, "-m", "algmorse", "sweep", str(SPEC), "--eps-scale", VALUES, "-o", str(self.out),
-                   "--seed", "3", "--jobs", str(jobs)] + (["--scheduler", scheduler] if scheduler else [])
+        if solve is None:
+            arguments = ["sweep", str(SPEC), "--eps-scale", VALUES, "-o", str(self.out)]
+        else:  # one solve of this spec, its catalog written into the output folder
+            self.out.mkdir()
+            arguments = ["solve", str(solve), "-o", str(self.out / "catalog.json")]
+        command = [sys.executable, "-m", "algmorse", *arguments, "--seed", "3", "--jobs", str(jobs)] + \
+            (["--scheduler", scheduler] if scheduler else [])
         env = {**os.environ, "ALGMORSE_TEST_MARKER": self.marker, "TMPDIR": str(self.tmp),
                "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=subprocess.DEVNULL,
@@ -124,6 +129,15 @@ def test_a_signalled_sweep_ends_at_once_and_leaves_nothing(tmp_path, scheduler, 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
 def test_a_sweep_with_one_job_ends_at_once_during_the_generic_solve(tmp_path, signum):
     _signal_and_check(Sweep(tmp_path, None, jobs=1), signum, "generic")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["INT", "TERM", "KILL"])
+def test_a_signalled_solve_on_a_local_dask_cluster_ends_at_once_and_leaves_nothing(tmp_path, signum):
+    pytest.importorskip("distributed")
+    # t^2 [1,3,1]: 8 strata, backend calls on the cluster when the first stratum line appears
+    solve = Sweep(tmp_path, "local", solve=ROOT / "benchmarks" / "cases" / "t2_131.toml")
+    _signal_and_check(solve, signum, "generic")
+    assert list(solve.out.iterdir()) == [], "a catalog was written"
 
 
 def _signal_and_check(sweep: Sweep, signum: signal.Signals, moment: str) -> None:

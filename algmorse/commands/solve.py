@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--proof-timeout", type=positive_seconds, help="seconds allowed for the modular count")
     parser.add_argument("--method", choices=("auto", "blackbox", "monodromy"),
                         help="blackbox runs or monodromy on support strata (default: auto, by root counts)")
+    parser.add_argument("--scheduler", metavar="local|ADDRESS",
+                        help="send the path tracking and blackbox runs to Dask: 'local' (a local cluster of "
+                             "--jobs workers) or a scheduler's address (tcp://host:8786); same results")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -64,12 +67,16 @@ def run(args: argparse.Namespace) -> int:
 
     progress = stderr_lines(args.quiet)
     if isinstance(spec.problem, NetworkProblem) and spec.problem.network.is_relu:
+        if args.scheduler is not None:
+            raise SpecError("--scheduler", "a relu network is solved cone by cone in this process.",
+                            "Leave --scheduler out.")
         result = analyze_relu(spec.problem, options=options, progress=progress)
         write_relu_analysis(result, args.output)
         print(result)
         print(f"relu analysis written to {args.output}")
         return 0
-    catalog = analyze(spec.problem, options=options, progress=progress, progress_bar=not args.quiet)
+    catalog = analyze(spec.problem, options=options, progress=progress, progress_bar=not args.quiet,
+                      scheduler=args.scheduler)
     write_catalog(catalog, args.output)
     print(catalog)
     print(f"catalog written to {args.output}")

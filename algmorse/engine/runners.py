@@ -21,6 +21,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 import time
 from typing import Callable, Iterator, Mapping
 
@@ -28,7 +29,7 @@ from ..errors import AlgmorseError, SpecError
 from . import processes
 from .workers import run_tasks
 
-__all__ = ["Runner", "open_runner", "CONNECT_SECONDS"]
+__all__ = ["Runner", "open_runner", "remote_calls", "CONNECT_SECONDS"]
 
 Runner = Callable[[Callable, Mapping[int, object]], Iterator[tuple[int, object]]]
 CONNECT_SECONDS = 10
@@ -66,6 +67,26 @@ def open_runner(scheduler: str | None, jobs: int, *, needed: bool = True) -> Ite
         yield dask.run
 
 
+@contextlib.contextmanager
+def remote_calls(scheduler: str, jobs: int) -> Iterator[Callable[[Callable, object], object]]:
+    """``call(function, argument)``: ``function(argument)`` on a Dask worker, for one solve's
+    backend calls (see :class:`~algmorse.engine.backends.remote.RemoteBackend`).
+
+    ``scheduler`` is ``"local"`` (a local cluster of ``jobs`` worker processes, started by the
+    first call) or a scheduler's address; the cluster is closed, or on an interrupt killed, as
+    with :func:`open_runner`.
+
+    Raises
+    ------
+    SpecError
+        If the scheduler cannot be reached (naming ``--scheduler``).
+    AlgmorseError
+        If ``dask.distributed`` is not installed.
+    """
+    with _Dask(scheduler, jobs) as dask:
+        yield dask.call
+
+
 def _locally(function: Callable, tasks: Mapping[int, object], jobs: int) -> Iterator[tuple[int, object]]:
     if jobs == 1 or len(tasks) == 1:
         for key, task in tasks.items():
@@ -90,6 +111,7 @@ class _Dask:
         self.scheduler, self.jobs = scheduler, jobs
         self.client = self.cluster = None
         self.stack = contextlib.ExitStack()
+        self.starting = threading.Lock()
 
     def __enter__(self) -> _Dask:
         scratch = self.stack.enter_context(processes.temporary_directory("dask"))
@@ -109,12 +131,13 @@ class _Dask:
         return self
 
     def run(self, function: Callable, tasks: Mapping[int, object]) -> Iterator[tuple[int, object]]:
-        if self.client is None:
-            _start_quiet_resource_tracker()
-            self.cluster = self.distributed.LocalCluster(
-                n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                local_directory=self.dask.config.get("temporary-directory"), silence_logs=logging.CRITICAL)
-            self.client = self.distributed.Client(self.cluster)
+        with self.starting:  # one cluster, whichever thread asks first
+            if self.client is None:
+                _start_quiet_resource_tracker()
+                self.cluster = self.distributed.LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                    local_directory=self.dask.config.get("temporary-directory"), silence_logs=logging.CRITICAL)
+                self.client = self.distributed.Client(self.cluster)
         futures = {self.client.submit(function, task, pure=False): key for key, task in tasks.items()}
         try:
             while futures:
@@ -127,6 +150,12 @@ class _Dask:
         finally:
             if futures:
                 self.client.cancel(list(futures))
+
+    def call(self, function: Callable, argument: object) -> object:
+        """``function(argument)`` on a Dask worker, waited for (from any thread)."""
+        for _, result in self.run(function, {0: argument}):
+            return result
+        raise AssertionError("a finished task gave no result")
 
     def __exit__(self, kind, value, traceback) -> None:
         try:
