@@ -511,6 +511,30 @@ def test_monodromy_tracks_each_point_along_each_edge_once_and_adds_nodes_when_st
     assert len({key[3] for key in backend.tracked if key[:3] == first_edge}) == 2
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_monodromy_stops_at_the_batch_that_brings_the_count(seed):
+    # the base's one start point goes out along the first edge (1 path) and its image comes back
+    # along the two edges back (2 paths), bringing the base's second root: the count, so nothing
+    # more is tracked and no node is added
+    _, family = _family()
+    backend = EdgeLog()
+    record = StratumRecord("all units", 1, 2)
+    monodromy._monodromy(family, backend, np.random.default_rng(seed), record, 1, 3, 60.0)
+    assert record.complete and record.loops == 2 and record.paths == len(backend.tracked) == 3
+
+
+def test_at_max_loops_the_graph_it_has_is_finished_and_no_node_added(monkeypatch):
+    monkeypatch.setattr(monodromy, "MAX_LOOPS", 2)  # what the first node closes
+    _, family = _family()
+    backend = EdgeLog()
+    record = StratumRecord("all units", 1, 3)  # unreachable
+    monodromy._monodromy(family, backend, np.random.default_rng(3), record, 1, 3, 60.0)
+    assert record.loops == 2 and record.found == 2 and not record.complete
+    # every root the base holds went along the edge out of it
+    first_edge = backend.tracked[0][:3]
+    assert len({key[3] for key in backend.tracked if key[:3] == first_edge}) == 2
+
+
 class TorusRootsBackend(RootsBackend):
     """``track`` returns the target's nonzero roots, rotated by one at every call."""
 
