@@ -266,7 +266,34 @@ def test_the_offset_family_is_one_system_numerically_and_exactly():
     exact, numeric = evaluate(family.rational_member(rational)), evaluate(family.member([complex(r) for r in rational]))
     assert np.allclose(exact, numeric)
     assert np.allclose(exact, family.residual_and_jacobian(x.astype(complex), np.array([complex(r) for r in rational]))[0])
+    # and where the gradient has no linear term of its own (d/dx of x^3 + y^2 + x y^2)
+    function = FunctionProblem(("x", "y"), "x^3 + y^2 + x*y^2")
+    (bare,) = stratum_families(function, build_system(function), seed=5)
+    c = [Fraction(2), Fraction(-1, 3)]
+    x = rng.normal(size=2)
+    expected = bare.residual_and_jacobian(x.astype(complex), np.array([complex(v) for v in c]))[0]
+    assert np.allclose(evaluate(bare.member([complex(v) for v in c])), expected)
+    assert np.allclose(evaluate(bare.rational_member(c)), expected)
     assert family.with_target(system).offset == family.offset
     # a network with strata keeps the offset-free families and their sign flips
     linear = load_spec(EXAMPLES / "net1221_genl2.toml").problem
     assert all(f.torus for f in stratum_families(linear, build_system(linear), seed=5))
+
+
+def test_newton_accepts_solutions_by_the_size_of_their_terms_and_rejects_the_rest(monkeypatch):
+    # f = x^6/6 - 3e10 x: f'(x) = x^5 - 3e10 vanishes at x = 124.57..., where its terms are 3e10:
+    # no double is a root, and the nearest leaves a residual of about 2e-5
+    function = FunctionProblem(("x",), "x^6/6 - 30000000000*x")
+    system = build_system(function)
+    (family,) = stratum_families(function, system, seed=2)
+    zero, root = np.zeros(1), 3e10 ** 0.2
+    assert np.allclose(family.newton(np.array([root + 0.01]), zero), [root], rtol=1e-12)
+    monkeypatch.setattr("algmorse.engine.family._NEWTON_STEPS", 0)  # judge the start point itself
+    assert family.newton(np.array([root + 0j]), zero) is not None
+    assert family.newton(np.array([root + 1e-6j]), zero) is None  # residual 0.1: no solution
+    # a coordinate at zero: another stratum's point in a torus family, an ordinary one with an offset
+    square = FunctionProblem(("x", "y"), "x^2 + y^2")
+    torus = StratumFamily(build_system(square), support_strata(square, build_system(square))[0])
+    (offset,) = stratum_families(square, build_system(square), seed=2)
+    origin = np.zeros(2, dtype=complex)
+    assert torus.newton(origin, np.ones(2)) is None and offset.newton(origin, np.zeros(2)) is not None

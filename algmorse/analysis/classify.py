@@ -171,15 +171,23 @@ def equilibrated_hessian(numeric: NumericSystem, point: np.ndarray, *, rcond: fl
     See the module notes for the error model. Rows whose scale is zero are exact zero rows of
     ``H`` and are left unscaled. ``rcond`` is passed to :func:`_position_uncertainty`.
     """
+    _, scaled, noise = _equilibrated(numeric, point, rcond)
+    return scaled, noise
+
+
+def _equilibrated(numeric: NumericSystem, point: np.ndarray, rcond: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Hessian, and :func:`equilibrated_hessian`'s ``S`` and ``N``, from one evaluation of
+    the gradient and Hessian and one of their scales at the point."""
     eps = np.finfo(float).eps
     size = max(1.0, float(np.max(np.abs(point), initial=0.0)))
-    delta = _position_uncertainty(numeric, point, rcond=rcond)
-    _, scale_here = numeric.scales(point)
+    gradient, hessian = numeric.gradient_and_hessian(point)
+    gradient_scale, scale_here = numeric.scales(point)
+    delta = _position_uncertainty(gradient, hessian, gradient_scale, scale_here, point, rcond=rcond)
     _, scale_ball = numeric.scales(point, np.minimum(delta, size))
     error = (scale_ball - scale_here) + 64 * eps * scale_here
     d = _row_scaling(scale_ball)
     congruence = d[:, None] * d[None, :]
-    return numeric.hessian(point) * congruence, error * congruence
+    return hessian, hessian * congruence, error * congruence
 
 
 def _row_scaling(scale: np.ndarray) -> np.ndarray:
@@ -187,8 +195,10 @@ def _row_scaling(scale: np.ndarray) -> np.ndarray:
     return np.where(rows > 0, 1.0 / np.sqrt(np.where(rows > 0, rows, 1.0)), 1.0)
 
 
-def _position_uncertainty(numeric: NumericSystem, point: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
-    """Per-coordinate bound on how far the true critical point may be from ``point``.
+def _position_uncertainty(gradient: np.ndarray, hessian: np.ndarray, gradient_scale: np.ndarray,
+                          hessian_scale: np.ndarray, point: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
+    """Per-coordinate bound on how far the true critical point may be from ``point``, given the
+    gradient, Hessian and their evaluation scales there.
 
     The gradient is known only up to its residual plus rounding (``64 eps`` times its
     evaluation scale); to first order the root moves by ``|H^-1|`` times that (computed as
@@ -200,8 +210,6 @@ def _position_uncertainty(numeric: NumericSystem, point: np.ndarray, rcond: floa
     passes a larger ``rcond``, since moving along the component does not move it off the set.
     """
     eps = np.finfo(float).eps
-    gradient, hessian = numeric.gradient_and_hessian(point)
-    gradient_scale, hessian_scale = numeric.scales(point)
     d = _row_scaling(hessian_scale)
     scaled = hessian * d[:, None] * d[None, :]
     inverse = np.abs(np.linalg.pinv(scaled, rcond=rcond))
@@ -257,7 +265,7 @@ def classify_point(
     ('saddle', 1, 2)
     """
     value: complex | None = complex(numeric.loss(point))
-    scaled, noise = equilibrated_hessian(numeric, point)
+    hessian, scaled, noise = _equilibrated(numeric, point, 1e-15)
     sigma, bounds = singular_values_with_noise(scaled, noise)
     ratios = sigma / (tolerances.noise_factor * bounds)
     rank = int(np.sum(ratios > 1))
@@ -272,7 +280,6 @@ def classify_point(
         if certificate.loss is not None:  # the enclosure is tighter than double precision's cancellation
             value = complex(sum(certificate.loss) / 2, value.imag)
     weakest = int(np.argmin(ratios))
-    hessian = numeric.hessian(point)
     if not numeric.symmetric:  # a square system's Jacobian: rank and multiplicity, no spectrum or index
         eigenvalues: tuple[complex, ...] = ()
         morse_index = None

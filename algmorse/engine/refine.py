@@ -63,11 +63,16 @@ def _exact_key(coordinates: np.ndarray) -> bytes:
     return (np.asarray(coordinates, dtype=complex) + 0.0).tobytes()
 
 
-def _image_point(refined: RefinedPoint, symmetry: SignedPermutation | None, numeric: NumericSystem) -> RefinedPoint:
-    """The image of a certified point under an exact symmetry (``None``: complex conjugation)."""
+def _image_point(refined: RefinedPoint, symmetry: SignedPermutation | None) -> RefinedPoint:
+    """The image of a certified point under an exact symmetry (``None``: complex conjugation).
+
+    Its residual is the point's: a signed permutation of the variables that leaves the loss
+    unchanged permutes and negates the gradient's components and their evaluation scales alike,
+    and conjugation conjugates them (real coefficients).
+    """
     certified = transported(refined.certified, symmetry)
     coordinates = certified.center.real.astype(complex) if refined.is_real else certified.center
-    return RefinedPoint(coordinates, refined.is_real, relative_residual(numeric, coordinates), certified)
+    return RefinedPoint(coordinates, refined.is_real, refined.residual, certified)
 
 
 def relative_residual(numeric: NumericSystem, point: np.ndarray) -> float:
@@ -195,8 +200,7 @@ class PointSet:
 
     def __init__(self, tolerances: Tolerances) -> None:
         self._tolerances = tolerances
-        self.points: list[RefinedPoint] = []
-        self._matrix: np.ndarray | None = None
+        self.clear()
 
     def __len__(self) -> int:
         return len(self.points)
@@ -217,6 +221,17 @@ class PointSet:
         """Remove every point."""
         self.points = []
         self._matrix = None
+        self._certified: list[int] = []
+        self._lower: np.ndarray | None = None
+        self._upper: np.ndarray | None = None
+
+    def _boxes_meeting(self, certified: CertifiedPoint) -> list[int]:
+        """Indices of the certified points whose float bounds meet ``certified``'s: the only ones
+        whose boxes can overlap it (:func:`~algmorse.engine.certify.disjoint_boxes` decides)."""
+        if self._lower is None:
+            return []
+        meets = np.all(self._lower <= certified.upper, axis=1) & np.all(certified.lower <= self._upper, axis=1)
+        return [self._certified[k] for k in np.flatnonzero(meets)]
 
     def add(self, refined: RefinedPoint) -> bool:
         """Add a point unless already present (see the class notes); return whether it was new."""
@@ -224,8 +239,8 @@ class PointSet:
             if self.contains(refined.coordinates):
                 return False
         else:
-            boxes = [p.certified for p in self.points if p.certified is not None]
-            if any(disjoint_boxes([box, refined.certified]) for box in boxes):
+            if any(disjoint_boxes([self.points[i].certified, refined.certified])
+                   for i in self._boxes_meeting(refined.certified)):
                 return False
             self._remove_uncertified_near(refined.coordinates)
         self._append(refined)
@@ -247,21 +262,25 @@ class PointSet:
         self.points.append(refined)
         row = refined.coordinates.reshape(1, -1)
         self._matrix = row if self._matrix is None else np.vstack([self._matrix, row])
+        if refined.certified is not None:
+            self._certified.append(len(self.points) - 1)
+            lower, upper = refined.certified.lower.reshape(1, -1), refined.certified.upper.reshape(1, -1)
+            self._lower = lower if self._lower is None else np.vstack([self._lower, lower])
+            self._upper = upper if self._upper is None else np.vstack([self._upper, upper])
 
-    def _certified_images(self, refined: RefinedPoint, numeric: NumericSystem,
-                          symmetries: tuple[SignedPermutation, ...]) -> list[RefinedPoint]:
+    def _certified_images(self, refined: RefinedPoint, symmetries: tuple[SignedPermutation, ...]) -> list[RefinedPoint]:
         """Every image of a certified point under the group ``symmetries`` and conjugation
         generate (the point itself left out), each with its transported certificate."""
         members = [refined]
         if not refined.is_real:
-            members.append(_image_point(refined, None, numeric))
+            members.append(_image_point(refined, None))
         seen = {_exact_key(m.coordinates) for m in members}
         frontier = list(members)
         while frontier:
             new = []
             for point in frontier:
                 for g in symmetries:
-                    image = _image_point(point, g, numeric)
+                    image = _image_point(point, g)
                     key = _exact_key(image.coordinates)
                     if key not in seen:
                         seen.add(key)
@@ -290,7 +309,7 @@ class PointSet:
         if not self.add(refined):
             return 0
         if refined.certified is not None:
-            return 1 + sum(self.add(image) for image in self._certified_images(refined, numeric, symmetries))
+            return 1 + sum(self.add(image) for image in self._certified_images(refined, symmetries))
         seeds = [refined.coordinates]
         if not refined.is_real:
             seeds.append(refined.coordinates.conj())
