@@ -20,6 +20,7 @@ from algmorse.engine.strata import support_strata
 from algmorse.errors import BackendUnavailable
 from algmorse.methods import stratum_families
 from algmorse.model.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from algmorse.model.symmetry import SignedPermutation
 from algmorse.model.system import build_system
 from algmorse.results.library import load_case
 from algmorse.testing import assert_matches_expected
@@ -297,3 +298,32 @@ def test_newton_accepts_solutions_by_the_size_of_their_terms_and_rejects_the_res
     (offset,) = stratum_families(square, build_system(square), seed=2)
     origin = np.zeros(2, dtype=complex)
     assert torus.newton(origin, np.ones(2)) is None and offset.newton(origin, np.zeros(2)) is not None
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_a_stratum_that_is_the_image_of_another_is_mapped_not_solved():
+    # t^2 [1,2,1] with L2: swapping the hidden units maps "without unit 1.1" onto "without unit 1.2"
+    problem = load_case("net121_sq_l2").spec.problem
+    system = build_system(problem)
+    families = stratum_families(problem, system, seed=1)
+    assert [f.stratum.label for f in families] == ["all units", "without unit 1.1", "without unit 1.2",
+                                                   "without units 1.1, 1.2"]
+    images = monodromy.symmetric_strata(families)
+    assert list(images) == [2] and images[2][0] == 1
+    # products of symmetries act as the composition they name: first h, then g
+    g, h = SignedPermutation((1, 2, 0), (1, -1, 1)), SignedPermutation((0, 2, 1), (-1, 1, 1))
+    a = np.array([1.0, 2.0, 3.0])
+    assert np.array_equal(monodromy._compose(g, h).apply(a), g.apply(h.apply(a)))
+    generic = solve_generic(families, get_backend("phcpack"), seed=1)
+    mapped, solved = generic.records[2], generic.records[1]
+    assert mapped.method == "symmetry of without unit 1.1" and mapped.paths == mapped.loops == 0
+    # the images are solutions of the mapped stratum's own family at its parameters, all distinct
+    family, parameters, points = families[2], generic.parameters[2], generic.points[2]
+    for point in points:
+        assert np.linalg.norm(family.residual_and_jacobian(point, parameters)[0]) < 1e-8
+    orbits = np.vstack([family.orbit(p) for p in points])
+    assert len(np.unique(np.round(orbits, 8), axis=0)) == mapped.found == solved.found
+    # and their number is the stratum's own count, by Singular over QQ
+    c = [Fraction(k + 2, 5) for k in range(family.size)]
+    assert mapped.found == _torus_count_over_qq(family, c) and mapped.complete and generic.complete

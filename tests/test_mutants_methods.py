@@ -373,9 +373,9 @@ def test_a_generic_solution_is_complete_only_when_every_stratum_is_and_the_total
 
 class _FakeFamily:
     def __init__(self, label: str, size: int, variables: int) -> None:
-        self.stratum = SimpleNamespace(label=label)
+        self.stratum = SimpleNamespace(label=label, support=tuple(range(size)))
         self.size = size
-        self.system = SimpleNamespace(num_variables=variables)
+        self.system = SimpleNamespace(num_variables=variables, symmetries=())
         self.torus = True
 
 
@@ -521,6 +521,9 @@ def test_monodromy_stops_at_the_batch_that_brings_the_count(seed):
     record = StratumRecord("all units", 1, 2)
     monodromy._monodromy(family, backend, np.random.default_rng(seed), record, 1, 3, 60.0)
     assert record.complete and record.loops == 2 and record.paths == len(backend.tracked) == 3
+    # the first path leaves the base; the next two leave the new node, along two edges
+    (out, *back) = backend.tracked
+    assert back[0][0] == back[1][0] != out[0] and back[0][2] != back[1][2]
 
 
 def test_at_max_loops_the_graph_it_has_is_finished_and_no_node_added(monkeypatch):

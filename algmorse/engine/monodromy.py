@@ -29,6 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import AlgmorseError, BackendError
+from ..model.symmetry import SignedPermutation
 from ..model.system import PolynomialSystem
 from . import processes
 from .backends.base import Backend, Endpoint, Leg
@@ -36,7 +37,8 @@ from .exact import available_exact_tools, modular_count
 from .family import StratumFamily, random_gamma
 from .strata import is_invariant
 
-__all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "track_to_target", "torus_count", "TargetEndpoints"]
+__all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "symmetric_strata", "track_to_target",
+           "torus_count", "TargetEndpoints"]
 
 Progress = Callable[[str], None]
 
@@ -231,8 +233,10 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
     """
     rng = np.random.default_rng(seed)
     solution = GenericSolution([], [], [])
+    images = symmetric_strata(families)
     whole = [f for f in families if f.size == f.system.num_variables and f.torus][:1] if counts else []
-    tasks = [(f, f.torus) for f in families if f.size and counts] + [(f, False) for f in whole]
+    tasks = [(f, f.torus) for k, f in enumerate(families) if f.size and counts and k not in images] + \
+        [(f, False) for f in whole]
     rngs = [np.random.default_rng(int(s)) for s in rng.integers(1, 2**62, size=len(tasks))]
     with processes.started_in_threads(_count, [f for f, _ in tasks], rngs, [count_timeout] * len(tasks),
                                       [torus for _, torus in tasks], workers=processes.SOLVER_THREADS) as futures:
@@ -243,6 +247,12 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
             if family.size == 0:
                 record.expected, record.found, record.method, record.complete = 1, 1, "origin", True
                 parameters, points = np.zeros(0, dtype=complex), np.zeros((1, 0), dtype=complex)
+            elif len(solution.records) in images:
+                source, symmetry = images[len(solution.records)]
+                parameters, points = _image_stratum(solution, source, symmetry, family)
+                known = solution.records[source]
+                record.expected, record.found, record.complete = known.expected, known.found, known.complete
+                record.method = f"symmetry of {known.label}"
             else:
                 record.expected = next(expected).result() if counts else None
                 if record.expected == 0:
@@ -266,6 +276,61 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         elif counts and len(families) == 1 and not families[0].torus:  # all solutions in one family
             solution.total = solution.records[0].expected
     return solution
+
+
+def symmetric_strata(families: Sequence[StratumFamily]) -> dict[int, tuple[int, SignedPermutation]]:
+    """The strata that are images of earlier ones under the loss's symmetries.
+
+    Returns ``{k: (i, g)}``: stratum ``k``'s support is the image under ``g`` (a product of the
+    verified generators) of the support of stratum ``i < k``, which is not an image itself.
+    Only families without an offset take part (see :class:`~algmorse.engine.family.StratumFamily`).
+    """
+    position = {frozenset(f.stratum.support): k for k, f in enumerate(families) if f.torus and f.size}
+    images: dict[int, tuple[int, SignedPermutation]] = {}
+    for k, family in enumerate(families):
+        if k in images or frozenset(family.stratum.support) not in position:
+            continue
+        generators = family.system.symmetries
+        n = family.system.num_variables
+        start = frozenset(family.stratum.support)
+        element = SignedPermutation(tuple(range(n)), (1,) * n)
+        reached, frontier = {start}, [(start, element)]
+        while frontier:
+            support, element = frontier.pop()
+            for generator in generators:
+                product = _compose(generator, element)
+                image = frozenset(i for i in range(n) if product.source[i] in support)
+                if image in reached:
+                    continue
+                reached.add(image)
+                frontier.append((image, product))
+                other = position.get(image)
+                if other is not None and other > k and other not in images:
+                    images[other] = (k, product)
+    return images
+
+
+def _compose(g: SignedPermutation, h: SignedPermutation) -> SignedPermutation:
+    """``g h``: first ``h``, then ``g`` (``(g h a)_i = s^g_i s^h_(p_g(i)) a_(p_h(p_g(i)))``)."""
+    return SignedPermutation(tuple(h.source[g.source[i]] for i in range(len(g.source))),
+                             tuple(g.signs[i] * h.signs[g.source[i]] for i in range(len(g.source))))
+
+
+def _image_stratum(solution: GenericSolution, source: int, symmetry: SignedPermutation,
+                   family: StratumFamily) -> tuple[np.ndarray, np.ndarray]:
+    """A stratum's generic parameters and points, from those of the stratum ``symmetry`` maps to it.
+
+    ``grad L(g w) = g grad L(w)`` for a symmetry ``g`` of the loss, and ``c * w`` goes to
+    ``c' * g w`` with ``c'_i = c_(p(i))`` (the signs cancel), so ``g`` maps the solutions at
+    ``c`` to the solutions at ``c'``.
+    """
+    known = solution.families[source]
+    full = np.zeros(family.system.num_variables, dtype=complex)
+    full[known.support] = solution.parameters[source]
+    parameters = full[list(symmetry.source)][family.support]
+    points = np.array([symmetry.apply(known.lift(p))[family.support] for p in solution.points[source]],
+                      dtype=complex).reshape(-1, family.size)
+    return parameters, points
 
 
 class _Orbits:
