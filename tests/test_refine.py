@@ -63,3 +63,27 @@ def test_conjugate_of_complex_point_is_added():
     seed = refine_point(system.numeric, np.array([0.1 + 0.9j]), TOL)
     assert found.add_with_images(seed, system.numeric, system.symmetries, TOL) == 2
     assert sorted(p.coordinates[0].imag for p in found.points) == [-1.0, 1.0]
+
+
+def test_certified_points_are_one_unless_their_boxes_meet():
+    # h = x^4/4 - x^2/2 (critical at -1, 0, 1): three certified points in one set; another
+    # certificate of a point already there (its box meets the first) is no new point, whatever
+    # certified points came between; an uncertified approximation is replaced by the certified one
+    from algmorse.engine.certify import certify_point
+    from algmorse.engine.refine import RefinedPoint
+    from algmorse.model.precision import BallSystem
+
+    system = build_system(FunctionProblem(("x",), "x^4/4 - x^2/2"))
+    balls = BallSystem(system)
+
+    def certified(x):
+        box = certify_point(balls, np.array([x]))
+        return RefinedPoint(box.center.real.astype(complex), True, 0.0, box)
+
+    found = PointSet(TOL)
+    found.add(RefinedPoint(np.array([5.0 + 0j]), True, 1e-3))  # uncertified, far from all: it stays
+    found.add(RefinedPoint(np.array([1.0 + 0j]), True, 1e-12))  # uncertified, replaced below
+    assert [found.add(certified(x)) for x in (1.001, -0.999, 0.002)] == [True, True, True]
+    assert len(found) == 4 and [p.certified is None for p in found.points] == [True, False, False, False]
+    assert [found.add(certified(x)) for x in (0.999, -1.002, -0.001, 1.0)] == [False] * 4
+    assert sorted(round(float(p.coordinates[0].real), 9) for p in found.points) == [-1.0, 0.0, 1.0, 5.0]
