@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="count the critical points over prime fields to decide the verdicts (default: auto)")
     parser.add_argument("--proof-timeout", type=positive_seconds, help="seconds allowed for the modular count")
     parser.add_argument("--method", choices=("auto", "blackbox", "monodromy"),
-                        help="blackbox runs or monodromy on support strata (default: auto, by root counts)")
+                        help="blackbox runs or monodromy on support strata (default: auto, by estimated paths)")
     parser.add_argument("--scheduler", metavar="local|ADDRESS",
                         help="send the path tracking and blackbox runs to Dask: 'local' (a local cluster of "
                              "--jobs workers) or a scheduler's address (tcp://host:8786); same results")
