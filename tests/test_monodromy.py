@@ -327,3 +327,23 @@ def test_a_stratum_that_is_the_image_of_another_is_mapped_not_solved():
     # and their number is the stratum's own count, by Singular over QQ
     c = [Fraction(k + 2, 5) for k in range(family.size)]
     assert mapped.found == _torus_count_over_qq(family, c) and mapped.complete and generic.complete
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_images_that_fall_into_one_orbit_make_the_mapped_stratum_incomplete(monkeypatch):
+    # were a symmetry to map two orbits of the solved stratum into one orbit of its image, the
+    # image would hold fewer points than the source: counted as they are, and not complete
+    problem = load_case("net121_sq_l2").spec.problem
+    system = build_system(problem)
+    families = stratum_families(problem, system, seed=1)
+    plain = monodromy._image_stratum
+
+    def merged(solution, source, symmetry, family):
+        parameters, points = plain(solution, source, symmetry, family)
+        return parameters, np.vstack([points[:-1], family.orbit(points[0])[-1:]])  # last = an image of the first
+
+    monkeypatch.setattr(monodromy, "_image_stratum", merged)
+    generic = solve_generic(families, get_backend("phcpack"), seed=1)
+    mapped, solved = generic.records[2], generic.records[1]
+    assert solved.complete and mapped.found < solved.found and not mapped.complete and not generic.complete

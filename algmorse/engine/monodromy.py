@@ -251,7 +251,9 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
                 source, symmetry = images[len(solution.records)]
                 parameters, points = _image_stratum(solution, source, symmetry, family)
                 known = solution.records[source]
-                record.expected, record.found, record.complete = known.expected, known.found, known.complete
+                closed = np.vstack([family.orbit(p) for p in points]) if len(points) else points
+                record.expected, record.found = known.expected, len(_distinct_rows(closed))
+                record.complete = known.complete and record.found == known.found  # orbits map to orbits
                 record.method = f"symmetry of {known.label}"
             else:
                 record.expected = next(expected).result() if counts else None
