@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,19 +14,28 @@ from algmorse.engine import monodromy
 from algmorse.engine.backends import get_backend
 from algmorse.engine.backends.base import Leg
 from algmorse.engine.backends.phcpack import format_system
+from algmorse.engine.certify import certify_point
 from algmorse.engine.exact import rational_count
 from algmorse.engine.family import StratumFamily
 from algmorse.engine.monodromy import solve_generic, track_to_target
 from algmorse.engine.strata import support_strata
 from algmorse.errors import BackendUnavailable
 from algmorse.methods import stratum_families
-from algmorse.model.network import Dataset, FunctionProblem, Network, NetworkProblem, Regularizer
+from algmorse.model.network import (
+    Dataset,
+    FunctionProblem,
+    Network,
+    NetworkProblem,
+    Regularizer,
+)
+from algmorse.model.precision import BallSystem
 from algmorse.model.symmetry import SignedPermutation
 from algmorse.model.system import build_system
 from algmorse.results.library import load_case
 from algmorse.testing import assert_matches_expected
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 
 
 def _net1221():
@@ -347,3 +357,30 @@ def test_images_that_fall_into_one_orbit_make_the_mapped_stratum_incomplete(monk
     generic = solve_generic(families, get_backend("phcpack"), seed=1)
     mapped, solved = generic.records[2], generic.records[1]
     assert solved.complete and mapped.found < solved.found and not mapped.complete and not generic.complete
+
+
+def _stopped_path():
+    """A path of the [1,4,4,1] network's full-support stratum that PHCpack stopped at s = 0.9945."""
+    data = json.loads((Path(__file__).parent / "data" / "stopped_path_1441.json").read_text())
+    problem = load_spec(ROOT / "benchmarks" / "cases" / "lin_1441.toml").problem
+    system = build_system(problem)
+    (family, *_) = stratum_families(problem, system, seed=7)
+    complex_of = lambda pairs: np.array([complex(a, b) for a, b in pairs])  # noqa: E731
+    return (system, family, complex_of(data["point"]), data["t"], complex_of(data["parameters"]),
+            complex(*data["gamma"]))
+
+
+@pytest.mark.phcpack
+def test_a_path_rounding_keeps_from_a_1e_8_newton_is_finished_at_1e_6_and_certified(monkeypatch):
+    # its endpoint has norm 257 and coordinates from 0.36 to 113: Newton's corrections stay above
+    # a relative 1e-8 near s = 1, so the first tolerance gives the path up and the second ends it
+    system, family, point, t, parameters, gamma = _stopped_path()
+    assert family.size == 24 and 0.99 < t < 1
+    monkeypatch.setattr("algmorse.engine.family._FINISH_STEPS", 300)  # enough at 1e-6; spares time at 1e-8
+    finished = family.finish_path(point, t, parameters, gamma)
+    assert finished is not None and np.linalg.norm(finished) > 200
+    certified = certify_point(BallSystem(system), family.lift(finished))
+    assert certified is not None  # a critical point, proven, in the stratum (no coordinate zero)
+    assert np.min(np.abs(certified.center[family.support])) > 0.1
+    monkeypatch.setattr("algmorse.engine.family._FINISH_TOLERANCES", (1e-8,))
+    assert family.finish_path(point, t, parameters, gamma) is None
