@@ -372,15 +372,29 @@ def _boxes_tell_apart(g, p: RefinedPoint, q: RefinedPoint) -> bool:
 
 
 def _orbits(system: PolynomialSystem, points: list[RefinedPoint], tolerances: Tolerances) -> list[int]:
-    """Orbit number of each point (orbits numbered by first appearance)."""
+    """Orbit number of each point (orbits numbered by first appearance).
+
+    The points within the tolerance of an image are looked up among those whose real part in
+    one coordinate (the most spread) is within it: a sorted column and two binary searches, so
+    7681 points with 8 generators take a fraction of a second instead of comparing every image
+    with every point.
+    """
+    if not points or not len(system.variables):
+        return [0] * len(points)
     graph = networkx.Graph()
     graph.add_nodes_from(range(len(points)))
-    matrix = np.array([p.coordinates for p in points]) if points else np.zeros((0, len(system.variables)))
+    matrix = np.array([p.coordinates for p in points])
+    column = int(np.argmax(np.ptp(matrix.real, axis=0)))
+    order = np.argsort(matrix[:, column].real, kind="stable")
+    keys = matrix[order, column].real
     for i, p in enumerate(points):
         for g in system.symmetries:
             image = g.apply(p.coordinates)
             tol = tolerances.dedup_atol + tolerances.dedup_rtol * max(1.0, float(np.max(np.abs(image))))
-            matches = np.nonzero(np.max(np.abs(matrix - image), axis=1) <= tol)[0]
+            lower = np.searchsorted(keys, image[column].real - tol, side="left")
+            upper = np.searchsorted(keys, image[column].real + tol, side="right")
+            candidates = order[lower:upper]
+            matches = candidates[np.max(np.abs(matrix[candidates] - image), axis=1) <= tol]
             for j in matches:
                 if _boxes_tell_apart(g, p, points[int(j)]):
                     continue
