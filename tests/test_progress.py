@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from algmorse.cli import main
 import pytest
 
+from algmorse.cli import main
 from algmorse.progress import ProgressBar, stderr_lines
 
 
@@ -53,8 +53,9 @@ def test_a_cli_solve_into_a_pipe_prints_lines_and_no_bar(tmp_path, capsys):
 def test_an_interrupt_inside_tqdms_lock_stays_an_interrupt(monkeypatch):
     # tqdm releases a lock it never acquired when an interrupt lands in its acquire, and raises
     # RuntimeError in place of the interrupt: the sweep then exited with status 1, not 130
-    from algmorse.engine.processes import Terminated
     from tqdm import tqdm
+
+    from algmorse.engine.processes import Terminated
 
     def broken_write(*args, **kwargs):
         try:
