@@ -107,3 +107,37 @@ def test_signature_on_a_curve_of_minima_counts_the_positive_direction():
     numeric = build_system(problem).numeric
     for a in (0.9674, 0.5, 1.3, -0.7):
         assert hessian_signature(numeric, np.array([a, 1 / (a - a**3 / 3)]), Tolerances()) == (1, 0)
+
+
+def test_certified_images_are_classified_as_their_orbit_and_keep_their_own_certificates():
+    # a loss with sign flips of x and of y: orbits of several certified members (minima, saddles,
+    # complex points); each member's classification must equal its own
+    from algmorse.analysis.classify import classify_points, classify_refined
+    from algmorse.engine.certify import certify_point
+    from algmorse.engine.refine import RefinedPoint
+    from algmorse.model.precision import BallSystem
+
+    system = build_system(FunctionProblem(("x", "y"), "x^4 - 2*x^2 + y^4 - 3*y^2 + x^2*y^2/5 + 1/7"))
+    assert len(system.symmetries) >= 2
+    balls = BallSystem(system)
+    starts = [(a, b) for a in (-1.2, 0.0, 1.2) for b in (-1.3, 0.0, 1.3)] + [(0.9j, 1.4), (-0.9j, -1.4)]
+    refined = []
+    for start in starts:
+        box = certify_point(balls, np.array(start, dtype=complex))
+        assert box is not None
+        real = box.certificate.real is True
+        coordinates = box.center.real.astype(complex) if real else box.center
+        if not any(np.allclose(coordinates, r.coordinates) for r in refined):  # one entry per point
+            refined.append(RefinedPoint(coordinates, real, 1e-16, box))
+    points = classify_points(system, refined, Tolerances())
+    assert len({p.orbit for p in points}) < len(points)  # some orbits hold several points
+    by_coordinates = {tuple(np.round(r.coordinates, 10)): r for r in refined}
+    for p in points:
+        own = by_coordinates[tuple(np.round(np.array(p.coordinates), 10))]
+        alone = classify_refined(system.numeric, own, Tolerances(), orbit=p.orbit)
+        assert p.certificate is own.certified.certificate
+        assert (p.kind, p.morse_index, p.is_real, p.hessian_rank) == (alone.kind, alone.morse_index, alone.is_real,
+                                                                     alone.hessian_rank)
+        assert abs(p.loss - alone.loss) <= 1e-12 * (1 + abs(alone.loss))
+        assert np.allclose(sorted(p.hessian_eigenvalues, key=lambda z: (z.real, z.imag)),
+                           sorted(alone.hessian_eigenvalues, key=lambda z: (z.real, z.imag)), rtol=1e-9, atol=1e-12)

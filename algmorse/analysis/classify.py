@@ -332,10 +332,33 @@ def classify_points(system: PolynomialSystem, refined: list[RefinedPoint], toler
     order = sorted(range(len(refined)), key=lambda i: _canonical_key(numeric, refined[i]))
     ordered = [refined[i] for i in order]
     orbit_of = _orbits(system, ordered, tolerances)
-    return tuple(
-        _as_proven(classify_refined(numeric, p, tolerances, orbit=orbit_of[i]), p.exact)
-        for i, p in enumerate(ordered)
-    )
+    first: dict[int, int] = {}
+    points: list[CriticalPoint] = []
+    for i, p in enumerate(ordered):
+        known = first.setdefault(orbit_of[i], i)
+        if known != i and p.certified is not None and ordered[known].certified is not None:
+            points.append(_certified_image(points[known], p, numeric))
+        else:
+            points.append(_as_proven(classify_refined(numeric, p, tolerances, orbit=orbit_of[i]), p.exact))
+    return tuple(points)
+
+
+def _certified_image(classified: CriticalPoint, image: RefinedPoint, numeric: NumericSystem) -> CriticalPoint:
+    """The classification of a certified point's certified image under a symmetry of the loss.
+
+    A signed permutation ``g`` is orthogonal and ``H(g a) = g H(a) g^T``: the image has the same
+    loss, Hessian spectrum, rank, singular values and Morse index, so only what belongs to the
+    image itself is taken from it: coordinates, residual, certificate (which proves it
+    nondegenerate on its own, and its Morse index when it has one) and the certified loss.
+    """
+    certificate = image.certified.certificate
+    loss = classified.loss
+    if loss is not None and certificate.loss is not None:
+        imaginary = 0.0 if image.is_real else complex(numeric.loss(image.coordinates)).imag
+        loss = complex(sum(certificate.loss) / 2, imaginary)
+    morse_index = classified.morse_index if certificate.morse_index is None else certificate.morse_index
+    return replace(classified, coordinates=tuple(complex(c) for c in image.coordinates), loss=loss,
+                   residual=image.residual, certificate=certificate, morse_index=morse_index)
 
 
 def _as_proven(point: CriticalPoint, exact: ExactPoint | None) -> CriticalPoint:
