@@ -354,8 +354,7 @@ def _certified_image(classified: CriticalPoint, image: RefinedPoint, numeric: Nu
     certificate = image.certified.certificate
     loss = classified.loss
     if loss is not None and certificate.loss is not None:
-        imaginary = 0.0 if image.is_real else complex(numeric.loss(image.coordinates)).imag
-        loss = complex(sum(certificate.loss) / 2, imaginary)
+        loss = complex(sum(certificate.loss) / 2, complex(numeric.loss(image.coordinates)).imag)  # real: made real
     morse_index = classified.morse_index if certificate.morse_index is None else certificate.morse_index
     return replace(classified, coordinates=tuple(complex(c) for c in image.coordinates), loss=loss,
                    residual=image.residual, certificate=certificate, morse_index=morse_index)
