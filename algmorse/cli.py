@@ -30,13 +30,18 @@ def _command_modules():
     return [importlib.import_module(f"{__package__}.commands.{name}") for name in COMMANDS]
 
 
+def _first_paragraph(text: str) -> str:
+    """A docstring's first paragraph on one line (argparse rewraps it)."""
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(prog="algmorse", description="Critical points and Morse verdicts of polynomial losses.")
     parser.add_argument("--version", action="version", version=f"algmorse {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in _command_modules():
-        sub = commands.add_parser(module.NAME, help=module.HELP, description=module.__doc__.splitlines()[0])
+        sub = commands.add_parser(module.NAME, help=module.HELP, description=_first_paragraph(module.__doc__))
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser

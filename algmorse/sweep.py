@@ -23,8 +23,10 @@ run in worker processes (``jobs`` at a time, :mod:`algmorse.engine.workers`) or 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
+import math
 import os
 import time
 from dataclasses import asdict, dataclass, replace
@@ -39,11 +41,12 @@ from .engine.family import StratumFamily
 from .engine.monodromy import GenericSolution, NotInFamily, StratumRecord, solve_generic
 from .engine.runners import Runner, open_runner
 from .engine.strata import SupportStratum
-from .errors import CatalogError, SpecError
+from .errors import BackendCrashed, BackendTimeout, BackendUnavailable, CatalogError, SpecError
 from .methods import stratum_families
 from .model.expr import parse_rational
 from .model.network import Dataset, NetworkProblem, Problem
 from .model.options import SolveOptions
+from .model.parameters import EPS_SCALE, ProblemParameter, problem_parameter, with_parameter
 from .model.spec import MAX_DATA_SETS, problem_to_spec, validated_problem
 from .model.system import PolynomialSystem, build_system
 from .pipeline import checked_system
@@ -52,7 +55,7 @@ from .results.catalog import Catalog, dumps, load_catalog
 from .results.fields import Fields, parse_json
 from .results.fileio import read_limited, write_text_atomically
 
-__all__ = ["SweepRow", "SweepResult", "parse_values", "scaled_problem", "sweep"]
+__all__ = ["SweepRow", "SweepResult", "Threshold", "parse_values", "parse_vary", "scaled_problem", "sweep"]
 
 
 MAX_VALUES = MAX_DATA_SETS
@@ -96,14 +99,54 @@ class SweepRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Threshold:
+    """An exact exceptional value of the swept parameter (from :func:`algmorse.probes.discriminant.discriminant`).
+
+    Attributes
+    ----------
+    value : float
+        The real root (of ``polynomial``).
+    kind : {"collision", "positive-dimensional", "escape"}
+        Critical points merge there, a curve of critical points appears, or critical points
+        escape to infinity (the count drops without a degenerate point).
+    polynomial : str
+        The irreducible factor over QQ whose root it is.
+    """
+
+    value: float
+    kind: str
+    polynomial: str
+
+
+@dataclass(frozen=True, slots=True)
 class SweepResult:
     """A finished sweep: the generic count, one row per value (in order), the directory, and what
-    was swept (``"eps scale"`` or ``"data set"``)."""
+    was swept (``"eps scale"``, ``"data set"``, or the varied names).
+
+    Attributes
+    ----------
+    generic_count : int
+    rows : tuple of SweepRow
+        For a 2-D grid (two ``--vary`` axes), row-major: the second axis varies fastest, and each
+        row's ``value`` is ``"a,b"``.
+    directory : Path
+    parameter : str
+    axes : tuple of (str, tuple of str)
+        Each varied name and its values (empty for eps-scale and data-set sweeps).
+    thresholds : tuple of Threshold or None
+        The real exceptional values of a one-parameter sweep, exactly (every real root, also
+        outside the swept range); None when they were not computed (see ``thresholds_note``).
+    thresholds_note : str
+        How the thresholds were computed, or why not.
+    """
 
     generic_count: int
     rows: tuple[SweepRow, ...]
     directory: Path
     parameter: str = "eps scale"
+    axes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    thresholds: tuple[Threshold, ...] | None = None
+    thresholds_note: str = ""
 
     @property
     def exceptional(self) -> tuple[str, ...]:
@@ -111,16 +154,16 @@ class SweepResult:
         return tuple(r.value for r in self.rows if r.isolated != self.generic_count or r.escaped or r.collided)
 
 
-def parse_values(text: str) -> tuple[Fraction, ...]:
+def parse_values(text: str, *, field: str = "--eps-scale", positive: bool = True) -> tuple[Fraction, ...]:
     """Values of a sweep: ``"START:STOP:N"`` (N evenly spaced, both ends included) or ``"a,b,c"``.
 
-    Rationals and decimals are allowed (``"1/2:2:20"``, ``"0.5,1,1.5"``); every value must be
-    positive (it multiplies the regularizer's strengths).
+    Rationals and decimals are allowed (``"1/2:2:20"``, ``"0.5,1,1.5"``); with ``positive``
+    every value must be positive (an eps scale multiplies the regularizer's strengths).
 
     Raises
     ------
     SpecError
-        Naming ``--eps-scale`` and the accepted forms.
+        Naming ``field`` and the accepted forms.
 
     Examples
     --------
@@ -129,29 +172,49 @@ def parse_values(text: str) -> tuple[Fraction, ...]:
     >>> [str(v) for v in parse_values("0.5, 3")]
     ['1/2', '3']
     """
-    hint = 'Give "START:STOP:N" (e.g. "1/2:2:20") or a comma-separated list of positive rationals.'
+    hint = (f'Give "START:STOP:N" (e.g. "1/2:2:20") or a comma-separated list of '
+            f'{"positive " if positive else ""}rationals.')
     if len(text) > _MAX_VALUES_TEXT:
-        raise SpecError("--eps-scale", f"the text has {len(text)} characters, more than {_MAX_VALUES_TEXT}.", hint)
+        raise SpecError(field, f"the text has {len(text)} characters, more than {_MAX_VALUES_TEXT}.", hint)
     if ":" in text:
         parts = text.split(":")
         if len(parts) != 3:
-            raise SpecError("--eps-scale", f"cannot read {_short(text)!r}.", hint)
-        start, stop = (parse_rational(part, field="--eps-scale") for part in parts[:2])
+            raise SpecError(field, f"cannot read {_short(text)!r}.", hint)
+        start, stop = (parse_rational(part, field=field) for part in parts[:2])
         count = parts[2].strip()
         if not count.isdigit() or not 2 <= int(count[:6]) <= MAX_VALUES or len(count) > 6:
-            raise SpecError("--eps-scale", f"N must be an integer in 2..{MAX_VALUES}, got {_short(count)!r}.", hint)
+            raise SpecError(field, f"N must be an integer in 2..{MAX_VALUES}, got {_short(count)!r}.", hint)
         n = int(count)
         values = tuple(start + (stop - start) * k / (n - 1) for k in range(n))
     else:
         parts = text.split(",")
         if len(parts) > MAX_VALUES:
-            raise SpecError("--eps-scale", f"{len(parts)} values; at most {MAX_VALUES} are accepted.", hint)
-        values = tuple(parse_rational(part, field="--eps-scale") for part in parts)
-    if any(v <= 0 for v in values):
-        raise SpecError("--eps-scale", f"every value must be a positive rational, got {_short(text)!r}.", hint)
+            raise SpecError(field, f"{len(parts)} values; at most {MAX_VALUES} are accepted.", hint)
+        values = tuple(parse_rational(part, field=field) for part in parts)
+    if positive and any(v <= 0 for v in values):
+        raise SpecError(field, f"every value must be a positive rational, got {_short(text)!r}.", hint)
     if len(set(values)) != len(values):
-        raise SpecError("--eps-scale", f"the values repeat in {_short(text)!r}.", hint)
+        raise SpecError(field, f"the values repeat in {_short(text)!r}.", hint)
     return values
+
+
+def parse_vary(text: str) -> tuple[str, tuple[Fraction, ...]]:
+    """One ``--vary`` axis: ``"NAME=START:STOP:N"`` or ``"NAME=a,b,c"`` (see :func:`parse_values`).
+
+    The name is checked against the problem later (:func:`sweep`); values may be negative here
+    (a data value), a strength or scale refuses them then.
+
+    Examples
+    --------
+    >>> name, values = parse_vary("eps_2=1/10:3/10:3")
+    >>> name, [str(v) for v in values]
+    ('eps_2', ['1/10', '1/5', '3/10'])
+    """
+    name, equals, values = text.partition("=")
+    if not equals or not name.strip():
+        raise SpecError("--vary", f"cannot read {_short(text)!r}.",
+                        'Give NAME=START:STOP:N or NAME=A,B,..., e.g. "eps_2=1/20:1/2:10" or "x_1_1=-1,0,1".')
+    return name.strip(), parse_values(values, field=f"--vary {_short(name.strip(), 20)}", positive=False)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -291,22 +354,29 @@ def _analyze(problem: Problem, options: SolveOptions, generic: GenericSolution) 
 
 
 def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | os.PathLike, *,
-          data_sets: Sequence[Dataset] | None = None, options: SolveOptions = SolveOptions(),
-          scheduler: str | None = None, progress: Progress | None = None, progress_bar: bool = True) -> SweepResult:
-    """Solve the loss at every value of the eps scale, or on every data set, from one generic solve.
+          data_sets: Sequence[Dataset] | None = None, vary: Sequence[tuple[str, Sequence[Fraction]]] | None = None,
+          options: SolveOptions = SolveOptions(), scheduler: str | None = None, progress: Progress | None = None,
+          progress_bar: bool = True, discriminant_timeout: float | None = 60.0) -> SweepResult:
+    """Solve the loss at every value of the eps scale, of one or two named parameters, or on every
+    data set, from one generic solve.
 
     Parameters
     ----------
     problem : NetworkProblem or FunctionProblem
         With a regularizer when ``values`` are given (its strengths are multiplied by each).
     values : sequence of Fraction or None
-        Positive eps scales (see :func:`parse_values`); None with ``data_sets``.
+        Positive eps scales (see :func:`parse_values`); None with ``data_sets`` or ``vary``.
     directory : path-like
         Created if needed; receives ``value-NNN.json`` per value, ``summary.json``,
         ``sweep.json`` (what the sweep is, for resuming) and ``counts.png``.
     data_sets : sequence of Dataset, optional
         Instead of values: the network's loss on each data set (rows labelled 1, 2, ...). The
         generic points are those of a random positive combination of the data sets' losses.
+    vary : sequence of (str, sequence of Fraction), optional
+        Instead of values: one or two named numbers of the problem and their values (names of
+        :func:`algmorse.model.parameters.parameter_names`: ``eps``, ``eps_J``, ``scale``,
+        ``x_I_K``, ``y_I_K``); two make a grid (rows labelled ``"a,b"``). The generic points are
+        those of the problem with each varied number at a random rational value in its range.
     options : SolveOptions
         As for :func:`algmorse.analyze`; ``jobs`` values are solved at once (each with one
         tracking worker), ``seed`` fixes everything (drawn and recorded when None).
@@ -318,6 +388,11 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
         at level INFO.
     progress_bar : bool
         A bar of the values solved, on a terminal or in Jupyter (never in a log or a pipe).
+    discriminant_timeout : float or None
+        Seconds for the exact exceptional values of a one-parameter sweep (eps scale or one
+        ``vary`` axis; :func:`algmorse.probes.discriminant.discriminant`, Singular), drawn on
+        ``counts.png`` and written to ``summary.json``; None to skip. A timeout, or no Singular,
+        leaves them out with a note, never fails the sweep.
 
     Returns
     -------
@@ -341,7 +416,7 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     report = progress or logging.getLogger(__name__).info
     seed = options.seed if options.seed is not None else int(np.random.SeedSequence().entropy % (2**31 - 2)) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
-    targets, base, weights = _targets(problem, values, data_sets, seed)
+    targets, base, weights, axes = _targets(problem, values, data_sets, vary, seed)
     directory = _output_folder(directory)
     fingerprint = _fingerprint(targets, seed, options)
     _refuse_another_sweep(directory, fingerprint)
@@ -362,10 +437,13 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
             report(f"resuming: {len(rows)} of {len(targets)} values already solved")
         if generic is not None:
             _solve_values(targets, rows, directory, generic, base, weights, options, run, report, progress_bar)
-    result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory,
-                         "data set" if data_sets is not None else "eps scale")
-    _write_summary(directory, generic_count, len(targets), rows)
-    _plot(result)
+    swept = ("data set" if data_sets is not None else "eps scale" if values is not None
+             else ", ".join(p.name for p, _ in axes))
+    thresholds, note = _thresholds(problem, values, axes, seed, discriminant_timeout, report)
+    result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory, swept,
+                         tuple((p.name, tuple(str(v) for v in vs)) for p, vs in axes), thresholds, note)
+    _write_summary(directory, generic_count, len(targets), rows, result)
+    _plot(result, problem)
     return result
 
 
@@ -444,17 +522,27 @@ def _refuse_another_sweep(directory: Path, fingerprint: str) -> None:
                         "to resume it.")
 
 
+_Axes = list[tuple[ProblemParameter, tuple[Fraction, ...]]]
+
+
 def _targets(problem: Problem, values: Sequence[Fraction] | None, data_sets: Sequence[Dataset] | None,
-             seed: int) -> tuple[list[tuple[str, Problem]], tuple[Problem, ...], tuple[Fraction, ...]]:
-    """The labelled target problems, and the problems and weights of the generic family's base.
+             vary: Sequence[tuple[str, Sequence[Fraction]]] | None, seed: int,
+             ) -> tuple[list[tuple[str, Problem]], tuple[Problem, ...], tuple[Fraction, ...], _Axes]:
+    """The labelled target problems, the problems and weights of the generic family's base, and
+    the varied axes.
 
     Every target is checked as :func:`algmorse.analyze` would check it, so that a sweep refuses
     a bad value before it writes or solves anything.
     """
-    if (values is None) == (data_sets is None):
-        raise SpecError("--eps-scale/--data-sets", "give either eps-scale values or data sets.",
-                        'e.g. --eps-scale 1/2:2:20, or --data-sets sets.toml.')
-    if values is not None:
+    if sum(given is not None for given in (values, data_sets, vary)) != 1:
+        raise SpecError("--eps-scale/--vary/--data-sets", "give exactly one of eps-scale values, varied parameters "
+                        "or data sets.", 'e.g. --eps-scale 1/2:2:20, --vary eps_2=1/20:1/2:10, or --data-sets sets.toml.')
+    axes: _Axes = []
+    if vary is not None:
+        targets, base = _grid(problem, vary, seed)
+        axes = [(problem_parameter(problem, name), tuple(vs)) for name, vs in vary]
+        weights = (Fraction(1),)
+    elif values is not None:
         values = tuple(parse_rational(v, field="--eps-scale") for v in values)
         if not values or len(values) > MAX_VALUES or any(v <= 0 for v in values) or len(set(values)) != len(values):
             raise SpecError("--eps-scale", f"give 1 to {MAX_VALUES} distinct positive values.", 'e.g. "1/2:2:20".')
@@ -474,27 +562,113 @@ def _targets(problem: Problem, values: Sequence[Fraction] | None, data_sets: Seq
         try:
             checked_system(target)
         except SpecError as error:
-            field, what = ("--eps-scale", "eps scale") if values is not None else ("--data-sets", "data set")
+            field, what = (("--eps-scale", "eps scale") if values is not None else ("--vary", "value") if vary is not None
+                           else ("--data-sets", "data set"))
             raise SpecError(field, f"at {what} {_short(label)}: {error.message}", error.hint) from None
-    return targets, base, weights
+    return targets, base, weights, axes
 
 
-def _write_summary(directory: Path, generic_count: int, count: int, rows: dict[int, SweepRow]) -> None:
+def _grid(problem: Problem, vary: Sequence[tuple[str, Sequence[Fraction]]], seed: int,
+          ) -> tuple[list[tuple[str, Problem]], tuple[Problem, ...]]:
+    """The targets of one or two varied parameters (a grid, the last axis fastest), and the base:
+    the problem with each parameter at a random rational strictly inside its range (generic on
+    the swept line or plane, so that no swept value is special to the generic solve)."""
+    if not 1 <= len(vary) <= 2:
+        raise SpecError("--vary", f"{len(vary)} varied parameters; give one (a line) or two (a grid).")
+    parameters = [problem_parameter(problem, name) for name, _ in vary]
+    if len({p.name for p in parameters}) != len(parameters):
+        raise SpecError("--vary", "the same parameter is varied twice.", "Vary two different parameters for a grid.")
+    sizes = [len(vs) for _, vs in vary]
+    if not all(sizes) or math.prod(sizes) > MAX_VALUES:
+        raise SpecError("--vary", f"{' x '.join(map(str, sizes))} values; give 1 to {MAX_VALUES} in all.")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x7A4E]))
+    base = problem
+    for parameter, (_, vs) in zip(parameters, vary):
+        low, high = min(vs), max(vs)
+        if low == high:
+            low, high = (low / 2, low * 3 / 2) if low > 0 else (low - 1, low + 1)
+        base = _set(base, parameter, low + (high - low) * Fraction(int(rng.integers(1, 997)), 997))
+    targets = []
+    for point in itertools.product(*(vs for _, vs in vary)):
+        target = problem
+        for parameter, value in zip(parameters, point):
+            target = _set(target, parameter, value)
+        targets.append((",".join(str(Fraction(v)) for v in point), target))
+    return targets, (base,)
+
+
+def _set(problem: Problem, parameter: ProblemParameter, value: Fraction) -> Problem:
+    """:func:`~algmorse.model.parameters.with_parameter`, with errors naming ``--vary``."""
+    try:
+        return with_parameter(problem, parameter, value)
+    except SpecError as error:
+        raise SpecError("--vary", f"{parameter.name} = {value}: {error.message}", error.hint) from None
+
+
+def _thresholds(problem: Problem, values: Sequence[Fraction] | None, axes: _Axes, seed: int,
+                timeout: float | None, report: Progress) -> tuple[tuple[Threshold, ...] | None, str]:
+    """The exact real exceptional values of a one-parameter sweep, and a note on how (or why not)."""
+    from .probes.discriminant import discriminant
+
+    if values is None and len(axes) != 1:
+        return None, "not computed (only for a sweep along one parameter)"
+    if timeout is None:
+        return None, "not computed (switched off)"
+    name = EPS_SCALE.name if values is not None else axes[0][0].name
+    started = time.perf_counter()
+    try:
+        found = discriminant(problem, seed=seed, timeout=timeout, parameter=name)
+    except (BackendUnavailable, BackendTimeout, BackendCrashed, SpecError, RuntimeError) as error:
+        note = f"not computed: {error}"
+        report(f"exact exceptional values of {name}: {note}")
+        return None, note
+    if found.all_eps:
+        note = f"every value of {name} is exceptional (the discriminant vanishes identically)"
+        report(f"exact exceptional values of {name}: {note}")
+        return (), note
+    thresholds = [Threshold(z.real, f.kind, f.polynomial(name)) for f in found.factors for z in f.roots if z.imag == 0]
+    thresholds += [Threshold(value, "escape", text) for value, text in found.real_escapes]
+    thresholds.sort(key=lambda t: t.value)
+    note = (f"exact (Singular elimination, {time.perf_counter() - started:.1f} s): {len(thresholds)} real "
+            f"exceptional values of {name}")
+    report(f"{note}: " + ", ".join(f"{t.value:.6g} ({t.kind})" for t in thresholds) if thresholds else note)
+    return tuple(thresholds), note
+
+
+def _write_summary(directory: Path, generic_count: int, count: int, rows: dict[int, SweepRow],
+                   result: SweepResult | None = None) -> None:
+    """``summary.json``: the rows so far; with the finished ``result``, also what was swept and
+    the exact thresholds."""
     ordered = [asdict(rows[i]) for i in range(count) if i in rows]
-    write_text_atomically(directory / "summary.json",
-                          json.dumps({"generic_count": generic_count, "rows": ordered}, indent=1))
+    summary: dict = {"generic_count": generic_count, "rows": ordered}
+    if result is not None:
+        summary.update(parameter=result.parameter, axes=[{"name": n, "values": list(vs)} for n, vs in result.axes],
+                       thresholds=None if result.thresholds is None else [asdict(t) for t in result.thresholds],
+                       thresholds_note=result.thresholds_note)
+    write_text_atomically(directory / "summary.json", json.dumps(summary, indent=1))
 
 
-def _plot(result: SweepResult) -> None:
-    """``counts.png``: counts by type against the eps scale, as steps, exceptional values marked."""
-    from .results.plot import save_figure, sweep_figure
+def _plot(result: SweepResult, problem: Problem) -> None:
+    """``counts.png``: counts by type against the swept parameter (steps, exceptional values and
+    exact thresholds marked), or, for a grid of two, one map of counts per type."""
+    from .results.plot import _describe_problem, save_figure, sweep_figure, sweep_map_figure
 
     if not result.rows:
         return
     keys = ("isolated", "real", "minima", "saddles", "maxima")
-    counts = {key: [getattr(r, key) for r in result.rows] for key in keys}
-    marks = [(float(Fraction(v)), "exceptional") for v in result.exceptional]
-    figure = sweep_figure([float(Fraction(r.value)) for r in result.rows], counts, xlabel=result.parameter,
-                          ylabel="critical points", marks=marks, step=True,
-                          title=f"generic count {result.generic_count}; {len(result.rows)} values")
+    title = f"{_describe_problem(problem)}\ngeneric count {result.generic_count}; {len(result.rows)} values"
+    if len(result.axes) == 2:
+        (x_name, xs), (y_name, ys) = result.axes
+        by_value = {r.value: r for r in result.rows}
+        counts = {key: [[getattr(by_value[f"{a},{b}"], key) if f"{a},{b}" in by_value else None for b in ys]
+                        for a in xs] for key in keys}
+        figure = sweep_map_figure([float(Fraction(a)) for a in xs], [float(Fraction(b)) for b in ys], counts,
+                                  xlabel=x_name, ylabel=y_name, title=title)
+    else:
+        x = [float(Fraction(r.value)) for r in result.rows]
+        counts = {key: [getattr(r, key) for r in result.rows] for key in keys}
+        marks = [(float(Fraction(v)), "exceptional") for v in result.exceptional]
+        inside = [t.value for t in result.thresholds or () if min(x) <= t.value <= max(x)]
+        figure = sweep_figure(x, counts, xlabel=result.parameter, ylabel="critical points", marks=marks, step=True,
+                              title=title, **({"thresholds": inside} if inside else {}))
     save_figure(figure, result.directory / "counts.png")

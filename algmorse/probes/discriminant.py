@@ -55,6 +55,7 @@ from sympy.polys.polyerrors import PolynomialError
 from ..engine import exact, processes
 from ..errors import BackendCrashed, BackendTimeout, BackendUnavailable, SpecError
 from ..model.network import NetworkProblem, Problem, check_problem
+from ..model.parameters import EPS_SCALE, loss_coefficients, parameter_value, problem_parameter
 from ..model.system import split_loss
 
 __all__ = ["Discriminant", "DiscriminantFactor", "FactorKind", "discriminant", "format_discriminant"]
@@ -138,6 +139,9 @@ class Discriminant:
         Wall-clock time per stage.
     tool_versions : dict of str to str
         Singular and sympy versions.
+    family : str
+        Empty for ``L + unknown * R``; otherwise the varied parameter's family in words (see
+        :attr:`function`).
     """
 
     variables: tuple[str, ...]
@@ -151,6 +155,12 @@ class Discriminant:
     seed: int | None
     seconds: Mapping[str, float] = field(default_factory=dict)
     tool_versions: Mapping[str, str] = field(default_factory=dict)
+    family: str = ""
+
+    @property
+    def function(self) -> str:
+        """The family of functions, in words: ``"L + eps*R"``, or ``"the loss as a function of x_1_1"``."""
+        return self.family or f"L + {self.unknown}*R"
 
     def _entries(self) -> list[tuple[complex, FactorKind, int]]:
         entries = [(z, f.kind, k) for k, f in enumerate(self.factors) for z in f.roots]
@@ -170,6 +180,14 @@ class Discriminant:
     def real_values(self) -> tuple[float, ...]:
         """The real exceptional values, ascending."""
         return tuple(z.real for z in self.values if z.imag == 0)
+
+    @property
+    def real_escapes(self) -> tuple[tuple[float, str], ...]:
+        """The real values where critical points escape to infinity, ascending, each with its
+        factor (as text in :attr:`unknown`)."""
+        found = [(z.real, _format_polynomial(c, self.unknown)) for c in self.escape_factors
+                 for z in _roots(c)[0] if z.imag == 0]
+        return tuple(sorted(found))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; complex numbers as ``[re, im]``."""
@@ -195,6 +213,7 @@ class Discriminant:
             "escape_factors": [_format_polynomial(c, self.unknown) for c in self.escape_factors],
             "generic_dimension": self.generic_dimension,
             "unknown": self.unknown,
+            "function": self.function,
             "regularizer": self.regularizer,
             "variables": list(self.variables),
             "seed": self.seed,
@@ -206,7 +225,7 @@ class Discriminant:
         return format_discriminant(self)
 
     def __repr__(self) -> str:
-        return f"<Discriminant of {self.unknown} in L + {self.unknown}*R, {self.regularizer}: {len(self.factors)} factor(s)>"
+        return f"<Discriminant of {self.unknown} in {self.function}, {self.regularizer}: {len(self.factors)} factor(s)>"
 
     def _repr_html_(self) -> str:
         import html
@@ -220,19 +239,19 @@ def format_discriminant(result: Discriminant, digits: int = 12, *, width: int = 
     Factors longer than ``width`` characters are named ``f1, f2, ...`` in the table and written
     out once below it.
     """
-    name = result.unknown
-    lines = [f"Exceptional values of {name} in L + {name}*R, {result.regularizer}"]
+    name, function = result.unknown, result.function
+    lines = [f"Exceptional values of {name} in {function}, {result.regularizer}"]
     if result.all_eps:
         what = ("a positive-dimensional critical set" if (result.generic_dimension or 0) >= 1
                 else "a degenerate isolated critical point")
-        lines.append(f"L + {name}*R is not Morse for ANY {name}: for generic {name} it has {what} "
+        lines.append(f"{function} is not Morse for ANY {name}: for generic {name} it has {what} "
                      f"(critical set of dimension {result.generic_dimension}).")
         return "\n".join(lines)
     if result.escape_values:
         shown = ", ".join(_format_value(z, digits) for z in result.escape_values)
         lines.append(f"(critical points escape to infinity, which is not exceptional, at {name} = {shown})")
     if not result.factors:
-        lines.append(f"none: L + {name}*R is Morse over C for every {name}.")
+        lines.append(f"none: {function} is Morse over C for every {name}.")
         return "\n".join(lines)
     texts = [f.polynomial(name) for f in result.factors]
     labels = [text if len(text) <= width else f"f{k + 1} (degree {f.degree})"
@@ -251,8 +270,9 @@ def _format_value(z: complex, digits: int) -> str:
     return f"{z.real:.{digits}g}" if z.imag == 0 else f"{z.real:.{digits}g}{z.imag:+.{digits}g}i"
 
 
-def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 120.0) -> Discriminant:
-    """Find every strength at which ``L + strength * R`` is not Morse over C.
+def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 120.0,
+                 parameter: str | None = None) -> Discriminant:
+    """Find every strength (or value of another parameter) at which the loss is not Morse over C.
 
     Parameters
     ----------
@@ -264,6 +284,13 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
         :func:`algmorse.pipeline.analyze`); drawn and recorded when omitted.
     timeout : float
         Seconds allowed for all Singular runs together.
+    parameter : str, optional
+        Vary this number of the problem instead of the regularizer's strength: a name of
+        :func:`algmorse.model.parameters.parameter_names` (``"eps_2"``, ``"scale"``,
+        ``"x_1_1"``, ...), or ``"eps-scale"`` (the factor of every strength). The loss is then
+        ``sum_k p^k L_k`` in that parameter ``p`` (:func:`~algmorse.model.parameters.loss_coefficients`),
+        the unknown is named after it, and the method is the same; a regularizer is not needed
+        unless a strength is varied.
 
     Returns
     -------
@@ -319,21 +346,31 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
         raise ValueError(f"discriminant: timeout must be positive, got {timeout!r}.")
     started = time.perf_counter()
     seconds: dict[str, float] = {}
-    problem, used_seed = _resolve(problem, seed)
-    data_term, shape = split_loss(problem)
-    if not shape:
-        raise SpecError("regularizer.expression", "the regularizer is the zero polynomial: there is nothing to "
-                        "scale.", "Give a non-zero regularizer polynomial.")
+    problem, used_seed = _resolve(problem, seed, parameter)
+    if parameter is None:
+        parts = split_loss(problem)
+        if not parts[1]:
+            raise SpecError("regularizer.expression", "the regularizer is the zero polynomial: there is nothing to "
+                            "scale.", "Give a non-zero regularizer polynomial.")
+        unknown, described = ("t" if problem.regularizer.kind == "generalized-l2" else "eps"), _describe(problem)
+        family = ""
+    else:
+        varied = EPS_SCALE if parameter == EPS_SCALE.name else problem_parameter(problem, parameter,
+                                                                                  field="parameter")
+        parts = loss_coefficients(problem, varied)
+        if len(parts) < 2:
+            raise SpecError("parameter", f"the loss does not depend on {parameter}.", "Vary another parameter.")
+        unknown, family = parameter, f"the loss as a function of {parameter}"
+        described = f"of degree {len(parts) - 1} in it ({parameter} = {parameter_value(problem, varied)} in the spec)"
     n = len(problem.variables)
-    gradient = _gradient_with_unknown(data_term, shape, n)
+    gradient = _gradient_with_unknown(parts, n)
     seconds["build"] = time.perf_counter() - started
     path = exact._singular_path()
     if path is None:
         raise BackendUnavailable("discriminant: Singular is not installed. " + exact.INSTALL_HINT)
     deadline = time.monotonic() + timeout
     size = _size_text(problem, gradient)
-    unknown = "t" if problem.regularizer.kind == "generalized-l2" else "eps"
-    common = dict(variables=problem.variables, unknown=unknown, regularizer=_describe(problem), seed=used_seed,
+    common = dict(variables=problem.variables, unknown=unknown, family=family, regularizer=described, seed=used_seed,
                   tool_versions={"singular": exact._singular_version(path), "sympy": sympy_version})
 
     with processes.temporary_directory("discriminant") as directory:
@@ -381,10 +418,11 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
 # The problem
 
 
-def _resolve(problem: Problem, seed: int | None) -> tuple[Problem, int | None]:
-    """Reject ``kind = "none"``; draw random generalized-L2 strengths (recording the seed)."""
+def _resolve(problem: Problem, seed: int | None, parameter: str | None) -> tuple[Problem, int | None]:
+    """Reject ``kind = "none"`` when the strength varies; draw random generalized-L2 strengths
+    (recording the seed)."""
     reg = problem.regularizer
-    if reg.kind == "none":
+    if reg.kind == "none" and parameter is None:
         raise SpecError("regularizer.kind", 'kind = "none": there is no regularizer whose strength could vary.',
                         'Give one, e.g. [regularizer] kind = "l2", eps = "1/10" (its eps is ignored: the '
                         "discriminant is a statement about every eps).")
@@ -406,15 +444,16 @@ def _describe(problem: Problem) -> str:
     return f"R = {reg.expression} (polynomial)"
 
 
-def _gradient_with_unknown(data_term, shape, n: int) -> list[dict[tuple[int, ...], Fraction]]:
-    """``grad_a (L + e R)`` as sparse polynomials in ``(a_1, ..., a_n, e)``."""
+def _gradient_with_unknown(parts, n: int) -> list[dict[tuple[int, ...], Fraction]]:
+    """``grad_a sum_k e^k parts[k]`` as sparse polynomials in ``(a_1, ..., a_n, e)`` (``parts =
+    (L, R)`` for ``L + e R``)."""
     def as_fraction(c) -> Fraction:
         return Fraction(int(c.numerator), int(c.denominator))
 
     gradient = []
     for i in range(n):
         terms: dict[tuple[int, ...], Fraction] = {}
-        for poly, power in ((data_term, 0), (shape, 1)):
+        for power, poly in enumerate(parts):
             for exps, c in poly.items():
                 if exps[i]:
                     key = exps[:i] + (exps[i] - 1,) + exps[i + 1:] + (power,)
@@ -426,7 +465,7 @@ def _gradient_with_unknown(data_term, shape, n: int) -> list[dict[tuple[int, ...
 def _size_text(problem: Problem, gradient: list[dict[tuple[int, ...], Fraction]]) -> str:
     degrees = [max((sum(m) for m in g), default=0) for g in gradient]
     kind = "network" if isinstance(problem, NetworkProblem) else "function"
-    return (f"{kind} with {len(gradient)} parameters plus the unknown strength; gradient degrees {degrees}; "
+    return (f"{kind} with {len(gradient)} parameters plus the unknown; gradient degrees {degrees}; "
             f"{sum(len(g) for g in gradient)} gradient terms; Hessian determinant of size {len(gradient)}")
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "loss_on_plane",
     "slice_figure",
     "sweep_figure",
+    "sweep_map_figure",
     "save_figure",
     "catalog_figures",
     "landscape_plane",
@@ -859,3 +860,81 @@ def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, ste
     return written
 
 
+
+
+# -- two-parameter sweeps -----------------------------------------------------------------------
+
+def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
+                     counts: Mapping[str, Sequence[Sequence[float | None]]], *, xlabel: str, ylabel: str,
+                     title: str | None = None) -> Figure:
+    """Counts on a grid of two swept parameters: one map per label, the count written in each cell.
+
+    Each cell is one sample, centred on its pair of values; where a count changes between two
+    samples is not known from them (a cell's edges are not thresholds).
+
+    Parameters
+    ----------
+    x_values, y_values : sequence of float
+        The two axes' values.
+    counts : mapping of str to 2-D sequence
+        ``counts[label][i][j]`` at ``(x_values[i], y_values[j])`` (``None``: not solved).
+    xlabel, ylabel : str
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If a grid does not have ``len(x_values)`` rows of ``len(y_values)`` entries.
+
+    Examples
+    --------
+    >>> figure = sweep_map_figure([1, 2], [0, 1, 2], {"minima": [[1, 1, 2], [1, 2, 2]]}, xlabel="eps_1",
+    ...                           ylabel="x_1_1")
+    >>> [t.get_text() for t in figure.axes[0].texts]
+    ['1', '1', '2', '1', '2', '2']
+    """
+    x, y = np.asarray(x_values, dtype=float), np.asarray(y_values, dtype=float)
+    grids = {}
+    for label, grid in counts.items():
+        values = np.array([[np.nan if v is None else float(v) for v in row] for row in grid], dtype=float)
+        if values.shape != (x.size, y.size):
+            raise ValueError(f"counts[{label!r}] has shape {values.shape}, expected ({x.size}, {y.size}).")
+        grids[label] = values
+    columns = min(3, max(1, len(grids)))
+    rows = -(-len(grids) // columns) if grids else 1
+    figure = _new_figure(figsize=(3.4 * columns + 0.6, 3.0 * rows + 0.5), layout="constrained")
+    cell = max(0.0, min(1.0, 12.0 / max(x.size, y.size, 1)))  # font scale: numbers fit their cells
+    for k, (label, values) in enumerate(grids.items()):
+        ax = figure.add_subplot(rows, columns, k + 1)
+        mesh = ax.pcolormesh(np.arange(x.size + 1) - 0.5, np.arange(y.size + 1) - 0.5, values.T,
+                             cmap="viridis", shading="flat")
+        finite = values[np.isfinite(values)]
+        if finite.size:
+            colorbar = figure.colorbar(mesh, ax=ax, shrink=0.9)
+            colorbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+        if cell >= 0.3:
+            for i in range(x.size):
+                for j in range(y.size):
+                    if np.isfinite(values[i, j]):
+                        ax.text(i, j, f"{values[i, j]:g}", ha="center", va="center", fontsize=8 * cell + 2,
+                                color="black" if values[i, j] > middle else "white")
+        ax.set_xticks(_tick_positions(x.size), [f"{x[i]:.4g}" for i in _tick_positions(x.size)], rotation=45)
+        ax.set_yticks(_tick_positions(y.size), [f"{y[j]:.4g}" for j in _tick_positions(y.size)])
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(label, fontsize=10)
+    if title is not None:
+        figure.suptitle(title, fontsize=10)
+    return figure
+
+
+def _tick_positions(count: int, most: int = 8) -> list[int]:
+    """Indices of at most ``most`` evenly spread samples (first and last included)."""
+    if count <= most:
+        return list(range(count))
+    return sorted({round(k * (count - 1) / (most - 1)) for k in range(most)})

@@ -1,0 +1,117 @@
+"""Sweeps along any number of a spec (``--vary``), grids of two, and their exact thresholds.
+
+The hand-derived case: the scalar linear network ``[1, 1, 1]`` on one point ``(x, y) = (1, y)``
+with L2 strength ``eps``, ``L = (a b - y)^2 / 2 + eps (a^2 + b^2)``. Subtracting ``b dL/db``
+from ``a dL/da`` gives ``2 eps (a^2 - b^2) = 0``, so ``b = a`` or ``b = -a``:
+
+* ``a = b = 0``, always;
+* ``b = a``, ``a^2 = y - 2 eps``: two points, real iff ``y > 2 eps``;
+* ``b = -a``, ``a^2 = -(y + 2 eps)``: two points, real iff ``y < -2 eps``.
+
+Five critical points except at ``y = +-2 eps``, where a pair merges with the origin (3 distinct
+points; the Hessian at 0, ``[[2 eps, -y], [-y, 2 eps]]``, is singular exactly there). The real
+count is 3 outside ``[-2 eps, 2 eps]`` and 1 inside.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from algmorse import SolveOptions
+from algmorse.errors import SpecError
+from algmorse.model.network import Activation, Dataset, Network, NetworkProblem, Regularizer
+from algmorse.model.parameters import loss_coefficients, problem_parameter, with_parameter
+from algmorse.model.spec import load_spec
+from algmorse.probes.discriminant import discriminant
+from algmorse.sweep import parse_vary, sweep
+
+EPS = Fraction(1, 10)
+
+
+def _scalar_network(y: Fraction = Fraction(1), eps: Fraction = EPS) -> NetworkProblem:
+    return NetworkProblem(Network((1, 1, 1), Activation((Fraction(0), Fraction(1)))),
+                          Dataset(((Fraction(1),),), ((y,),)), Fraction(1, 2), Regularizer("l2", eps))
+
+
+def test_vary_text_and_names_are_checked():
+    assert parse_vary(" y_1_1 = -1:1:3") == ("y_1_1", (-1, 0, 1))
+    for bad in ("y_1_1", "=1,2", "y_1_1=1:2", "y_1_1=1,1"):
+        with pytest.raises(SpecError, match="--vary"):
+            parse_vary(bad)
+    problem = load_spec("examples/net121_genl2.toml").problem
+    assert problem_parameter(problem, "eps_4").index == (3,)
+    assert problem_parameter(problem, "x_3_1").index == (2, 0)
+    for bad in ("eps", "eps_5", "x_4_1", "x_1_2", "w1_1_1", "eps_0", "scale2"):
+        with pytest.raises(SpecError, match="Valid names for this problem: eps_1"):
+            problem_parameter(problem, bad)
+    with pytest.raises(SpecError, match="positive"):
+        with_parameter(problem, problem_parameter(problem, "eps_1"), Fraction(0))
+
+
+def test_loss_coefficients_match_the_hand_expansion():
+    # L = (a b - y)^2 / 2 + eps (a^2 + b^2) = [a^2 b^2 / 2 + eps (a^2 + b^2)] - (a b) y + y^2 / 2
+    problem = _scalar_network()
+    l0, l1, l2 = loss_coefficients(problem, problem_parameter(problem, "y_1_1"))
+    a, b = l0.ring.gens
+    assert l0 == a**2 * b**2 / 2 + (a**2 + b**2) / 10
+    assert l1 == -a * b and l2 == l0.ring(Fraction(1, 2))
+    # in x: (a b x - y)^2 / 2 has degree 2 (the activation is linear)
+    coefficients = loss_coefficients(problem, problem_parameter(problem, "x_1_1"))
+    assert len(coefficients) == 3 and coefficients[2] == a**2 * b**2 / 2
+
+
+@pytest.mark.exact
+def test_discriminant_along_a_data_value_is_the_hand_threshold():
+    result = discriminant(_scalar_network(), parameter="y_1_1", timeout=60)
+    assert result.real_values == (-0.2, 0.2)
+    assert set(result.kinds) == {"collision"}
+    assert sorted(f.polynomial("y") for f in result.factors) == ["5*y + 1", "5*y - 1"]
+    assert "as a function of y_1_1" in str(result)
+
+
+@pytest.mark.phcpack
+@pytest.mark.exact
+def test_sweep_along_a_data_value_counts_and_thresholds(tmp_path):
+    values = tuple(Fraction(k, 10) for k in range(-4, 5))  # includes both thresholds +-1/5
+    result = sweep(_scalar_network(), None, tmp_path / "out", vary=[("y_1_1", values)], options=SolveOptions(seed=3))
+    for y, row in zip(values, result.rows):
+        isolated, real = (3, 1) if abs(y) == 2 * EPS else (5, 3 if abs(y) > 2 * EPS else 1)
+        assert (row.value, row.isolated, row.real) == (str(y), isolated, real)
+    assert result.generic_count == 5 and set(result.exceptional) == {"-1/5", "1/5"}
+    assert [(t.value, t.kind) for t in result.thresholds] == [(-0.2, "collision"), (0.2, "collision")]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["parameter"] == "y_1_1" and summary["axes"] == [{"name": "y_1_1", "values": [str(v) for v in values]}]
+    assert [t["value"] for t in summary["thresholds"]] == [-0.2, 0.2]
+    assert (tmp_path / "out" / "counts.png").stat().st_size > 0
+
+
+@pytest.mark.phcpack
+def test_grid_of_two_parameters(tmp_path):
+    ys, strengths = (Fraction(-1, 2), Fraction(0), Fraction(3, 10)), (Fraction(1, 10), Fraction(1, 5))
+    result = sweep(_scalar_network(), None, tmp_path / "grid", vary=[("eps", strengths), ("y_1_1", ys)],
+                   options=SolveOptions(seed=4))
+    assert [r.value for r in result.rows] == [f"{e},{y}" for e in strengths for y in ys]
+    for row in result.rows:
+        eps, y = (Fraction(t) for t in row.value.split(","))
+        assert (row.isolated, row.real) == (5, 3 if abs(y) > 2 * eps else 1)
+    assert result.axes == (("eps", ("1/10", "1/5")), ("y_1_1", ("-1/2", "0", "3/10")))
+    assert result.thresholds is None and "one parameter" in result.thresholds_note
+    assert (tmp_path / "grid" / "counts.png").stat().st_size > 0
+
+
+def test_bad_vary_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "never"
+    completed = subprocess.run([sys.executable, "-m", "algmorse", "sweep", "examples/net121_genl2.toml",
+                                "--vary", "eps=1:2:3", "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2 and "--vary" in completed.stderr and "eps_1" in completed.stderr
+    assert "Traceback" not in completed.stderr and not out.exists()
+    with pytest.raises(SpecError, match="--vary"):  # a strength must stay positive
+        sweep(_scalar_network(), None, out, vary=[("eps", (Fraction(-1), Fraction(1)))])
+    with pytest.raises(SpecError, match="twice"):
+        sweep(_scalar_network(), None, out, vary=[("eps", (Fraction(1),)), ("eps", (Fraction(2),))])
+    assert not out.exists()
