@@ -656,7 +656,8 @@ def _plot(result: SweepResult, problem: Problem) -> None:
     if not result.rows:
         return
     keys = ("isolated", "real", "minima", "saddles", "maxima")
-    title = f"{_describe_problem(problem)}\ngeneric count {result.generic_count}; {len(result.rows)} values"
+    title = (f"{_describe_problem(problem)}\n{result.parameter} swept; generic count {result.generic_count}, "
+             f"{len(result.rows)} values")
     if len(result.axes) == 2:
         (x_name, xs), (y_name, ys) = result.axes
         by_value = {r.value: r for r in result.rows}

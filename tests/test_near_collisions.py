@@ -259,10 +259,11 @@ def test_rational_guesses_try_growing_denominators(point, expected):
 def test_rational_guesses_refuse_non_real_points_relative_to_their_size():
     from algmorse.engine.rational_points import rational_guesses
 
-    assert rational_guesses(np.array([1 + 1e-6j, 0])) == []             # 1e-6 > 1e-9 * 1
-    assert rational_guesses(np.array([1e6 + 1e-6j, 0])) != []          # 1e-6 <= 1e-9 * 1e6
-    assert rational_guesses(np.array([2 + 3e-9j, 0])) == []             # above 1e-9 * max(1, 2)
-    assert rational_guesses(np.array([0.5 + 1e-10j, 0])) != []          # below 1e-9 * max(1, |a|) = 1e-9
+    assert rational_guesses(np.array([1 + 1e-5j, 0])) == []             # 1e-5 > 1e-6 * 1
+    assert rational_guesses(np.array([1e6 + 1e-1j, 0])) != []          # 1e-1 <= 1e-6 * 1e6
+    assert rational_guesses(np.array([2 + 3e-6j, 0])) == []             # above 1e-6 * max(1, 2)
+    assert rational_guesses(np.array([0.5 + 9e-7j, 0])) != []           # below 1e-6 * max(1, |a|) = 1e-6
+    assert rational_guesses(np.array([1e-10 - 1.3e-9j, 1e-10 - 1.3e-9j])) == [(0, 0)]  # a triple point, as found
 
 
 @needs_singular

@@ -115,3 +115,18 @@ def test_bad_vary_is_refused_before_anything_is_written(tmp_path):
     with pytest.raises(SpecError, match="twice"):
         sweep(_scalar_network(), None, out, vary=[("eps", (Fraction(1),)), ("eps", (Fraction(2),))])
     assert not out.exists()
+
+
+def test_count_maps_write_every_count_and_scale_only_varying_maps():
+    from algmorse.results.plot import sweep_map_figure
+
+    counts = {"real": [[3, 1], [1, 1], [3, 3]], "maxima": [[0, 0], [0, 0], [0, 0]]}
+    figure = sweep_map_figure([0.1, 0.2, 0.3], [-1, 1], counts, xlabel="eps", ylabel="y_1_1")
+    real, maxima = (ax for ax in figure.axes if ax.get_title())
+    assert [t.get_text() for t in real.texts] == ["3", "1", "1", "1", "3", "3"]  # x-major, as given
+    assert real.texts[1].get_position() == (0, 1)  # counts[i][j] sits at (x_i, y_j)
+    assert maxima.get_title() == "maxima (all 0)"
+    assert len(figure.axes) == 3  # one colour bar: the constant map has none
+    assert [t.get_text() for t in real.get_xticklabels()] == ["0.1", "0.2", "0.3"]
+    with pytest.raises(ValueError, match="shape"):
+        sweep_map_figure([0.1], [1, 2], {"real": [[1]]}, xlabel="a", ylabel="b")

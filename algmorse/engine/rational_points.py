@@ -26,6 +26,11 @@ __all__ = ["ExactPoint", "prove_rational_point", "rational_guesses"]
 
 _DENOMINATORS: tuple[int, ...] = (1, 1000, 10**6)
 """Largest denominators tried, in turn, when a coordinate is read as a rational."""
+_IMAGINARY = 1e-6
+"""Largest imaginary part (relative to the point's size, at least 1) of a point read as real. A
+multiple point is computed to about the m-th root of the working precision (1e-9 for a triple
+point at the origin of a [1, 1, 1] network at its threshold), so this is loose; a wrong guess
+only fails the exact check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +61,7 @@ def rational_guesses(point: np.ndarray) -> list[tuple[Fraction, ...]]:
     """Small-denominator rationals near a real point, one candidate per denominator bound."""
     values = np.asarray(point, dtype=complex)
     size = max(1.0, float(np.max(np.abs(values), initial=0.0)))
-    if float(np.max(np.abs(values.imag), initial=0.0)) > 1e-9 * size:
+    if float(np.max(np.abs(values.imag), initial=0.0)) > _IMAGINARY * size:
         return []
     guesses: list[tuple[Fraction, ...]] = []
     for bound in _DENOMINATORS:

@@ -910,13 +910,17 @@ def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
     cell = max(0.0, min(1.0, 12.0 / max(x.size, y.size, 1)))  # font scale: numbers fit their cells
     for k, (label, values) in enumerate(grids.items()):
         ax = figure.add_subplot(rows, columns, k + 1)
-        mesh = ax.pcolormesh(np.arange(x.size + 1) - 0.5, np.arange(y.size + 1) - 0.5, values.T,
-                             cmap="viridis", shading="flat")
         finite = values[np.isfinite(values)]
-        if finite.size:
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        # one colour per count: bins centred on the integers (a constant map gets one bin, not a
+        # continuous bar around it)
+        norm = BoundaryNorm(np.arange(np.floor(low), np.floor(high) + 2) - 0.5, 256)
+        mesh = ax.pcolormesh(np.arange(x.size + 1) - 0.5, np.arange(y.size + 1) - 0.5, values.T,
+                             cmap="viridis", norm=norm, shading="flat")
+        if low < high:  # a constant map needs no colour scale: its cells say it
             colorbar = figure.colorbar(mesh, ax=ax, shrink=0.9)
-            colorbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+            colorbar.set_ticks([t for t in MaxNLocator(integer=True, nbins=6).tick_values(low, high) if low <= t <= high])
+        middle = (low + high) / 2
         if cell >= 0.3:
             for i in range(x.size):
                 for j in range(y.size):
@@ -927,7 +931,7 @@ def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
         ax.set_yticks(_tick_positions(y.size), [f"{y[j]:.4g}" for j in _tick_positions(y.size)])
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-        ax.set_title(label, fontsize=10)
+        ax.set_title(label if low < high or not finite.size else f"{label} (all {low:g})", fontsize=10)
     if title is not None:
         figure.suptitle(title, fontsize=10)
     return figure
