@@ -99,7 +99,7 @@ class Component:
     loss_polynomial: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        loss = "unknown" if self.loss is None else f"{complex(self.loss):.6g}"
+        loss = "unknown" if self.loss is None else _fmt(complex(self.loss))
         return (f"<Component {self.kind}: dimension {self.dimension}, degree {self.degree}, loss {loss}, "
                 f"{len(self.real_points)} real point{'' if len(self.real_points) == 1 else 's'} found>")
 

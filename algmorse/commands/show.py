@@ -19,12 +19,15 @@ KINDS = ("minimum", "saddle", "maximum", "degenerate", "undetermined", "complex"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``show`` arguments."""
     parser.add_argument("catalog", help="catalog file (JSON)")
-    parser.add_argument("--real", action="store_true", help="real points only")
+    parser.add_argument("--real", action="store_true",
+                        help="real points only (in CSV: a real loss and one column per coordinate)")
     parser.add_argument("--type", action="append", choices=KINDS, dest="kinds",
                         help="only points of this type (repeat for several)")
     parser.add_argument("--limit", type=positive_int, help="at most this many points")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="table (default: summary and one fixed-width line per point), csv or json (points only)")
+                        help="table (default: summary and one fixed-width line per point, with the smallest "
+                             "|eigenvalue| of the Hessian and the smallest singular value of the equilibrated "
+                             "Hessian), csv or json (points only)")
 
 
 def run(args: argparse.Namespace) -> int:

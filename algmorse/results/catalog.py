@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from numbers import Integral
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
@@ -34,6 +34,9 @@ from ..model.network import Problem, SystemProblem
 from ..model.spec import parse_spec, problem_to_spec
 from .fields import Fields, read_document
 from .fileio import write_text_atomically
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["Catalog", "Summary", "Provenance", "RunRecord", "SCHEMA", "load_catalog", "write_catalog"]
 
@@ -159,21 +162,90 @@ class Catalog:
                             dtype=float).reshape(-1, len(self.variables))
         return np.array([p.coordinates for p in self.critical_points], dtype=complex).reshape(-1, len(self.variables))
 
-    def to_dataframe(self):
-        """The points as a pandas DataFrame (pandas is optional: ``pip install pandas``).
+    def to_dataframe(self, real: bool = False) -> "pandas.DataFrame":
+        """The points as a pandas DataFrame, with typed columns (pandas is optional: ``pip install pandas``).
 
-        One row per point, in catalog order, with the columns of :func:`algmorse.results.exports.points_csv`
-        (coordinates as complex numbers, one column per parameter).
+        One row per point, in catalog order; the row labels (index named ``index``) are the
+        points' catalog indices, the ``#`` of ``algmorse show`` (so with `real` they skip the
+        complex points).
+
+        Parameters
+        ----------
+        real : bool
+            Real points only. Then ``loss`` and the coordinates are always float64, and
+            ``frame.groupby("type")["loss"].describe()`` works.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns, in this order:
+
+            ``type`` (str)
+                ``minimum``, ``saddle``, ``maximum``, ``degenerate``, ``undetermined``,
+                ``complex`` (``regular`` for a square system's real solution).
+            ``real``, ``certified`` (bool)
+            ``morse_index`` (nullable ``Int64``)
+                Number of negative Hessian eigenvalues; ``<NA>`` for complex, degenerate and
+                undetermined points (and a square system's solutions).
+            ``loss`` (float64 or complex128)
+                ``NaN`` for a square system, which has no loss.
+            ``min_abs_eigenvalue`` (float64)
+                Smallest ``|eigenvalue|`` of the Hessian at the point (``NaN`` without a Hessian
+                spectrum: a square system's solutions).
+            ``min_sv_equilibrated`` (float64)
+                Smallest singular value of the *equilibrated* Hessian ``D H D`` (the Jacobian for
+                a square system), the units-free quantity the rank and degeneracy tests use; it
+                is not ``min_abs_eigenvalue`` (see :mod:`algmorse.analysis.classify`).
+            ``orbit`` (int64)
+                Index of the point's symmetry orbit.
+            ``certificate_radius`` (float64)
+                Radius of the interval certificate's box; ``NaN`` when not certified.
+            one column per parameter (float64 or complex128)
+                Coordinates, in the order of :attr:`variables`.
+
+            ``loss`` and the coordinates are float64 when every row is a real point (always
+            with `real`; also without it when the catalog has no complex point), else
+            complex128, so a column's type depends only on whether the frame holds a complex
+            point, never on the values.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> frame = catalog.to_dataframe(real=True)                  # doctest: +SKIP
+        >>> frame.groupby("type")["loss"].describe()                 # doctest: +SKIP
+        >>> frame[frame["morse_index"] == 1]                         # doctest: +SKIP
         """
         try:
             import pandas
         except ImportError:
             raise ImportError("Catalog.to_dataframe needs pandas: pip install pandas") from None
-        rows = [{"type": p.kind, "real": p.is_real, "certified": p.certified, "morse_index": p.morse_index,
-                 "loss": None if p.loss is None else complex(p.loss).real if p.is_real else complex(p.loss),
-                 **{name: (complex(z).real if p.is_real else complex(z)) for name, z in zip(self.variables, p.coordinates)}}
-                for p in self.critical_points]
-        return pandas.DataFrame(rows, columns=["type", "real", "certified", "morse_index", "loss", *self.variables])
+        chosen = select_points(self, real=real)
+        points = [p for _, p in chosen]
+        number, dtype = (float, "float64") if all(p.is_real for p in points) else (complex, "complex128")
+        has_loss = any(p.loss is not None for p in points)
+        loss_type, loss_dtype = (number, dtype) if has_loss else (float, "float64")
+        columns = {
+            "type": [p.kind for p in points],
+            "real": np.array([p.is_real for p in points], dtype=bool),
+            "certified": np.array([p.certified for p in points], dtype=bool),
+            "morse_index": pandas.array([p.morse_index for p in points], dtype="Int64"),
+            "loss": np.array([np.nan if p.loss is None else loss_type(p.loss) for p in points], dtype=loss_dtype),
+            "min_abs_eigenvalue": np.array([_nan_if_none(min_abs_eigenvalue(p)) for p in points], dtype=float),
+            "min_sv_equilibrated": np.array([p.hessian_min_singular_value for p in points], dtype=float),
+            "orbit": np.array([p.orbit for p in points], dtype=np.int64),
+            "certificate_radius": np.array([_nan_if_none(certificate_radius(p)) for p in points], dtype=float),
+        }
+        coordinates = np.array([[number(z) for z in p.coordinates] for p in points],
+                               dtype=dtype).reshape(-1, len(self.variables))
+        names = [*columns, *self.variables]
+        arrays = [*columns.values(), *coordinates.T]
+        frame = pandas.DataFrame(dict(enumerate(arrays)), index=pandas.Index([i for i, _ in chosen], name="index"))
+        frame.columns = names  # a parameter may share a fixed column's name: both are kept
+        return frame
 
     def sample(self, component: int | Component, count: int, *, real: bool = False, seed: int = 0,
                backend: str = "phcpack", timeout: float = 60.0, max_moves: int | None = None) -> np.ndarray:
@@ -372,6 +444,31 @@ def reading_fields(source: str, what: str) -> Iterator[None]:
     except (TypeError, ValueError, IndexError) as exc:
         raise CatalogError(f"{source}: malformed {what} ({exc}).") from None
 
+
+def min_abs_eigenvalue(point: CriticalPoint) -> float | None:
+    """The smallest ``|eigenvalue|`` of the Hessian at ``point``.
+
+    Parameters
+    ----------
+    point : CriticalPoint
+
+    Returns
+    -------
+    float or None
+        None for a square system's solution, which has no Hessian spectrum.
+    """
+    return min((abs(complex(e)) for e in point.hessian_eigenvalues), default=None)
+
+
+def certificate_radius(point: CriticalPoint) -> float | None:
+    """The radius of ``point``'s interval certificate, None when it is not certified."""
+    return None if point.certificate is None else point.certificate.radius
+
+
+def _nan_if_none(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
 def _fmt_complex(z: complex | None, digits: int = 6) -> str:
     if z is None:
         return "-"
@@ -489,15 +586,31 @@ def format_table(catalog: Catalog, *, real: bool = False, kinds: tuple[str, ...]
                  + ("" if shown == len(catalog.critical_points) else
                     f" ({shown} of {total} selected, {len(catalog.critical_points)} in all)") + ":")
     loss_and_index = "" if system else f"{'loss':>{_LOSS_WIDTH}}  {'index':>5}  "
-    lines.append(f"{'#':>4}  {'type':<12} {loss_and_index}{'rank':>4}  {'min sv':>8}  {'cert':<5}  "
+    spectrum = "" if system else f"{'min |eig|':>9}  "
+    lines.append(f"{'#':>4}  {'type':<12} {loss_and_index}{'rank':>4}  {spectrum}{'min sv (eq)':>11}  {'cert':<5}  "
                  f"coordinates ({', '.join(catalog.variables)})")
     for i, p in chosen:
         loss_and_index = "" if system else f"{_fmt_loss(p.loss)}  {_dash(p.morse_index):>5}  "
+        spectrum = "" if system else f"{_fmt_small(min_abs_eigenvalue(p)):>9}  "
         lines.append(
-            f"{i:>4}  {p.kind:<12} {loss_and_index}{p.hessian_rank:>4}  "
-            f"{p.hessian_min_singular_value:>8.1e}  {_proof_word(p):<5}  {_fmt_point(p.coordinates)}"
+            f"{i:>4}  {p.kind:<12} {loss_and_index}{p.hessian_rank:>4}  {spectrum}"
+            f"{p.hessian_min_singular_value:>11.2e}  {_proof_word(p):<5}  {_fmt_point(p.coordinates)}"
         )
+    lines.append(_TABLE_LEGEND["system" if system else "loss"])
     return "\n".join(lines)
+
+
+_TABLE_LEGEND = {
+    "loss": "min |eig|: smallest |eigenvalue| of the Hessian. min sv (eq): smallest singular value of the "
+            "equilibrated Hessian D H D, which decides rank and degeneracy.",
+    "system": "min sv (eq): smallest singular value of the equilibrated Jacobian D J D, which decides rank and "
+              "regularity.",
+}
+"""The line under the points table that says what its two small-number columns are."""
+
+
+def _fmt_small(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2e}"
 
 
 def _yes(flag: bool) -> str:

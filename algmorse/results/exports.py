@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 from ..errors import SpecError
 from ..model.expr import format_polynomial
 from ..model.system import PolynomialSystem
-from .catalog import Catalog
+from .catalog import Catalog, certificate_radius, min_abs_eigenvalue
 
 __all__ = ["FORMATS", "system_text", "points_csv"]
 
@@ -131,22 +131,50 @@ def _phc_solutions(points: Sequence[Sequence[complex]], names: Sequence[str]) ->
 def points_csv(catalog: Catalog, *, real_only: bool = False) -> str:
     """The catalog's points as CSV: one row per point, in catalog order.
 
-    Columns: ``index``, ``type``, ``real``, ``certified``, ``morse_index``, ``loss`` (real part)
-    and ``loss_imag`` (both empty for a square system, which has no loss), then one column per
-    parameter for real points (``real_only``), else ``<name>_re`` and ``<name>_im`` per parameter.
+    Parameters
+    ----------
+    catalog : Catalog
+    real_only : bool
+        Real points only: then the loss and coordinates are real numbers, one column each.
+
+    Returns
+    -------
+    str
+        Columns: ``index`` (the point's catalog index), ``type``, ``real``, ``certified``,
+        ``morse_index`` (empty when there is none), ``loss`` (its real part) and, unless
+        `real_only`, ``loss_imag``; then ``min_abs_eigenvalue`` (smallest ``|eigenvalue|`` of the
+        Hessian), ``min_sv_equilibrated`` (smallest singular value of the equilibrated Hessian,
+        which decides rank and degeneracy), ``orbit`` and ``certificate_radius`` (empty when not
+        certified); then one column per parameter with `real_only`, else ``<name>_re`` and
+        ``<name>_im`` per parameter. A square system has no loss or Hessian spectrum: those
+        cells are empty. The columns are those of :meth:`Catalog.to_dataframe`, with complex
+        numbers split in two.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     coordinates = list(catalog.variables) if real_only else [f"{v}_{part}" for v in catalog.variables
                                                               for part in ("re", "im")]
-    writer.writerow(["index", "type", "real", "certified", "morse_index", "loss", "loss_imag", *coordinates])
+    loss = ["loss"] if real_only else ["loss", "loss_imag"]
+    writer.writerow(["index", "type", "real", "certified", "morse_index", *loss, "min_abs_eigenvalue",
+                     "min_sv_equilibrated", "orbit", "certificate_radius", *coordinates])
     for index, point in enumerate(catalog.critical_points):
         if real_only and not point.is_real:
             continue
-        values = ([repr(complex(z).real) for z in point.coordinates] if real_only
-                  else [repr(part) for z in point.coordinates for part in (complex(z).real, complex(z).imag)])
-        writer.writerow([index, point.kind, point.is_real, point.certified,
-                         "" if point.morse_index is None else point.morse_index,
-                         *(("", "") if point.loss is None else (repr(complex(point.loss).real),
-                                                                 repr(complex(point.loss).imag))), *values])
+        writer.writerow([index, point.kind, point.is_real, point.certified, _cell(point.morse_index),
+                         *_number_cells(point.loss, real_only), _cell(min_abs_eigenvalue(point)),
+                         repr(point.hessian_min_singular_value), point.orbit, _cell(certificate_radius(point)),
+                         *(cell for z in point.coordinates for cell in _number_cells(z, real_only))])
     return buffer.getvalue()
+
+
+def _cell(value: int | float | None) -> str:
+    """A CSV cell: ``repr`` of the number (exact round trip), empty for None."""
+    return "" if value is None else repr(value)
+
+
+def _number_cells(z: complex | None, real: bool) -> list[str]:
+    """The real part (and the imaginary part unless ``real``) of ``z`` as CSV cells; empty for None."""
+    if z is None:
+        return [""] if real else ["", ""]
+    z = complex(z)
+    return [repr(z.real)] if real else [repr(z.real), repr(z.imag)]
