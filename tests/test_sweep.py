@@ -173,5 +173,5 @@ def test_data_set_files_are_checked_field_by_field(tmp_path):
     path.write_text("data = 3\n")
     with pytest.raises(SpecError, match=r"\[\[data\]\] tables"):
         load_data_sets(path, network)
-    with pytest.raises(SpecError, match="either eps-scale values or data sets"):
+    with pytest.raises(SpecError, match="exactly one of eps-scale values, varied parameters or data sets"):
         sweep(load_case(CASE).spec.problem, None, tmp_path / "out")
