@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     written.append(save_figure(
         sweep_figure(strengths, real_counts_against_eps(strengths, seed=args.seed), xlabel="eps",
                      ylabel="number of real critical points",
-                     marks=[(v, f"eps = {v:g}") for v in exceptional],
+                     marks=[(v, f"eps = {v:g}") for v in exceptional], thresholds=exceptional,
                      title="(ab - 2)^2 + eps (a^2 + b^2): counts change only at the exceptional strengths",
                      step=True),
         out / "exceptional_strengths.png"))

@@ -210,10 +210,58 @@ def test_sweep_figure_lines_and_marks():
     assert verticals == [0.3, 0.75]
     assert [t.get_text() for t in ax.texts] == ["eps*"]
     assert lines["real"].get_drawstyle() == "default"
-    stepped = {line.get_label(): line for line in sweep_figure(values, counts, step=True).axes[0].lines}
-    assert stepped["real"].get_drawstyle() == "steps-mid"  # a count changes somewhere between two samples
     with pytest.raises(ValueError, match="counts\\['real'\\] has 2 entries"):
         sweep_figure(values, {"real": [1, 2]})
+
+
+def _line_pieces(line) -> list[list[tuple[float, float]]]:
+    """The vertices of ``line`` split at its nan breaks."""
+    pieces: list[list[tuple[float, float]]] = [[]]
+    for x, y in zip(line.get_xdata(), line.get_ydata()):
+        if np.isnan(x):
+            pieces.append([])
+        else:
+            pieces[-1].append((float(x), float(y)))
+    return [piece for piece in pieces if piece]
+
+
+def test_sweep_steps_at_the_exact_thresholds_and_never_across_a_jump():
+    # seed 000's chain: counts change at eps = -2, 0, 2 exactly; the samples lie in between.
+    values = [-2.3, -1.9, -0.1, 0.1, 1.9, 2.3]
+    counts = {"real": [5, 3, 3, 3, 3, 1], "minima": [0, 0, 0, 2, 2, 1]}
+    ax = sweep_figure(values, counts, step=True, thresholds=[-2.0, 0.0, 2.0], marks=[(2.0, "eps = 2")]).axes[0]
+    lines = {line.get_label(): line for line in ax.lines if not line.get_label().startswith("_")}
+    assert _line_pieces(lines["real"]) == [[(-2.3, 5), (-2.0, 5)], [(-2.0, 3), (-1.9, 3), (-0.1, 3), (0.1, 3),
+                                                                     (1.9, 3), (2.0, 3)], [(2.0, 1), (2.3, 1)]]
+    assert _line_pieces(lines["minima"]) == [[(-2.3, 0), (-1.9, 0), (-0.1, 0), (0.0, 0)], [(0.0, 2), (0.1, 2),
+                                                                                           (1.9, 2), (2.0, 2)],
+                                             [(2.0, 1), (2.3, 1)]]
+    # markers at the samples only, not at the step ends
+    real = lines["real"]
+    assert [float(real.get_xdata()[i]) for i in real.get_markevery()] == values
+    # one vertical line per threshold; the mark at 2 is not drawn twice
+    verticals = sorted(float(line.get_xdata()[0]) for line in ax.lines if line.get_linestyle() == ":")
+    assert verticals == [-2.0, 0.0, 2.0]
+    assert not ax.patches  # every change lies at a threshold: nothing hatched
+
+
+def test_sweep_without_thresholds_hatches_where_a_count_changes():
+    ax = sweep_figure([1.0, 2.0, 3.0, 4.0], {"n": [2, 2, 1, 1]}, step=True).axes[0]
+    (line,) = [line for line in ax.lines if line.get_label() == "n"]
+    assert _line_pieces(line) == [[(1.0, 2), (2.0, 2)], [(3.0, 1), (4.0, 1)]]  # no invented midpoint 2.5
+    (span,) = ax.patches
+    assert (span.get_x(), span.get_x() + span.get_width()) == (2.0, 3.0) and span.get_hatch() == "///"
+    assert "a count changes somewhere in here" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_sweep_lines_break_at_per_label_thresholds():
+    # a continuous curve is joined across the threshold; a jumping one is not
+    values = [0.8, 0.9, 1.1, 1.2]
+    ax = sweep_figure(values, {"smooth": [3, 2, 1, 0], "jumps": [3, 3, 0, 0]}, thresholds={"jumps": [1.0]}).axes[0]
+    lines = {line.get_label(): line for line in ax.lines}
+    assert len(_line_pieces(lines["smooth"])) == 1
+    assert _line_pieces(lines["jumps"]) == [[(0.8, 3), (0.9, 3)], [(1.1, 0), (1.2, 0)]]
+    assert sorted(float(line.get_xdata()[0]) for line in ax.lines if line.get_linestyle() == ":") == [1.0]
 
 
 def test_save_figure_is_atomic_and_writes_the_format(tmp_path, chain2):

@@ -628,7 +628,8 @@ def _term(coef: float, name: str) -> str:
 
 def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | None]], *, xlabel: str = "eps",
                  ylabel: str = "count", marks: Sequence[float | tuple[float, str]] = (),
-                 title: str | None = None, step: bool = False) -> Figure:
+                 title: str | None = None, step: bool = False,
+                 thresholds: Sequence[float] | Mapping[str, Sequence[float]] = ()) -> Figure:
     """One line with markers per label against a swept parameter.
 
     Parameters
@@ -644,12 +645,24 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     title : str, optional
     step : bool
         Draw each count as a step function, as counts of critical points are, instead of joining
-        the values by sloped lines. A change is drawn halfway between the two sampled values it
-        lies between (where exactly is not known from the samples).
+        the values by sloped lines. Two neighbouring samples with equal counts are joined by a
+        horizontal line. Where the count changes, the line is never drawn across the change: at
+        a threshold lying between the two samples it steps there (the line stops at the
+        threshold and resumes on the other side, with no vertical connector); with no threshold
+        between them, where it changes is not known from the samples, and the interval between
+        them is hatched instead.
+    thresholds : sequence of float, or mapping of str to sequence of float
+        Exact values of the swept parameter at which the values may jump (exceptional values,
+        thresholds), drawn as vertical dotted lines (unless a mark is drawn there already). A
+        sequence applies to every label, a mapping to the labels it names. With ``step`` they
+        are the step positions; without it, a line is not joined across them.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One :class:`~matplotlib.lines.Line2D` per label, whose data are the samples (and, with
+        ``step`` or ``thresholds``, the step ends, with ``nan`` where the line is broken);
+        markers are drawn at the samples only.
 
     Raises
     ------
@@ -661,26 +674,48 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     >>> figure = sweep_figure([1, 2, 3], {"minima": [2, 2, 1]}, marks=[(2.5, "eps*")])
     >>> figure.axes[0].lines[0].get_ydata().tolist()
     [2.0, 2.0, 1.0]
+    >>> line = sweep_figure([1, 2, 3], {"minima": [2, 2, 1]}, step=True, thresholds=[2.5]).axes[0].lines[0]
+    >>> line.get_xdata().tolist()  # steps at the threshold 2.5, broken there
+    [1.0, 2.0, 2.5, nan, 2.5, 3.0]
     """
     x = np.asarray(values, dtype=float)
+    if isinstance(thresholds, Mapping):
+        cuts = {label: sorted(float(t) for t in thresholds.get(label, ())) for label in counts}
+        every = sorted({t for ts in cuts.values() for t in ts})
+    else:
+        every = sorted(float(t) for t in thresholds)
+        cuts = {label: every for label in counts}
     figure = _new_figure(figsize=(7.0, 4.0), layout="constrained")
     ax = figure.add_subplot()
     integers = True
+    unknown: set[tuple[float, float]] = set()
     for label, ys in counts.items():
         if len(ys) != len(x):
             raise ValueError(f"counts[{label!r}] has {len(ys)} entries, expected one per value ({len(x)}).")
         y = np.array([np.nan if value is None else float(value) for value in ys])
         integers &= bool(np.all(np.isnan(y) | (y == np.round(y))))
-        ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label,
-                drawstyle="steps-mid" if step else "default")
+        if not step and not cuts[label]:
+            ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label)
+            continue
+        px, py, samples, gaps = _broken_line(x, y, cuts[label], step)
+        unknown.update(gaps)
+        ax.plot(px, py, marker="o", markersize=4, linewidth=1.5, label=label, markevery=samples)
     if x.size and np.all(x > 0) and x.max() >= 100 * x.min():
         ax.set_xscale("log")
+    for low, high in sorted(unknown):
+        ax.axvspan(low, high, facecolor="none", edgecolor="0.8", hatch="///", linewidth=0.0, zorder=0,
+                   label="a count changes somewhere in here" if (low, high) == min(unknown) else None)
+    drawn = []
     for mark in marks:
         position, name = mark if isinstance(mark, tuple) else (mark, None)
+        drawn.append(float(position))
         ax.axvline(float(position), color="0.3", linestyle=":", linewidth=1.2)
         if name:
             ax.annotate(name, (float(position), 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
                         textcoords="offset points", rotation=90, va="top", fontsize=8, color="0.3")
+    for position in every:
+        if not any(abs(position - d) <= 1e-12 * max(1.0, abs(d)) for d in drawn):
+            ax.axvline(position, color="0.3", linestyle=":", linewidth=1.2)
     if integers:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
@@ -692,6 +727,39 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     if title is not None:
         ax.set_title(title, fontsize=10)
     return figure
+
+
+def _broken_line(x: np.ndarray, y: np.ndarray, cuts: Sequence[float],
+                 step: bool) -> tuple[list[float], list[float], list[int], list[tuple[float, float]]]:
+    """The vertices of one sweep line, the indices of its samples among them, and the intervals
+    where a step count changes at an unknown place (see :func:`sweep_figure`)."""
+    px: list[float] = []
+    py: list[float] = []
+    samples: list[int] = []
+    gaps: list[tuple[float, float]] = []
+    order = [i for i in np.argsort(x, kind="stable")]
+    for position, i in enumerate(order):
+        if position:
+            a, b = order[position - 1], i
+            between = [t for t in cuts if x[a] < t < x[b]]
+            if np.isnan(y[a]) or np.isnan(y[b]):
+                px.append(np.nan)
+                py.append(np.nan)
+            elif between and (step and y[a] != y[b] or not step):
+                if step:
+                    px += [between[0], np.nan, between[-1]]
+                    py += [y[a], np.nan, y[b]]
+                else:
+                    px.append(np.nan)
+                    py.append(np.nan)
+            elif step and y[a] != y[b]:
+                px.append(np.nan)
+                py.append(np.nan)
+                gaps.append((float(x[a]), float(x[b])))
+        samples.append(len(px))
+        px.append(float(x[i]))
+        py.append(float(y[i]))
+    return px, py, samples, gaps
 
 
 # -- saving -------------------------------------------------------------------------------------
