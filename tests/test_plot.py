@@ -76,6 +76,35 @@ def test_critical_values_shows_every_real_point_at_its_index_and_loss(chain2):
     assert "2 complex not shown" in ax.get_xlabel()
 
 
+def test_critical_values_columns_only_for_used_indices_and_count_labels_clear_of_everything(chain2):
+    ax = critical_values_figure(chain2).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1"]  # of 0, 1, 2: index 2 has no point
+    assert ax.get_xlim() == pytest.approx((-0.7, 1.7))
+    # The equal minima (loss 19/50, the lowest) get a "x2" label; it must lie inside the axes, off
+    # every marker and below the title, also when the minima are the highest points.
+    flipped = replace(chain2, critical_points=tuple(
+        replace(p, loss=complex(5.0)) if p.kind == "minimum" else p for p in chain2.critical_points))
+    # A third minimum just above the pair (5 % of the loss range: its own cluster, right above
+    # the pair's label place) must push the label elsewhere.
+    pair = [replace(p, loss=complex(1.0)) for p in chain2.critical_points if p.kind == "minimum"]
+    crowded = replace(chain2, critical_points=(*pair, replace(pair[0], loss=complex(1.05), coordinates=(0.5, 0.5)),
+                                               *(replace(p, loss=complex(2.0)) for p in chain2.critical_points
+                                                 if p.kind == "saddle")))
+    for catalog in (chain2, flipped, crowded):
+        figure = critical_values_figure(catalog)
+        ax = figure.axes[0]
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        (label,) = [t for t in ax.texts if t.get_text() == "\u00d72"]
+        box, frame = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        assert not box.overlaps(ax.title.get_window_extent(renderer))
+        assert not box.overlaps(ax.get_legend().get_window_extent(renderer))
+        for collection in ax.collections:
+            for x, y in ax.transData.transform(np.asarray(collection.get_offsets())):
+                assert not (box.x0 - 4 < x < box.x1 + 4 and box.y0 - 4 < y < box.y1 + 4)
+
+
 def test_near_equal_losses_in_a_column_are_set_side_by_side():
     from algmorse.results.plot import _spread
 
@@ -92,7 +121,8 @@ def test_critical_values_draws_components_with_real_points_only(circle):
     bands = [line for line in ax.lines if line.get_label().startswith("component")]
     assert len(bands) == 1 and np.allclose(bands[0].get_ydata(), 10 / 9)
     assert "1 component(s) without real points not shown" in ax.get_xlabel()
-    np.testing.assert_allclose(_scatter_points(ax, ("saddle",))["saddle (1)"], [[2, 2]])  # origin: index 2, loss 2
+    np.testing.assert_allclose(_scatter_points(ax, ("saddle",))["saddle (1)"], [[0, 2]])  # origin: loss 2, the only column
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2"]  # its Morse index; no empty columns 0, 1, 3, 4
 
 
 def test_degenerate_points_get_their_own_column():
@@ -102,8 +132,9 @@ def test_degenerate_points_get_their_own_column():
     ax = critical_values_figure(catalog).axes[0]
     drawn = _scatter_points(ax, ("degenerate", "undetermined"))
     (xy,) = drawn.values()
-    np.testing.assert_allclose(xy, [[3, 0]])  # columns 0, 1, 2 are Morse indices; 3 is "deg."
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2", "deg."]
+    np.testing.assert_allclose(xy, [[0, 0]])  # no point has a Morse index: "deg." is the only column
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["deg."]
+    assert ax.get_xlim()[0] < 0 < ax.get_xlim()[1]
 
 
 def test_hessian_spectra_of_catalog(chain2):

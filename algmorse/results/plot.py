@@ -93,20 +93,26 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
     Returns
     -------
     matplotlib.figure.Figure
-        x is the Morse index (0 to the number of parameters), y the loss. Degenerate and
-        undetermined points (no Morse index) sit in a separate column ``deg.``. Points that
-        coincide are spread sideways and labelled with their count (``x2``). Positive-dimensional
-        components with real points are horizontal lines at their loss; complex points and
-        components without real points are only counted in the footnote.
+        One column per Morse index that some real point has (labelled with the index; indices
+        no point has get no column), y the loss. Degenerate and undetermined points (no Morse
+        index) sit in a last column ``deg.``, when there are any. Points that coincide are spread
+        sideways and labelled with their count (``x2``), above the group where that is free,
+        else below or beside it; labels stay inside the axes. Positive-dimensional components
+        with real points are horizontal lines at their loss; complex points and components
+        without real points are only counted in the footnote.
     """
-    n = len(catalog.variables)
-    degenerate_column = n + 1
     real = catalog.real()
-    columns = [p.morse_index if p.morse_index is not None else degenerate_column for p in real]
+    indices = sorted({p.morse_index for p in real if p.morse_index is not None})
+    has_degenerate = any(p.morse_index is None for p in real)
+    position = {index: k for k, index in enumerate(indices)}
+    degenerate_column = len(indices)
+    columns = [position[p.morse_index] if p.morse_index is not None else degenerate_column for p in real]
     losses = [p.loss.real for p in real]
     offsets, groups = _spread(columns, losses)
+    count = len(indices) + has_degenerate
 
-    figure = _new_figure(figsize=(max(5.0, 1.0 + 0.55 * (n + 2)), 4.2), layout="constrained")
+    width = min(7.0, max(4.5, 2.0 + 0.9 * count))
+    figure = _new_figure(figsize=(width, 4.2), layout="constrained")
     ax = figure.add_subplot()
     for kind in ("minimum", "saddle", "maximum", "degenerate", "undetermined"):
         chosen = [i for i, p in enumerate(real) if p.kind == kind]
@@ -115,11 +121,12 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
             ax.scatter([columns[i] + offsets[i] for i in chosen], [losses[i] for i in chosen], s=70,
                        marker=style["marker"], color=style["color"], edgecolors="black", linewidths=0.6,
                        zorder=3, label=f"{kind} ({len(chosen)})")
-    for (column, loss), indices, lift in _label_lifts(groups, losses):
-        centre = column + float(np.mean([offsets[i] for i in indices]))
-        ax.annotate(f"\u00d7{len(indices)}", (centre, loss), xytext=(0, 7 + lift), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8,
-                    arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
+    labels = []
+    for (column, loss), members in groups.items():
+        if len(members) > 1:
+            centre = column + float(np.mean([offsets[i] for i in members]))
+            labels.append(ax.annotate(f"\u00d7{len(members)}", (centre, loss), xytext=(0, 7),
+                                      textcoords="offset points", ha="center", va="bottom", fontsize=8))
 
     drawn = [c for c in catalog.components if c.real_points and c.loss is not None]
     for c in drawn:
@@ -129,11 +136,12 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
         ax.annotate(f"component dim {c.dimension}", (1.0, c.loss.real), xycoords=("axes fraction", "data"),
                     xytext=(-4, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8, color=color)
 
-    ax.axvline(n + 0.5, color="0.6", linewidth=0.8, linestyle=":")
-    ax.set_xlim(-0.7, degenerate_column + 0.7)
-    ax.margins(y=0.12)
-    ax.set_xticks(list(range(n + 1)) + [degenerate_column])
-    ax.set_xticklabels([str(k) for k in range(n + 1)] + ["deg."])
+    if has_degenerate and indices:
+        ax.axvline(degenerate_column - 0.5, color="0.6", linewidth=0.8, linestyle=":")
+    ax.set_xlim(-0.7, max(count, 1) - 0.3)
+    ax.margins(y=0.15)
+    ax.set_xticks(range(count))
+    ax.set_xticklabels([str(k) for k in indices] + (["deg."] if has_degenerate else []))
     hidden = len(catalog.critical_points) - len(real)
     hidden_components = len(catalog.components) - len(drawn)
     note = f"{len(real)} real of {len(catalog.critical_points)} isolated points"
@@ -144,12 +152,57 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
     ax.set_xlabel(f"Morse index (number of negative Hessian eigenvalues)\n{note}", fontsize=9)
     ax.set_ylabel("loss L")
     ax.grid(axis="y", alpha=0.3)
+    ax.set_title(_wrapped(title if title is not None else _describe_problem(catalog.problem), width), fontsize=10)
+    if labels:
+        _place_count_labels(figure, ax, labels)
     if not real and not drawn:
         ax.text(0.5, 0.5, "no real critical points", transform=ax.transAxes, ha="center", va="center")
     else:
         ax.legend(fontsize=8, loc="best")
-    ax.set_title(title if title is not None else _describe_problem(catalog.problem), fontsize=10)
     return figure
+
+
+_LABEL_PLACES = (((0, 7), "center", "bottom"), ((0, -8), "center", "top"), ((9, 0), "left", "center"),
+                 ((-9, 0), "right", "center"), ((0, 17), "center", "bottom"), ((0, -18), "center", "top"))
+
+
+def _place_count_labels(figure: Figure, ax, labels: list) -> None:
+    """Move each ``xN`` label to the first of :data:`_LABEL_PLACES` (above, below, right, left
+    of its group, then farther above or below) where it overlaps no marker, no label placed
+    before it and stays inside the axes; a label with no free place keeps the first place.
+
+    The y limits are widened first so that the labels above the highest points fit; the
+    layout is then fixed (drawn once) to measure in display coordinates.
+    """
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    label_height = 14 * figure.dpi / 72  # 7 points of offset and a line of size 8
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + (high - low) * label_height / max(frame.height - label_height, 1.0))
+    figure.canvas.draw()
+    frame = ax.get_window_extent(renderer)
+    radius = np.sqrt(70) / 2 * figure.dpi / 72 + 1
+    markers = [ax.transData.transform(xy) for collection in ax.collections
+               for xy in np.asarray(collection.get_offsets())]
+    taken: list = []
+    for label in labels:
+        for k, (offset, ha, va) in enumerate(_LABEL_PLACES):
+            label.set_position(offset)
+            label.set_ha(ha)
+            label.set_va(va)
+            box = label.get_window_extent(renderer).expanded(1.05, 1.1)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
+            hits = any(box.x0 - radius < x < box.x1 + radius and box.y0 - radius < y < box.y1 + radius
+                       for x, y in markers)
+            if inside and not hits and not any(box.overlaps(other) for other in taken):
+                break
+        else:
+            offset, ha, va = _LABEL_PLACES[0]
+            label.set_position(offset)
+            label.set_ha(ha)
+            label.set_va(va)
+        taken.append(label.get_window_extent(renderer))
 
 
 def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float], dict[tuple[int, float], list[int]]]:
@@ -180,22 +233,6 @@ def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float
                 offsets[j] = float(dx)
             cluster = [] if i is None else [i]
     return offsets, members
-
-
-def _label_lifts(groups: Mapping[tuple[int, float], list[int]], values: Sequence[float]):
-    """``(key, indices, lift)`` for each group of coinciding points with more than one member: a
-    label (drawn above its group) that would touch the one below it in the same column (values
-    closer than 6 % of the loss range) is lifted by 10 points per neighbour."""
-    span = (max(values) - min(values)) if values else 0.0
-    close = 0.06 * span
-    placed: dict[int, tuple[float, float]] = {}
-    for (column, loss), indices in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
-        if len(indices) < 2:
-            continue
-        previous = placed.get(column)
-        lift = previous[1] + 10.0 if previous is not None and loss - previous[0] < close else 0.0
-        placed[column] = (loss, lift)
-        yield (column, loss), indices, lift
 
 
 def _describe_problem(problem: Problem, limit: int = 70) -> str:
@@ -347,7 +384,8 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
 
 def _wrapped(text: str, width_inches: float) -> str:
     """``text`` broken into lines that fit a figure ``width_inches`` wide at font size 10."""
-    return "\n".join(textwrap.wrap(text, width=max(20, int(width_inches * 11))))
+    return "\n".join(line for paragraph in text.split("\n")
+                     for line in textwrap.wrap(paragraph, width=max(20, int(width_inches * 11))) or [""])
 
 
 def _as_spectra(label: str, value: Sequence[float] | Sequence[Sequence[float]]) -> list[np.ndarray]:
