@@ -163,6 +163,19 @@ def test_hessian_spectra_figure_highlights_exactly_the_zero_eigenvalues():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["p", "q", "r"]
 
 
+def test_hessian_spectra_ticks_are_plain_numbers_and_the_figure_fits_a_page():
+    figure = hessian_spectra_figure({"p": [-30, -1, 0.02, 5e5], "q": [1e-3, 1]})
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    ticks = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert ticks[-10.0] == "\u221210" and ticks[-1.0] == "\u22121" and ticks[0.0] == "0"
+    assert ticks[0.01] == "0.01" and ticks[1.0] == "1" and ticks[1e5] == "$10^{5}$"
+    assert "symlog" not in ax.get_ylabel() and ax.get_ylabel().endswith("< $10^{-3}$)")
+    many = hessian_spectra_figure({f"#{k} min (L=1.23)": [1.0, 2.0, 3.0, 4.0] for k in range(24)})
+    assert many.get_size_inches()[0] <= 8.0  # 24 columns of 4 eigenvalues: a page width, not 13 inches
+    assert hessian_spectra_figure({"a": [1.0, 2.0]}).get_size_inches()[0] <= 4.5
+
+
 def test_hessian_spectra_figure_rejects_complex_values():
     with pytest.raises(ValueError, match="spectra\\['p'\\]"):
         hessian_spectra_figure({"p": [1 + 1j, 2]})

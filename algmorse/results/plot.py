@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from numpy.polynomial import chebyshev
 
 from ..analysis.classify import CriticalPoint
@@ -316,7 +316,7 @@ def _index_ranges(indices: Sequence[int]) -> str:
 
 
 def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequence[float]]], *,
-                           title: str | None = None, zero_tol: float = 1e-8) -> Figure:
+                           title: str | None = None, zero_tol: float = 1e-8, xlabel: str | None = None) -> Figure:
     """Hessian eigenvalues as columns of dots, one column per label.
 
     Parameters
@@ -328,12 +328,15 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
     zero_tol : float, default 1e-8
         An eigenvalue with ``|lambda| <= zero_tol * max |lambda|`` (maximum over its own spectrum)
         counts as zero: it is drawn as a hollow red circle.
+    xlabel : str, optional
+        What the columns are (no axis label by default).
 
     Returns
     -------
     matplotlib.figure.Figure
         Symmetric-log y axis (linear within the smallest nonzero ``|lambda|``, rounded down to a
-        power of ten), a horizontal line at zero; negative eigenvalues orange, positive blue.
+        power of ten; ticks labelled ``-1``, ``0.1``, ``100``, ``10^5``), a horizontal line at
+        zero; negative eigenvalues orange, positive blue. At most 8 inches wide.
 
     Raises
     ------
@@ -355,11 +358,12 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
                 xs[sign].append(column + shift + dx)
                 ys[sign].append(value)
 
-    width = min(16.0, max(4.5, 1.5 + 0.6 * len(groups)))
+    width = min(8.0, max(4.5, 1.5 + 0.32 * len(groups)))  # a page width at most
     figure = _new_figure(figsize=(width, 4.6), layout="constrained")
     ax = figure.add_subplot()
     linthresh = 10.0 ** np.floor(np.log10(smallest_nonzero)) if np.isfinite(smallest_nonzero) else 1.0
     ax.set_yscale("symlog", linthresh=linthresh, linscale=0.6)
+    ax.yaxis.set_major_formatter(FuncFormatter(_signed_power))
     ax.axhline(0.0, color="black", linewidth=0.8, zorder=1)
     styles = {
         "positive": {"s": 36, "color": "tab:blue", "zorder": 3, "label": "positive"},
@@ -371,15 +375,32 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
         if xs[sign]:
             ax.scatter(xs[sign], ys[sign], **style)
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(list(groups), rotation=30 if len(groups) > 3 else 0, ha="right" if len(groups) > 3 else "center",
-                       fontsize=8)
+    slanted = len(groups) > 3
+    ax.set_xticklabels(list(groups), rotation=45 if slanted else 0, ha="right" if slanted else "center",
+                       rotation_mode="anchor" if slanted else "default", fontsize=8)
     ax.set_xlim(-0.6, len(groups) - 0.4)
-    ax.set_ylabel(f"Hessian eigenvalue (symlog, linear within \u00b1{linthresh:g})")
+    ax.set_ylabel(f"Hessian eigenvalue\n(log scale; linear for |\u03bb| < {_signed_power(linthresh)})", fontsize=9)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel, fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     if groups:
         ax.legend(fontsize=8, loc="best")
     ax.set_title(_wrapped(title if title is not None else "Hessian spectra", width), fontsize=10)
     return figure
+
+
+def _signed_power(value: float, _position: Any = None) -> str:
+    """A tick label of the symmetric-log axis: ``0``, ``-1``, ``0.01``, ``100``; powers of ten
+    outside ``[0.01, 1000]`` as ``10^k`` (with a true minus sign)."""
+    if value == 0:
+        return "0"
+    exponent = int(np.round(np.log10(abs(value))))
+    sign = "\u2212" if value < 0 else ""
+    if abs(abs(value) - 10.0**exponent) > 1e-9 * abs(value):
+        return f"{sign}{abs(value):g}"
+    if -2 <= exponent <= 3:
+        return f"{sign}{10.0**exponent:g}"
+    return f"{sign}$10^{{{exponent}}}$"
 
 
 def _wrapped(text: str, width_inches: float) -> str:
@@ -867,8 +888,8 @@ def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
         shown = "" if columns <= len(spectra) else f" (first {len(spectra)} of {columns} columns)"
         per = "symmetry orbit" if orbits < len(catalog.real()) else "point"
         figures["hessian_spectra"] = hessian_spectra_figure(
-            spectra, title=f"Hessian spectra of the real critical points, one column per {per}{shown}; "
-                           "# = the point numbers of algmorse show")
+            spectra, title=f"Hessian eigenvalues at the real critical points, one column per {per}{shown}",
+            xlabel="critical points (catalog numbers), type and loss L")
     if len(catalog.variables) >= 2:
         plane = landscape_plane(catalog, system)
         if plane is not None:
