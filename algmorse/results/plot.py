@@ -528,7 +528,9 @@ def _plane(center: Sequence[float], directions: Sequence[Sequence[float]]) -> _P
 
 def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequence[Sequence[float]], *,
                  extent: float = 2.0, resolution: int = 161, points: Sequence[Any] = (), curves: Sequence[Any] = (),
-                 title: str | None = None, labels: Sequence[str] | None = None) -> Figure:
+                 title: str | None = None, labels: Sequence[str] | None = None,
+                 mark: Sequence[float] | None = None, center_label: str = "centre c of the plane",
+                 tags: Sequence[tuple[str, Sequence[float]]] = ()) -> Figure:
     """Filled contour plot of the loss on the plane ``center + s u + t v``.
 
     Parameters
@@ -543,7 +545,8 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
     resolution : int, default 161
     points : sequence
         Drawn at their orthogonal projection onto the plane. Each item is a parameter vector (a
-        white dot), a :class:`CriticalPoint` (marker by type; complex points are skipped) or a
+        white dot, "given point" in the legend), a ``(name, vector)`` pair (named so in the
+        legend), a :class:`CriticalPoint` (marker by type; complex points are skipped) or a
         :class:`Component` (its real points, as small diamonds). Points farther than
         ``0.05 * extent`` from the plane are drawn faded (the legend says so).
     curves : sequence
@@ -551,11 +554,19 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
     title : str, optional
     labels : sequence of str, optional
         Parameter names for the axis labels (default: a system's variables, else ``x1, x2, ...``).
+    mark : sequence of float, optional
+        The point marked by a white ring (at its projection onto the plane); default ``center``
+        (``s = t = 0``).
+    center_label : str, default "centre c of the plane"
+        Legend entry of the ring.
+    tags : sequence of (str, vector)
+        Text written next to the projection of each vector, e.g. ``("#3", point)``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        With a colourbar in loss units. When the loss range is wide (max - min more than four
+        With a colourbar in loss units; axis labels name the directions (their four largest
+        components), wrapped so that they fit. When the loss range is wide (max - min more than four
         times median - min) the contour levels are equally spaced in
         ``log(1 + (L - L_min)/delta)``, ``delta = median - min``, and the colourbar label says so.
 
@@ -586,13 +597,22 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
     fade = 0.05 * extent
     faded_any = False
     for item in points:
-        for vector, kind in _point_items(item):
+        for vector, kind, name in _point_items(item):
             offset = vector - c
             ps, pt = offset @ u, offset @ v
             faded = np.linalg.norm(offset - ps * u - pt * v) > fade
             faded_any |= faded
             ax.scatter([ps], [pt], s=45 if kind == "component" else 80, **_KIND_STYLE[kind], edgecolors="black",
-                       linewidths=0.8, alpha=0.35 if faded else 1.0, zorder=4, label=_legend_name(kind))
+                       linewidths=0.8, alpha=0.35 if faded else 1.0, zorder=4, label=name)
+    marked = np.zeros(2) if mark is None else (np.asarray(mark, dtype=float).ravel() - c) @ np.column_stack((u, v))
+    ax.plot(marked[:1], marked[1:], linestyle="", marker="o", markersize=17, markeredgewidth=2.0,
+            markerfacecolor="none", markeredgecolor="white", zorder=5,
+            label=center_label, path_effects=[patheffects.Stroke(linewidth=3.5, foreground="black"),
+                                              patheffects.Normal()])
+    for name, vector in tags:
+        offset = np.asarray(vector, dtype=float).ravel() - c
+        ax.annotate(name, (offset @ u, offset @ v), xytext=(7, 7), textcoords="offset points", fontsize=9,
+                    color="white", zorder=6, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="black")])
     for item in curves:
         labelled = isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
         name, array = item if labelled else ("curve", item)
@@ -605,18 +625,18 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
         handles.append(Line2D([], [], linestyle="", marker="o", color="white", markeredgecolor="black", alpha=0.35))
         names.append(f"faded: > {fade:.2g} off the plane")
     if handles:  # below the axes, so it hides nothing of the landscape
-        ax.legend(handles, names, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncols=2,
-                  frameon=False)
+        figure.legend(handles, names, fontsize=8, loc="outside lower center", ncols=2, frameon=False)
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)
     ax.set_aspect("equal")
-    ax.set_xlabel(f"s along u = {_direction_text(u, labels)}", fontsize=9)
-    ax.set_ylabel(f"t along v = {_direction_text(v, labels)}", fontsize=9)
+    # wrapped to the axes' side (about 55 characters at size 9), so no label runs off the figure
+    ax.set_xlabel("\n".join(textwrap.wrap(f"s along u = {_direction_text(u, labels)}", 55)), fontsize=9)
+    ax.set_ylabel("\n".join(textwrap.wrap(f"t along v = {_direction_text(v, labels)}", 55)), fontsize=9)
     if title is None:
         title = "loss on the plane c + s u + t v"
         if c.size <= 4:
             title += f", c = ({', '.join(f'{x:.3g}' for x in c)})"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrapped(title, 6.4), fontsize=10)
     return figure
 
 
@@ -648,16 +668,15 @@ def _tick_levels(levels: np.ndarray) -> np.ndarray:
     return levels[np.linspace(0, len(levels) - 1, 7).round().astype(int)]
 
 
-def _point_items(item: Any) -> list[tuple[np.ndarray, str]]:
+def _point_items(item: Any) -> list[tuple[np.ndarray, str, str]]:
+    """``(vector, kind, legend name)`` of each real point an item of ``slice_figure(points=...)`` stands for."""
     if isinstance(item, CriticalPoint):
-        return [(np.array([z.real for z in item.coordinates]), item.kind)] if item.is_real else []
+        return [(np.array([z.real for z in item.coordinates]), item.kind, item.kind)] if item.is_real else []
     if isinstance(item, Component):
-        return [(np.asarray(p, dtype=float), "component") for p in item.real_points]
-    return [(np.asarray(item, dtype=float).ravel(), "point")]
-
-
-def _legend_name(kind: str) -> str:
-    return {"component": "real point of a component", "point": "point"}.get(kind, kind)
+        return [(np.asarray(p, dtype=float), "component", "real point of a component") for p in item.real_points]
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        return [(np.asarray(item[1], dtype=float).ravel(), "point", item[0])]
+    return [(np.asarray(item, dtype=float).ravel(), "point", "given point")]
 
 
 def _unique_legend(ax) -> tuple[list, list[str]]:
@@ -666,21 +685,21 @@ def _unique_legend(ax) -> tuple[list, list[str]]:
         if name not in names:
             handles.append(handle)
             names.append(name)
+        elif (handles[names.index(name)].get_alpha() or 1.0) < 1.0 and (handle.get_alpha() or 1.0) == 1.0:
+            handles[names.index(name)] = handle  # the legend shows an unfaded marker
     return handles, names
 
 
 def _direction_text(direction: np.ndarray, labels: Sequence[str], terms: int = 4) -> str:
+    """``0.707·a \u2212 0.707·b + …``: the ``terms`` largest components of ``direction``."""
     scale = float(np.max(np.abs(direction)))
     parts = [(abs(x), x, name) for x, name in zip(direction, labels) if abs(x) > 1e-9 * scale]
     parts.sort(key=lambda part: -part[0])
-    text = " + ".join(_term(coef, name) for _, coef, name in parts[:terms]).replace("+ -", "\u2212 ")
+    text = ""
+    for k, (size, coef, name) in enumerate(parts[:terms]):
+        sign = ("\u2212" if coef < 0 else "") if k == 0 else (" \u2212 " if coef < 0 else " + ")
+        text += sign + (name if abs(size - 1) < 5e-4 else f"{size:.3g}\u00b7{name}")
     return text + (f" + \u2026 ({len(parts) - terms} more)" if len(parts) > terms else "")
-
-
-def _term(coef: float, name: str) -> str:
-    if abs(abs(coef) - 1) < 5e-4:
-        return name if coef > 0 else f"-{name}"
-    return f"{coef:.3g}\u00b7{name}"
 
 
 # -- sweeps -------------------------------------------------------------------------------------
@@ -862,22 +881,33 @@ def save_figure(figure: Figure, path: str | os.PathLike, *, dpi: int = 150) -> P
 
 # -- the standard pictures of a catalog ---------------------------------------------------------
 
-def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
+def catalog_figures(catalog: Catalog, *, center: int | None = None, through: tuple[int, int] | None = None,
+                    params: tuple[str, str] | None = None, extent: float | None = None) -> dict[str, Figure]:
     """The standard figures of a catalog.
 
     Parameters
     ----------
     catalog : Catalog
+    center, through, params, extent : optional
+        The plane of the slice, see :func:`landscape_plane`: through real point number
+        ``center`` (default: the lowest real minimum), through two more real points
+        ``through = (i, j)``, or along two parameters ``params = (name1, name2)``.
 
     Returns
     -------
     dict of str to Figure
         ``"critical_values"`` (always); ``"hessian_spectra"`` (when there are real points);
         ``"slice"`` (when there is a real point and at least two parameters): the loss, rebuilt
-        exactly from ``catalog.problem``, on a plane through the lowest real minimum (isolated or
-        on a component), spanned by the directions to its nearest real critical neighbours, or
-        by the Hessian eigenvectors with the smallest eigenvalues there when there are too few
-        neighbours; the view is centred on those neighbours.
+        exactly from ``catalog.problem``, on the chosen plane, its centre point ringed. By
+        default the plane goes through the lowest real minimum (isolated or on a component),
+        spanned by the directions to its nearest real critical neighbours, or by the Hessian
+        eigenvectors with the smallest eigenvalues there when there are too few neighbours; the
+        view is centred on those neighbours.
+
+    Raises
+    ------
+    ValueError
+        If the plane cannot be chosen as asked (see :func:`landscape_plane`).
     """
     figures = {"critical_values": critical_values_figure(catalog)}
     system = build_system(catalog.problem)
@@ -891,43 +921,96 @@ def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
             spectra, title=f"Hessian eigenvalues at the real critical points, one column per {per}{shown}",
             xlabel="critical points (catalog numbers), type and loss L")
     if len(catalog.variables) >= 2:
-        plane = landscape_plane(catalog, system)
+        plane = landscape_plane(catalog, system, center=center, through=through, params=params, extent=extent)
         if plane is not None:
-            center, directions, extent = plane
-            has_minimum = bool(catalog.minima()) or any(c.kind == "minima" and c.real_points
-                                                        for c in catalog.components)
-            lowest = "minimum" if has_minimum else "critical point"
+            origin, directions, size = plane
+            if center is not None:
+                point = catalog.critical_points[center]
+                anchor = f"point #{center} ({point.kind}, L = {point.loss.real:.4g})"
+            else:
+                has_minimum = bool(catalog.minima()) or any(c.kind == "minima" and c.real_points
+                                                            for c in catalog.components)
+                anchor = f"the lowest real {'minimum' if has_minimum else 'critical point'}"
+            if through is not None:
+                where = f"on the plane through {anchor}, #{through[0]} and #{through[1]}"
+            elif params is not None:
+                where = f"on the ({params[0]}, {params[1]}) coordinate plane through {anchor}"
+            else:
+                where = f"through {anchor}"
             figures["slice"] = slice_figure(
-                system, center, directions, extent=extent, points=[*catalog.real(), *catalog.components],
-                title=f"loss landscape through the lowest real {lowest}\n{_describe_problem(catalog.problem)}")
+                system, origin, directions, extent=size, points=[*catalog.real(), *catalog.components],
+                mark=_plane_anchor(catalog, center), center_label=f"centre: {anchor}",
+                tags=[(f"#{k}", _real_point(catalog, k, "through")) for k in (through or ())]
+                + ([(f"#{center}", _plane_anchor(catalog, center))] if center is not None else []),
+                title=f"loss landscape {where}\n{_describe_problem(catalog.problem)}")
     return figures
 
 
 def landscape_plane(
-    catalog: Catalog, system: PolynomialSystem
+    catalog: Catalog, system: PolynomialSystem, *, center: int | None = None,
+    through: tuple[int, int] | None = None, params: tuple[str, str] | None = None, extent: float | None = None,
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], float] | None:
-    """Center, directions and extent of a plane through the lowest real minimum of ``catalog``.
+    """Center, directions and extent of a plane through a real critical point of ``catalog``.
 
     Parameters
     ----------
     catalog : Catalog
     system : PolynomialSystem
-        The catalog's system (for the Hessian at the minimum).
+        The catalog's system (for the Hessian at the centre).
+    center : int, optional
+        The number of a real critical point (as ``algmorse show`` numbers them) to put the plane
+        through. Default: the lowest real minimum, isolated or on a component (without a real
+        minimum, the lowest real point).
+    through : (int, int), optional
+        Numbers of two real critical points: the plane through the centre and these two points,
+        centred at the centre point, large enough to show both.
+    params : (str, str), optional
+        Two parameter names: the plane through the centre along these two coordinates, large
+        enough to show where both are zero.
+    extent : float, optional
+        Half the side of the square shown (overrides the automatic choice).
 
     Returns
     -------
     tuple (center, (u, v), extent) or None
         Orthonormal ``u, v``; ``None`` when the catalog has no real point (isolated or on a
-        component). Without a real minimum the plane goes through the lowest real point. See
-        :func:`catalog_figures` for the choice of directions.
+        component). Without ``through`` or ``params``, see :func:`catalog_figures` for the choice
+        of directions; the view is then centred on the centre and its neighbours in the plane.
+
+    Raises
+    ------
+    ValueError
+        If ``center`` or a point of ``through`` is not the number of a real critical point, the
+        two points of ``through`` and the centre are collinear, ``params`` does not name two
+        distinct parameters, both ``through`` and ``params`` are given, or ``extent`` is not
+        positive.
     """
-    anchors = [(np.array([z.real for z in p.coordinates]), p.loss.real, p.kind == "minimum") for p in catalog.real()]
-    anchors += [(np.asarray(x, dtype=float), c.loss.real if c.loss is not None else np.inf, c.kind == "minima")
-                for c in catalog.components for x in c.real_points]
-    if not anchors:
+    if through is not None and params is not None:
+        raise ValueError("give through (two points) or params (two parameters), not both.")
+    if extent is not None and not extent > 0:
+        raise ValueError(f"extent must be positive, got {extent!r}.")
+    anchors = _anchors(catalog)
+    base = _plane_anchor(catalog, center)
+    if base is None:
         return None
-    minima = [a for a in anchors if a[2]] or anchors
-    base = min(minima, key=lambda a: a[1])[0]
+    if through is not None:
+        first, second = (_real_point(catalog, k, "through") - base for k in through)
+        try:
+            _, (u, v) = _plane(base, (first, second))
+        except ValueError:
+            raise ValueError(f"through: points {through[0]} and {through[1]} lie on one line with the centre; "
+                             "they span no plane.") from None
+        reach = max(abs(d @ w) for d in (first, second) for w in (u, v))
+        return base, (u, v), extent if extent is not None else 1.3 * max(reach, 1e-3)
+    if params is not None:
+        names = list(catalog.variables)
+        unknown = [name for name in params if name not in names]
+        if unknown or len(params) != 2 or params[0] == params[1]:
+            raise ValueError(f"params must be two distinct parameter names of {', '.join(names)}; "
+                             f"got {', '.join(map(str, params))}.")
+        u, v = (np.eye(base.size)[names.index(name)] for name in params)
+        reach = max(abs(base[names.index(name)]) for name in params)
+        return base, (u, v), extent if extent is not None else max(1.0, 1.3 * reach)
     tiny = 1e-6 * (1.0 + np.linalg.norm(base))
     others = sorted((a[0] - base for a in anchors if np.linalg.norm(a[0] - base) > tiny), key=np.linalg.norm)
     eigenvalues, eigenvectors = np.linalg.eigh(system.numeric.hessian(base))
@@ -948,12 +1031,45 @@ def landscape_plane(
     st = np.array([[d @ u, d @ v] for d in near])
     middle = (st.max(axis=0) + st.min(axis=0)) / 2
     half = float(np.max(st.max(axis=0) - st.min(axis=0))) / 2
-    extent = 1.5 * half if half > 0 else max(1.0, 0.5 * float(np.linalg.norm(base)))
+    if extent is None:
+        extent = 1.5 * half if half > 0 else max(1.0, 0.5 * float(np.linalg.norm(base)))
     return base + middle[0] * u + middle[1] * v, (u, v), extent
 
 
+def _anchors(catalog: Catalog) -> list[tuple[np.ndarray, float, bool]]:
+    """``(coordinates, loss, is a minimum)`` of every real point, isolated or on a component."""
+    anchors = [(np.array([z.real for z in p.coordinates]), p.loss.real, p.kind == "minimum") for p in catalog.real()]
+    anchors += [(np.asarray(x, dtype=float), c.loss.real if c.loss is not None else np.inf, c.kind == "minima")
+                for c in catalog.components for x in c.real_points]
+    return anchors
+
+
+def _plane_anchor(catalog: Catalog, center: int | None) -> np.ndarray | None:
+    """Real point number ``center``, or the lowest real minimum (else real point); ``None``
+    when there is no real point."""
+    if center is not None:
+        return _real_point(catalog, center, "center")
+    anchors = _anchors(catalog)
+    if not anchors:
+        return None
+    minima = [a for a in anchors if a[2]] or anchors
+    return min(minima, key=lambda a: a[1])[0]
+
+
+def _real_point(catalog: Catalog, number: int, what: str) -> np.ndarray:
+    """The coordinates of critical point ``number`` of ``catalog``, which must be real."""
+    count = len(catalog.critical_points)
+    if not 0 <= number < count:
+        raise ValueError(f"{what}: there is no point {number}; the catalog's points are numbered 0 to {count - 1}.")
+    point = catalog.critical_points[number]
+    if not point.is_real:
+        raise ValueError(f"{what}: point {number} is complex; a plane of real parameters goes through real points "
+                         f"only (algmorse show --real lists them).")
+    return np.array([z.real for z in point.coordinates])
+
+
 def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, stem: str,
-                          format: str = "png") -> list[Path]:
+                          format: str = "png", **plane: Any) -> list[Path]:
     """Write :func:`catalog_figures` as ``<directory>/<stem>_<name>.<format>``.
 
     All figures are drawn before the first file is written; if a write fails, the files this
@@ -968,13 +1084,16 @@ def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, ste
         File name prefix, e.g. the catalog's file stem.
     format : str, default "png"
         Any format matplotlib writes (``png``, ``svg``, ``pdf``, ...).
+    **plane
+        ``center``, ``through``, ``params``, ``extent``: the plane of the slice, passed to
+        :func:`catalog_figures`.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
-    figures = catalog_figures(catalog)
+    figures = catalog_figures(catalog, **plane)
     written: list[Path] = []
     try:
         for name, figure in figures.items():
