@@ -224,8 +224,83 @@ def test_slice_figure_contours_the_loss_and_projects_points_and_curves():
     assert [p.get_alpha() for p in points] == [1.0, 0.35]
     (line,) = [line for line in ax.lines if line.get_label() == "y axis"]
     np.testing.assert_allclose(np.column_stack(line.get_data()), [[0, -1], [0, 1]])
-    assert "faded" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "faded" in " ".join(t.get_text() for t in figure.legends[0].get_texts())
     assert ax.get_xlabel() == "s along u = x" and ax.get_ylabel() == "t along v = y"
+
+
+def _inside_and_apart(figure, artists) -> None:
+    """Each artist lies inside the figure and no two of them overlap (measured after drawing)."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    page = figure.bbox
+    boxes = [artist.get_window_extent(renderer) for artist in artists]
+    for box in boxes:
+        assert page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5 and page.y0 - 0.5 <= box.y0 and box.y1 <= page.y1 + 0.5
+    for i, first in enumerate(boxes):
+        for second in boxes[i + 1:]:
+            assert not first.overlaps(second)
+
+
+def test_slice_axis_labels_fit_and_the_centre_is_ringed():
+    names = [f"w{k}_1_{k}" for k in range(1, 7)]
+    loss = lambda p: float(p @ p)  # noqa: E731
+    directions = ([1.0, -0.9, 0.8, -0.7, 0.6, 0.5], [0.2, 0.3, -0.4, 0.5, 0.6, -0.7])
+    figure = slice_figure(loss, np.ones(6), directions, resolution=11, labels=names, points=[("start", np.ones(6))],
+                          mark=np.ones(6) + 0.5 * np.asarray(directions[0]) / np.linalg.norm(directions[0]),
+                          center_label="centre: here")
+    ax = figure.axes[0]
+    for label in (ax.get_xlabel(), ax.get_ylabel()):
+        assert "(2 more)" in label and max(len(line) for line in label.split("\n")) <= 55
+    (ring,) = [line for line in ax.lines if line.get_label() == "centre: here"]
+    np.testing.assert_allclose(np.column_stack(ring.get_data()), [[0.5, 0.0]], atol=1e-12)
+    legend = figure.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["start", "centre: here"]
+    _inside_and_apart(figure, [ax.xaxis.label, ax.yaxis.label, ax.title, legend, figure.axes[1].yaxis.label])
+    # an unnamed vector is a "given point", never just "point"
+    plain = slice_figure(loss, np.zeros(2), ([1, 0], [0, 1]), resolution=5, points=[np.zeros(2)])
+    assert [t.get_text() for t in plain.legends[0].get_texts()] == ["given point", "centre c of the plane"]
+
+
+@pytest.fixture(scope="module")
+def wells() -> Catalog:
+    """(x^2 - 1)^2 + (y^2 - 1)^2 + z^2: minima 0-3 at (+-1, +-1, 0), saddles 4-7, the maximum-like saddle 8 at 0."""
+    problem = FunctionProblem(("x", "y", "z"), "(x^2 - 1)^2 + (y^2 - 1)^2 + z^2")
+    return analyze(problem, options=SolveOptions(seed=1, decompose="never"),
+                   backend=FakeBackend([[(1, 1, 0), (-1, 1, 0), (1, -1, 0), (0, 0, 0)]]))
+
+
+def test_landscape_plane_through_two_points_or_along_two_parameters(wells):
+    system = build_system(wells.problem)
+    assert [tuple(map(float, p.coordinates)) for p in wells.critical_points[:3]] == [(-1, -1, 0), (-1, 1, 0), (1, -1, 0)]
+    center, (u, v), extent = landscape_plane(wells, system, through=(1, 2))
+    np.testing.assert_allclose(center, [-1, -1, 0])  # the lowest minimum (the first of the four)
+    for point in ([-1, 1, 0], [1, -1, 0]):  # both points lie in the plane, inside the view
+        d = np.array(point) - center
+        np.testing.assert_allclose(d - (d @ u) * u - (d @ v) * v, 0, atol=1e-12)
+        assert max(abs(d @ u), abs(d @ v)) < extent
+    assert extent == pytest.approx(1.3 * 2)
+    center, (u, v), extent = landscape_plane(wells, system, center=8, params=("x", "z"), extent=0.5)
+    np.testing.assert_allclose(np.vstack([center, u, v]), [[0, 0, 0], [1, 0, 0], [0, 0, 1]])
+    assert extent == 0.5
+    with pytest.raises(ValueError, match="through: points 3 and 8 lie on one line"):
+        landscape_plane(wells, system, through=(3, 8))  # (1, 1, 0), (0, 0, 0) and (-1, -1, 0)
+    with pytest.raises(ValueError, match="params must be two distinct parameter names of x, y, z; got x, w"):
+        landscape_plane(wells, system, params=("x", "w"))
+    with pytest.raises(ValueError, match="center: there is no point 9"):
+        landscape_plane(wells, system, center=9)
+
+
+def test_catalog_slice_tags_the_plane_points(wells):
+    from algmorse.results.plot import catalog_figures
+
+    ax = catalog_figures(wells, through=(1, 2))["slice"].axes[0]
+    assert ax.get_title().startswith("loss landscape on the plane through the lowest real minimum, #1 and #2")
+    (ring,) = [line for line in ax.lines if line.get_label() == "centre: the lowest real minimum"]
+    np.testing.assert_allclose(np.column_stack(ring.get_data()), [[0, 0]], atol=1e-12)
+    tags = {t.get_text(): np.abs(t.xy) for t in ax.texts}
+    assert sorted(tags) == ["#1", "#2"]
+    for xy in tags.values():  # (0, 2, 0) and (2, 0, 0) from the centre, in some orthonormal (u, v)
+        assert np.linalg.norm(xy) == pytest.approx(2)
 
 
 def test_slice_figure_rejects_parallel_directions():
@@ -338,6 +413,22 @@ def test_cli_plot_writes_the_catalog_figures(tmp_path, chain2, capsys):
     assert capsys.readouterr().out.split() == [str(tmp_path / "figs" / name) for name in names]
     assert main(["plot", str(catalog), "--format", "svg"]) == 0  # default: next to the catalog
     assert (tmp_path / "chain2_slice.svg").exists()
+
+
+def test_cli_plot_chooses_the_slice_plane(tmp_path, wells, capsys):
+    catalog = write_catalog(wells, tmp_path / "wells.json")
+    assert main(["plot", str(catalog), "--out", str(tmp_path / "a"), "--plane-points", "1,2", "--extent", "3"]) == 0
+    assert main(["plot", str(catalog), "--out", str(tmp_path / "b"), "--center", "8", "--plane-params", "x,z"]) == 0
+    assert (tmp_path / "a" / "wells_slice.png").read_bytes().startswith(PNG)
+    assert (tmp_path / "b" / "wells_slice.png").read_bytes().startswith(PNG)
+    capsys.readouterr()
+    for options, message in [(["--plane-points", "1"], "--plane-points 1: give two point numbers"),
+                             (["--plane-points", "3,8"], "--plane-points: points 3 and 8 lie on one line"),
+                             (["--plane-params", "x,w"], "--plane-params must be two distinct parameter names"),
+                             (["--center", "20"], "--center: there is no point 20")]:
+        assert main(["plot", str(catalog), "--out", str(tmp_path / "c"), *options]) == 2
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
 
 
 @pytest.mark.parametrize("content, message", [(None, "no such file"), ("{not json", "not JSON"),
