@@ -222,7 +222,7 @@ def circle_figure(catalog: Catalog):
     circle = np.array([[radius * np.cos(t), radius * np.sin(t)] * 2 for t in angles])
     return slice_figure(system, np.zeros(4), directions, extent=2.4, points=list(catalog.critical_points),
                         curves=[("circle of minima |u|^2 = 4/3, u = v (loss 10/9)", circle)],
-                        labels=catalog.variables,
+                        labels=catalog.variables, center_label="centre: the origin",
                         title="[1,2,1] linear, standard L2 (eps = 1/3): a circle of global minima")
 
 
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     written.append(save_figure(
         sweep_figure(strengths, real_counts_against_eps(strengths, seed=args.seed), xlabel="eps",
                      ylabel="number of real critical points",
-                     marks=[(v, f"eps = {v:g}") for v in exceptional],
+                     marks=[(v, f"eps = {v:g}") for v in exceptional], thresholds=exceptional,
                      title="(ab - 2)^2 + eps (a^2 + b^2): counts change only at the exceptional strengths",
                      step=True),
         out / "exceptional_strengths.png"))

@@ -132,8 +132,9 @@ def write_figures(out: Path) -> list[Path]:
             curve[:, 0], curve[:, 2] = u, a_plus / u
             curves.append((f"u1 w1 = {a_plus:g} (global minima)", curve))
         title = f"seed 002, m = 2, {'L2' if l2 else 'no reg.'}: slice through a global minimum"
-        figure = slice_figure(loss, center, directions, extent=2.0, points=[center], curves=curves, title=title,
-                              labels=("w1_1_1", "w1_2_1", "w2_1_1", "w2_1_2"))
+        figure = slice_figure(loss, center, directions, extent=2.0, curves=curves, title=title,
+                              labels=("w1_1_1", "w1_2_1", "w2_1_1", "w2_1_2"),
+                              center_label="centre: a global minimum")
         paths.append(save_figure(figure, out / f"width2_{'l2' if l2 else 'noreg'}_slice.png"))
     return paths
 

@@ -364,7 +364,7 @@ def chain_section(max_depth: int, seed: int, spectra: dict) -> dict[int, Catalog
         best = global_minimizers(catalog)
         expected = minimizer_spectrum(depth, float(m), float(lam))
         radius = minimizer_radius(depth, float(m), float(lam))
-        spectra[f"chain L={depth}\n{len(best)} global min."] = [_spectrum(p) for p in best]
+        spectra[f"chain, depth {depth}\n{len(best)} global min."] = [_spectrum(p) for p in best]
         distinct = ", ".join(f"{e:.4g}" for e in sorted(set(np.round(expected, 10))))
         print(f"{depth:>2} {len(best):>10} {radius:>15.6f} {balance_deviation(catalog):>16.1e} {distinct:<20} "
               f"{spectrum_deviation(best, expected):>17.1e}")
@@ -442,22 +442,26 @@ def write_figures(out: Path, chains: dict[int, Catalog], spectra: dict, results:
     rho_star = float(m) * (depth - 2) / (depth - 1)
     deepest = max(chains)
     figures = {
+        # "L" is the depth in this example's tables; in the figures it is spelled out, since the
+        # other figures (and the critical values' y axis) call the loss L.
         "sweep_minima.png": sweep_figure(
-            ratios, {f"L = {d}": [p.real_minima for p in points] for d, points in results.items()},
-            xlabel="lam / lam*(L)", ylabel="number of real local minima (origin included)", marks=[(1.0, "lam*")],
+            ratios, {f"depth {d}": [p.real_minima for p in points] for d, points in results.items()},
+            xlabel="lam / lam*(depth)", ylabel="number of real local minima (origin included)",
+            marks=[(1.0, "lam*")], thresholds=[1.0],
             title=f"Scalar chains, m = {m}: real local minima against the regularization", step=True),
         "sweep_norm.png": sweep_figure(
-            ratios, {f"L = {d}": [p.minimizer_norm for p in points] for d, points in results.items()},
-            xlabel="lam / lam*(L)", ylabel="norm of the global minimizer", marks=[(1.0, "lam*")],
-            title="Collapse at lam*: continuous for L = 2, a jump to 0 for L >= 3"),
+            ratios, {f"depth {d}": [p.minimizer_norm for p in points] for d, points in results.items()},
+            xlabel="lam / lam*(depth)", ylabel="norm of the global minimizer", marks=[(1.0, "lam*")],
+            thresholds={f"depth {d}": [1.0] for d in results if d >= 3},  # the jump; depth 2 is continuous
+            title="Collapse at lam*: continuous for depth 2, a jump to 0 for depth >= 3"),
         "phi_L3.png": sweep_figure(
             rho, curves, xlabel="rho = |w_1 w_2 w_3|", ylabel="phi(rho) - phi(0)",
-            marks=[(rho_star, "rho* = |m|(L-2)/(L-1)")],
-            title=f"L = 3, m = {m}: phi(rho) = 1/2 (rho - |m|)^2 + (3 lam/2) rho^(2/3)"),
+            marks=[(rho_star, "rho* = |m|(depth-2)/(depth-1)")],
+            title=f"depth 3, m = {m}: phi(rho) = 1/2 (rho - |m|)^2 + (3 lam/2) rho^(2/3)"),
         "hessian_minimizers.png": hessian_spectra_figure(
             spectra, title="Hessian spectra at the global minimizers: the same at every minimizer"),
         f"critical_values_chain{deepest}.png": critical_values_figure(
-            chains[deepest], title=f"Chain L = {deepest}, m = {m}, lam = {LAM}: critical values by Morse index"),
+            chains[deepest], title=f"Chain of depth {deepest}, m = {m}, lam = {LAM}: critical values by Morse index"),
     }
     return [save_figure(figure, out / name) for name, figure in figures.items()]
 

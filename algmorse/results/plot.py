@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from numpy.polynomial import chebyshev
 
 from ..analysis.classify import CriticalPoint
@@ -94,20 +94,26 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
     Returns
     -------
     matplotlib.figure.Figure
-        x is the Morse index (0 to the number of parameters), y the loss. Degenerate and
-        undetermined points (no Morse index) sit in a separate column ``deg.``. Points that
-        coincide are spread sideways and labelled with their count (``x2``). Positive-dimensional
-        components with real points are horizontal lines at their loss; complex points and
-        components without real points are only counted in the footnote.
+        One column per Morse index that some real point has (labelled with the index; indices
+        no point has get no column), y the loss. Degenerate and undetermined points (no Morse
+        index) sit in a last column ``deg.``, when there are any. Points that coincide are spread
+        sideways and labelled with their count (``x2``), above the group where that is free,
+        else below or beside it; labels stay inside the axes. Positive-dimensional components
+        with real points are horizontal lines at their loss; complex points and components
+        without real points are only counted in the footnote.
     """
-    n = len(catalog.variables)
-    degenerate_column = n + 1
     real = catalog.real()
-    columns = [p.morse_index if p.morse_index is not None else degenerate_column for p in real]
+    indices = sorted({p.morse_index for p in real if p.morse_index is not None})
+    has_degenerate = any(p.morse_index is None for p in real)
+    position = {index: k for k, index in enumerate(indices)}
+    degenerate_column = len(indices)
+    columns = [position[p.morse_index] if p.morse_index is not None else degenerate_column for p in real]
     losses = [p.loss.real for p in real]
     offsets, groups = _spread(columns, losses)
+    count = len(indices) + has_degenerate
 
-    figure = _new_figure(figsize=(max(5.0, 1.0 + 0.55 * (n + 2)), 4.2), layout="constrained")
+    width = min(7.0, max(4.5, 2.0 + 0.9 * count))
+    figure = _new_figure(figsize=(width, 4.2), layout="constrained")
     ax = figure.add_subplot()
     for kind in ("minimum", "saddle", "maximum", "degenerate", "undetermined"):
         chosen = [i for i, p in enumerate(real) if p.kind == kind]
@@ -116,11 +122,12 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
             ax.scatter([columns[i] + offsets[i] for i in chosen], [losses[i] for i in chosen], s=70,
                        marker=style["marker"], color=style["color"], edgecolors="black", linewidths=0.6,
                        zorder=3, label=f"{kind} ({len(chosen)})")
-    for (column, loss), indices, lift in _label_lifts(groups, losses):
-        centre = column + float(np.mean([offsets[i] for i in indices]))
-        ax.annotate(f"\u00d7{len(indices)}", (centre, loss), xytext=(0, 7 + lift), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8,
-                    arrowprops=None if lift == 0 else {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
+    labels = []
+    for (column, loss), members in groups.items():
+        if len(members) > 1:
+            centre = column + float(np.mean([offsets[i] for i in members]))
+            labels.append(ax.annotate(f"\u00d7{len(members)}", (centre, loss), xytext=(0, 7),
+                                      textcoords="offset points", ha="center", va="bottom", fontsize=8))
 
     drawn = [c for c in catalog.components if c.real_points and c.loss is not None]
     for c in drawn:
@@ -130,11 +137,12 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
         ax.annotate(f"component dim {c.dimension}", (1.0, c.loss.real), xycoords=("axes fraction", "data"),
                     xytext=(-4, 3), textcoords="offset points", ha="right", va="bottom", fontsize=8, color=color)
 
-    ax.axvline(n + 0.5, color="0.6", linewidth=0.8, linestyle=":")
-    ax.set_xlim(-0.7, degenerate_column + 0.7)
-    ax.margins(y=0.12)
-    ax.set_xticks(list(range(n + 1)) + [degenerate_column])
-    ax.set_xticklabels([str(k) for k in range(n + 1)] + ["deg."])
+    if has_degenerate and indices:
+        ax.axvline(degenerate_column - 0.5, color="0.6", linewidth=0.8, linestyle=":")
+    ax.set_xlim(-0.7, max(count, 1) - 0.3)
+    ax.margins(y=0.15)
+    ax.set_xticks(range(count))
+    ax.set_xticklabels([str(k) for k in indices] + (["deg."] if has_degenerate else []))
     hidden = len(catalog.critical_points) - len(real)
     hidden_components = len(catalog.components) - len(drawn)
     note = f"{len(real)} real of {len(catalog.critical_points)} isolated points"
@@ -145,12 +153,57 @@ def critical_values_figure(catalog: Catalog, *, title: str | None = None) -> Fig
     ax.set_xlabel(f"Morse index (number of negative Hessian eigenvalues)\n{note}", fontsize=9)
     ax.set_ylabel("loss L")
     ax.grid(axis="y", alpha=0.3)
+    ax.set_title(_wrapped(title if title is not None else _describe_problem(catalog.problem), width), fontsize=10)
+    if labels:
+        _place_count_labels(figure, ax, labels)
     if not real and not drawn:
         ax.text(0.5, 0.5, "no real critical points", transform=ax.transAxes, ha="center", va="center")
     else:
         ax.legend(fontsize=8, loc="best")
-    ax.set_title(title if title is not None else _describe_problem(catalog.problem), fontsize=10)
     return figure
+
+
+_LABEL_PLACES = (((0, 7), "center", "bottom"), ((0, -8), "center", "top"), ((9, 0), "left", "center"),
+                 ((-9, 0), "right", "center"), ((0, 17), "center", "bottom"), ((0, -18), "center", "top"))
+
+
+def _place_count_labels(figure: Figure, ax, labels: list) -> None:
+    """Move each ``xN`` label to the first of :data:`_LABEL_PLACES` (above, below, right, left
+    of its group, then farther above or below) where it overlaps no marker, no label placed
+    before it and stays inside the axes; a label with no free place keeps the first place.
+
+    The y limits are widened first so that the labels above the highest points fit; the
+    layout is then fixed (drawn once) to measure in display coordinates.
+    """
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    label_height = 14 * figure.dpi / 72  # 7 points of offset and a line of size 8
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + (high - low) * label_height / max(frame.height - label_height, 1.0))
+    figure.canvas.draw()
+    frame = ax.get_window_extent(renderer)
+    radius = np.sqrt(70) / 2 * figure.dpi / 72 + 1
+    markers = [ax.transData.transform(xy) for collection in ax.collections
+               for xy in np.asarray(collection.get_offsets())]
+    taken: list = []
+    for label in labels:
+        for k, (offset, ha, va) in enumerate(_LABEL_PLACES):
+            label.set_position(offset)
+            label.set_ha(ha)
+            label.set_va(va)
+            box = label.get_window_extent(renderer).expanded(1.05, 1.1)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
+            hits = any(box.x0 - radius < x < box.x1 + radius and box.y0 - radius < y < box.y1 + radius
+                       for x, y in markers)
+            if inside and not hits and not any(box.overlaps(other) for other in taken):
+                break
+        else:
+            offset, ha, va = _LABEL_PLACES[0]
+            label.set_position(offset)
+            label.set_ha(ha)
+            label.set_va(va)
+        taken.append(label.get_window_extent(renderer))
 
 
 def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float], dict[tuple[int, float], list[int]]]:
@@ -181,22 +234,6 @@ def _spread(columns: Sequence[int], values: Sequence[float]) -> tuple[list[float
                 offsets[j] = float(dx)
             cluster = [] if i is None else [i]
     return offsets, members
-
-
-def _label_lifts(groups: Mapping[tuple[int, float], list[int]], values: Sequence[float]):
-    """``(key, indices, lift)`` for each group of coinciding points with more than one member: a
-    label (drawn above its group) that would touch the one below it in the same column (values
-    closer than 6 % of the loss range) is lifted by 10 points per neighbour."""
-    span = (max(values) - min(values)) if values else 0.0
-    close = 0.06 * span
-    placed: dict[int, tuple[float, float]] = {}
-    for (column, loss), indices in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
-        if len(indices) < 2:
-            continue
-        previous = placed.get(column)
-        lift = previous[1] + 10.0 if previous is not None and loss - previous[0] < close else 0.0
-        placed[column] = (loss, lift)
-        yield (column, loss), indices, lift
 
 
 def _describe_problem(problem: Problem, limit: int = 70) -> str:
@@ -280,7 +317,7 @@ def _index_ranges(indices: Sequence[int]) -> str:
 
 
 def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequence[float]]], *,
-                           title: str | None = None, zero_tol: float = 1e-8) -> Figure:
+                           title: str | None = None, zero_tol: float = 1e-8, xlabel: str | None = None) -> Figure:
     """Hessian eigenvalues as columns of dots, one column per label.
 
     Parameters
@@ -292,12 +329,15 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
     zero_tol : float, default 1e-8
         An eigenvalue with ``|lambda| <= zero_tol * max |lambda|`` (maximum over its own spectrum)
         counts as zero: it is drawn as a hollow red circle.
+    xlabel : str, optional
+        What the columns are (no axis label by default).
 
     Returns
     -------
     matplotlib.figure.Figure
         Symmetric-log y axis (linear within the smallest nonzero ``|lambda|``, rounded down to a
-        power of ten), a horizontal line at zero; negative eigenvalues orange, positive blue.
+        power of ten; ticks labelled ``-1``, ``0.1``, ``100``, ``10^5``), a horizontal line at
+        zero; negative eigenvalues orange, positive blue. At most 8 inches wide.
 
     Raises
     ------
@@ -319,11 +359,12 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
                 xs[sign].append(column + shift + dx)
                 ys[sign].append(value)
 
-    width = min(16.0, max(4.5, 1.5 + 0.6 * len(groups)))
+    width = min(8.0, max(4.5, 1.5 + 0.32 * len(groups)))  # a page width at most
     figure = _new_figure(figsize=(width, 4.6), layout="constrained")
     ax = figure.add_subplot()
     linthresh = 10.0 ** np.floor(np.log10(smallest_nonzero)) if np.isfinite(smallest_nonzero) else 1.0
     ax.set_yscale("symlog", linthresh=linthresh, linscale=0.6)
+    ax.yaxis.set_major_formatter(FuncFormatter(_signed_power))
     ax.axhline(0.0, color="black", linewidth=0.8, zorder=1)
     styles = {
         "positive": {"s": 36, "color": "tab:blue", "zorder": 3, "label": "positive"},
@@ -335,10 +376,13 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
         if xs[sign]:
             ax.scatter(xs[sign], ys[sign], **style)
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(list(groups), rotation=30 if len(groups) > 3 else 0, ha="right" if len(groups) > 3 else "center",
-                       fontsize=8)
+    slanted = len(groups) > 3
+    ax.set_xticklabels(list(groups), rotation=45 if slanted else 0, ha="right" if slanted else "center",
+                       rotation_mode="anchor" if slanted else "default", fontsize=8)
     ax.set_xlim(-0.6, len(groups) - 0.4)
-    ax.set_ylabel(f"Hessian eigenvalue (symlog, linear within \u00b1{linthresh:g})")
+    ax.set_ylabel(f"Hessian eigenvalue\n(log scale; linear for |\u03bb| < {_signed_power(linthresh)})", fontsize=9)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel, fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     if groups:
         ax.legend(fontsize=8, loc="best")
@@ -346,9 +390,24 @@ def hessian_spectra_figure(spectra: Mapping[str, Sequence[float] | Sequence[Sequ
     return figure
 
 
+def _signed_power(value: float, _position: Any = None) -> str:
+    """A tick label of the symmetric-log axis: ``0``, ``-1``, ``0.01``, ``100``; powers of ten
+    outside ``[0.01, 1000]`` as ``10^k`` (with a true minus sign)."""
+    if value == 0:
+        return "0"
+    exponent = int(np.round(np.log10(abs(value))))
+    sign = "\u2212" if value < 0 else ""
+    if abs(abs(value) - 10.0**exponent) > 1e-9 * abs(value):
+        return f"{sign}{abs(value):g}"
+    if -2 <= exponent <= 3:
+        return f"{sign}{10.0**exponent:g}"
+    return f"{sign}$10^{{{exponent}}}$"
+
+
 def _wrapped(text: str, width_inches: float) -> str:
     """``text`` broken into lines that fit a figure ``width_inches`` wide at font size 10."""
-    return "\n".join(textwrap.wrap(text, width=max(20, int(width_inches * 11))))
+    return "\n".join(line for paragraph in text.split("\n")
+                     for line in textwrap.wrap(paragraph, width=max(20, int(width_inches * 11))) or [""])
 
 
 def _as_spectra(label: str, value: Sequence[float] | Sequence[Sequence[float]]) -> list[np.ndarray]:
@@ -470,7 +529,9 @@ def _plane(center: Sequence[float], directions: Sequence[Sequence[float]]) -> _P
 
 def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequence[Sequence[float]], *,
                  extent: float = 2.0, resolution: int = 161, points: Sequence[Any] = (), curves: Sequence[Any] = (),
-                 title: str | None = None, labels: Sequence[str] | None = None) -> Figure:
+                 title: str | None = None, labels: Sequence[str] | None = None,
+                 mark: Sequence[float] | None = None, center_label: str = "centre c of the plane",
+                 tags: Sequence[tuple[str, Sequence[float]]] = ()) -> Figure:
     """Filled contour plot of the loss on the plane ``center + s u + t v``.
 
     Parameters
@@ -485,7 +546,8 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
     resolution : int, default 161
     points : sequence
         Drawn at their orthogonal projection onto the plane. Each item is a parameter vector (a
-        white dot), a :class:`CriticalPoint` (marker by type; complex points are skipped) or a
+        white dot, "given point" in the legend), a ``(name, vector)`` pair (named so in the
+        legend), a :class:`CriticalPoint` (marker by type; complex points are skipped) or a
         :class:`Component` (its real points, as small diamonds). Points farther than
         ``0.05 * extent`` from the plane are drawn faded (the legend says so).
     curves : sequence
@@ -493,11 +555,19 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
     title : str, optional
     labels : sequence of str, optional
         Parameter names for the axis labels (default: a system's variables, else ``x1, x2, ...``).
+    mark : sequence of float, optional
+        The point marked by a white ring (at its projection onto the plane); default ``center``
+        (``s = t = 0``).
+    center_label : str, default "centre c of the plane"
+        Legend entry of the ring.
+    tags : sequence of (str, vector)
+        Text written next to the projection of each vector, e.g. ``("#3", point)``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        With a colourbar in loss units. When the loss range is wide (max - min more than four
+        With a colourbar in loss units; axis labels name the directions (their four largest
+        components), wrapped so that they fit. When the loss range is wide (max - min more than four
         times median - min) the contour levels are equally spaced in
         ``log(1 + (L - L_min)/delta)``, ``delta = median - min``, and the colourbar label says so.
 
@@ -528,13 +598,22 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
     fade = 0.05 * extent
     faded_any = False
     for item in points:
-        for vector, kind in _point_items(item):
+        for vector, kind, name in _point_items(item):
             offset = vector - c
             ps, pt = offset @ u, offset @ v
             faded = np.linalg.norm(offset - ps * u - pt * v) > fade
             faded_any |= faded
             ax.scatter([ps], [pt], s=45 if kind == "component" else 80, **_KIND_STYLE[kind], edgecolors="black",
-                       linewidths=0.8, alpha=0.35 if faded else 1.0, zorder=4, label=_legend_name(kind))
+                       linewidths=0.8, alpha=0.35 if faded else 1.0, zorder=4, label=name)
+    marked = np.zeros(2) if mark is None else (np.asarray(mark, dtype=float).ravel() - c) @ np.column_stack((u, v))
+    ax.plot(marked[:1], marked[1:], linestyle="", marker="o", markersize=17, markeredgewidth=2.0,
+            markerfacecolor="none", markeredgecolor="white", zorder=5,
+            label=center_label, path_effects=[patheffects.Stroke(linewidth=3.5, foreground="black"),
+                                              patheffects.Normal()])
+    for name, vector in tags:
+        offset = np.asarray(vector, dtype=float).ravel() - c
+        ax.annotate(name, (offset @ u, offset @ v), xytext=(7, 7), textcoords="offset points", fontsize=9,
+                    color="white", zorder=6, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="black")])
     for item in curves:
         labelled = isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
         name, array = item if labelled else ("curve", item)
@@ -547,18 +626,18 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
         handles.append(Line2D([], [], linestyle="", marker="o", color="white", markeredgecolor="black", alpha=0.35))
         names.append(f"faded: > {fade:.2g} off the plane")
     if handles:  # below the axes, so it hides nothing of the landscape
-        ax.legend(handles, names, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncols=2,
-                  frameon=False)
+        figure.legend(handles, names, fontsize=8, loc="outside lower center", ncols=2, frameon=False)
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)
     ax.set_aspect("equal")
-    ax.set_xlabel(f"s along u = {_direction_text(u, labels)}", fontsize=9)
-    ax.set_ylabel(f"t along v = {_direction_text(v, labels)}", fontsize=9)
+    # wrapped to the axes' side (about 55 characters at size 9), so no label runs off the figure
+    ax.set_xlabel("\n".join(textwrap.wrap(f"s along u = {_direction_text(u, labels)}", 55)), fontsize=9)
+    ax.set_ylabel("\n".join(textwrap.wrap(f"t along v = {_direction_text(v, labels)}", 55)), fontsize=9)
     if title is None:
         title = "loss on the plane c + s u + t v"
         if c.size <= 4:
             title += f", c = ({', '.join(f'{x:.3g}' for x in c)})"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrapped(title, 6.4), fontsize=10)
     return figure
 
 
@@ -590,16 +669,15 @@ def _tick_levels(levels: np.ndarray) -> np.ndarray:
     return levels[np.linspace(0, len(levels) - 1, 7).round().astype(int)]
 
 
-def _point_items(item: Any) -> list[tuple[np.ndarray, str]]:
+def _point_items(item: Any) -> list[tuple[np.ndarray, str, str]]:
+    """``(vector, kind, legend name)`` of each real point an item of ``slice_figure(points=...)`` stands for."""
     if isinstance(item, CriticalPoint):
-        return [(np.array([z.real for z in item.coordinates]), item.kind)] if item.is_real else []
+        return [(np.array([z.real for z in item.coordinates]), item.kind, item.kind)] if item.is_real else []
     if isinstance(item, Component):
-        return [(np.asarray(p, dtype=float), "component") for p in item.real_points]
-    return [(np.asarray(item, dtype=float).ravel(), "point")]
-
-
-def _legend_name(kind: str) -> str:
-    return {"component": "real point of a component", "point": "point"}.get(kind, kind)
+        return [(np.asarray(p, dtype=float), "component", "real point of a component") for p in item.real_points]
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        return [(np.asarray(item[1], dtype=float).ravel(), "point", item[0])]
+    return [(np.asarray(item, dtype=float).ravel(), "point", "given point")]
 
 
 def _unique_legend(ax) -> tuple[list, list[str]]:
@@ -608,28 +686,29 @@ def _unique_legend(ax) -> tuple[list, list[str]]:
         if name not in names:
             handles.append(handle)
             names.append(name)
+        elif (handles[names.index(name)].get_alpha() or 1.0) < 1.0 and (handle.get_alpha() or 1.0) == 1.0:
+            handles[names.index(name)] = handle  # the legend shows an unfaded marker
     return handles, names
 
 
 def _direction_text(direction: np.ndarray, labels: Sequence[str], terms: int = 4) -> str:
+    """``0.707·a \u2212 0.707·b + …``: the ``terms`` largest components of ``direction``."""
     scale = float(np.max(np.abs(direction)))
     parts = [(abs(x), x, name) for x, name in zip(direction, labels) if abs(x) > 1e-9 * scale]
     parts.sort(key=lambda part: -part[0])
-    text = " + ".join(_term(coef, name) for _, coef, name in parts[:terms]).replace("+ -", "\u2212 ")
+    text = ""
+    for k, (size, coef, name) in enumerate(parts[:terms]):
+        sign = ("\u2212" if coef < 0 else "") if k == 0 else (" \u2212 " if coef < 0 else " + ")
+        text += sign + (name if abs(size - 1) < 5e-4 else f"{size:.3g}\u00b7{name}")
     return text + (f" + \u2026 ({len(parts) - terms} more)" if len(parts) > terms else "")
-
-
-def _term(coef: float, name: str) -> str:
-    if abs(abs(coef) - 1) < 5e-4:
-        return name if coef > 0 else f"-{name}"
-    return f"{coef:.3g}\u00b7{name}"
 
 
 # -- sweeps -------------------------------------------------------------------------------------
 
 def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | None]], *, xlabel: str = "eps",
                  ylabel: str = "count", marks: Sequence[float | tuple[float, str]] = (),
-                 title: str | None = None, step: bool = False) -> Figure:
+                 title: str | None = None, step: bool = False,
+                 thresholds: Sequence[float] | Mapping[str, Sequence[float]] = ()) -> Figure:
     """One line with markers per label against a swept parameter.
 
     Parameters
@@ -645,12 +724,24 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     title : str, optional
     step : bool
         Draw each count as a step function, as counts of critical points are, instead of joining
-        the values by sloped lines. A change is drawn halfway between the two sampled values it
-        lies between (where exactly is not known from the samples).
+        the values by sloped lines. Two neighbouring samples with equal counts are joined by a
+        horizontal line. Where the count changes, the line is never drawn across the change: at
+        a threshold lying between the two samples it steps there (the line stops at the
+        threshold and resumes on the other side, with no vertical connector); with no threshold
+        between them, where it changes is not known from the samples, and the interval between
+        them is hatched instead.
+    thresholds : sequence of float, or mapping of str to sequence of float
+        Exact values of the swept parameter at which the values may jump (exceptional values,
+        thresholds), drawn as vertical dotted lines (unless a mark is drawn there already). A
+        sequence applies to every label, a mapping to the labels it names. With ``step`` they
+        are the step positions; without it, a line is not joined across them.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One :class:`~matplotlib.lines.Line2D` per label, whose data are the samples (and, with
+        ``step`` or ``thresholds``, the step ends, with ``nan`` where the line is broken);
+        markers are drawn at the samples only.
 
     Raises
     ------
@@ -662,26 +753,48 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     >>> figure = sweep_figure([1, 2, 3], {"minima": [2, 2, 1]}, marks=[(2.5, "eps*")])
     >>> figure.axes[0].lines[0].get_ydata().tolist()
     [2.0, 2.0, 1.0]
+    >>> line = sweep_figure([1, 2, 3], {"minima": [2, 2, 1]}, step=True, thresholds=[2.5]).axes[0].lines[0]
+    >>> line.get_xdata().tolist()  # steps at the threshold 2.5, broken there
+    [1.0, 2.0, 2.5, nan, 2.5, 3.0]
     """
     x = np.asarray(values, dtype=float)
+    if isinstance(thresholds, Mapping):
+        cuts = {label: sorted(float(t) for t in thresholds.get(label, ())) for label in counts}
+        every = sorted({t for ts in cuts.values() for t in ts})
+    else:
+        every = sorted(float(t) for t in thresholds)
+        cuts = {label: every for label in counts}
     figure = _new_figure(figsize=(7.0, 4.0), layout="constrained")
     ax = figure.add_subplot()
     integers = True
+    unknown: set[tuple[float, float]] = set()
     for label, ys in counts.items():
         if len(ys) != len(x):
             raise ValueError(f"counts[{label!r}] has {len(ys)} entries, expected one per value ({len(x)}).")
         y = np.array([np.nan if value is None else float(value) for value in ys])
         integers &= bool(np.all(np.isnan(y) | (y == np.round(y))))
-        ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label,
-                drawstyle="steps-mid" if step else "default")
+        if not step and not cuts[label]:
+            ax.plot(x, y, marker="o", markersize=4, linewidth=1.5, label=label)
+            continue
+        px, py, samples, gaps = _broken_line(x, y, cuts[label], step)
+        unknown.update(gaps)
+        ax.plot(px, py, marker="o", markersize=4, linewidth=1.5, label=label, markevery=samples)
     if x.size and np.all(x > 0) and x.max() >= 100 * x.min():
         ax.set_xscale("log")
+    for low, high in sorted(unknown):
+        ax.axvspan(low, high, facecolor="none", edgecolor="0.8", hatch="///", linewidth=0.0, zorder=0,
+                   label="a count changes somewhere in here" if (low, high) == min(unknown) else None)
+    drawn = []
     for mark in marks:
         position, name = mark if isinstance(mark, tuple) else (mark, None)
+        drawn.append(float(position))
         ax.axvline(float(position), color="0.3", linestyle=":", linewidth=1.2)
         if name:
             ax.annotate(name, (float(position), 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
                         textcoords="offset points", rotation=90, va="top", fontsize=8, color="0.3")
+    for position in every:
+        if not any(abs(position - d) <= 1e-12 * max(1.0, abs(d)) for d in drawn):
+            ax.axvline(position, color="0.3", linestyle=":", linewidth=1.2)
     if integers:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
@@ -693,6 +806,39 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
     if title is not None:
         ax.set_title(title, fontsize=10)
     return figure
+
+
+def _broken_line(x: np.ndarray, y: np.ndarray, cuts: Sequence[float],
+                 step: bool) -> tuple[list[float], list[float], list[int], list[tuple[float, float]]]:
+    """The vertices of one sweep line, the indices of its samples among them, and the intervals
+    where a step count changes at an unknown place (see :func:`sweep_figure`)."""
+    px: list[float] = []
+    py: list[float] = []
+    samples: list[int] = []
+    gaps: list[tuple[float, float]] = []
+    order = [i for i in np.argsort(x, kind="stable")]
+    for position, i in enumerate(order):
+        if position:
+            a, b = order[position - 1], i
+            between = [t for t in cuts if x[a] < t < x[b]]
+            if np.isnan(y[a]) or np.isnan(y[b]):
+                px.append(np.nan)
+                py.append(np.nan)
+            elif between and (step and y[a] != y[b] or not step):
+                if step:
+                    px += [between[0], np.nan, between[-1]]
+                    py += [y[a], np.nan, y[b]]
+                else:
+                    px.append(np.nan)
+                    py.append(np.nan)
+            elif step and y[a] != y[b]:
+                px.append(np.nan)
+                py.append(np.nan)
+                gaps.append((float(x[a]), float(x[b])))
+        samples.append(len(px))
+        px.append(float(x[i]))
+        py.append(float(y[i]))
+    return px, py, samples, gaps
 
 
 # -- saving -------------------------------------------------------------------------------------
@@ -736,22 +882,33 @@ def save_figure(figure: Figure, path: str | os.PathLike, *, dpi: int = 150) -> P
 
 # -- the standard pictures of a catalog ---------------------------------------------------------
 
-def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
+def catalog_figures(catalog: Catalog, *, center: int | None = None, through: tuple[int, int] | None = None,
+                    params: tuple[str, str] | None = None, extent: float | None = None) -> dict[str, Figure]:
     """The standard figures of a catalog.
 
     Parameters
     ----------
     catalog : Catalog
+    center, through, params, extent : optional
+        The plane of the slice, see :func:`landscape_plane`: through real point number
+        ``center`` (default: the lowest real minimum), through two more real points
+        ``through = (i, j)``, or along two parameters ``params = (name1, name2)``.
 
     Returns
     -------
     dict of str to Figure
         ``"critical_values"`` (always); ``"hessian_spectra"`` (when there are real points);
         ``"slice"`` (when there is a real point and at least two parameters): the loss, rebuilt
-        exactly from ``catalog.problem``, on a plane through the lowest real minimum (isolated or
-        on a component), spanned by the directions to its nearest real critical neighbours, or
-        by the Hessian eigenvectors with the smallest eigenvalues there when there are too few
-        neighbours; the view is centred on those neighbours.
+        exactly from ``catalog.problem``, on the chosen plane, its centre point ringed. By
+        default the plane goes through the lowest real minimum (isolated or on a component),
+        spanned by the directions to its nearest real critical neighbours, or by the Hessian
+        eigenvectors with the smallest eigenvalues there when there are too few neighbours; the
+        view is centred on those neighbours.
+
+    Raises
+    ------
+    ValueError
+        If the plane cannot be chosen as asked (see :func:`landscape_plane`).
     """
     figures = {"critical_values": critical_values_figure(catalog)}
     system = build_system(catalog.problem)
@@ -762,46 +919,99 @@ def catalog_figures(catalog: Catalog) -> dict[str, Figure]:
         shown = "" if columns <= len(spectra) else f" (first {len(spectra)} of {columns} columns)"
         per = "symmetry orbit" if orbits < len(catalog.real()) else "point"
         figures["hessian_spectra"] = hessian_spectra_figure(
-            spectra, title=f"Hessian spectra of the real critical points, one column per {per}{shown}; "
-                           "# = the point numbers of algmorse show")
+            spectra, title=f"Hessian eigenvalues at the real critical points, one column per {per}{shown}",
+            xlabel="critical points (catalog numbers), type and loss L")
     if len(catalog.variables) >= 2:
-        plane = landscape_plane(catalog, system)
+        plane = landscape_plane(catalog, system, center=center, through=through, params=params, extent=extent)
         if plane is not None:
-            center, directions, extent = plane
-            has_minimum = bool(catalog.minima()) or any(c.kind == "minima" and c.real_points
-                                                        for c in catalog.components)
-            lowest = "minimum" if has_minimum else "critical point"
+            origin, directions, size = plane
+            if center is not None:
+                point = catalog.critical_points[center]
+                anchor = f"point #{center} ({point.kind}, L = {point.loss.real:.4g})"
+            else:
+                has_minimum = bool(catalog.minima()) or any(c.kind == "minima" and c.real_points
+                                                            for c in catalog.components)
+                anchor = f"the lowest real {'minimum' if has_minimum else 'critical point'}"
+            if through is not None:
+                where = f"on the plane through {anchor}, #{through[0]} and #{through[1]}"
+            elif params is not None:
+                where = f"on the ({params[0]}, {params[1]}) coordinate plane through {anchor}"
+            else:
+                where = f"through {anchor}"
             figures["slice"] = slice_figure(
-                system, center, directions, extent=extent, points=[*catalog.real(), *catalog.components],
-                title=f"loss landscape through the lowest real {lowest}\n{_describe_problem(catalog.problem)}")
+                system, origin, directions, extent=size, points=[*catalog.real(), *catalog.components],
+                mark=_plane_anchor(catalog, center), center_label=f"centre: {anchor}",
+                tags=[(f"#{k}", _real_point(catalog, k, "through")) for k in (through or ())]
+                + ([(f"#{center}", _plane_anchor(catalog, center))] if center is not None else []),
+                title=f"loss landscape {where}\n{_describe_problem(catalog.problem)}")
     return figures
 
 
 def landscape_plane(
-    catalog: Catalog, system: PolynomialSystem
+    catalog: Catalog, system: PolynomialSystem, *, center: int | None = None,
+    through: tuple[int, int] | None = None, params: tuple[str, str] | None = None, extent: float | None = None,
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], float] | None:
-    """Center, directions and extent of a plane through the lowest real minimum of ``catalog``.
+    """Center, directions and extent of a plane through a real critical point of ``catalog``.
 
     Parameters
     ----------
     catalog : Catalog
     system : PolynomialSystem
-        The catalog's system (for the Hessian at the minimum).
+        The catalog's system (for the Hessian at the centre).
+    center : int, optional
+        The number of a real critical point (as ``algmorse show`` numbers them) to put the plane
+        through. Default: the lowest real minimum, isolated or on a component (without a real
+        minimum, the lowest real point).
+    through : (int, int), optional
+        Numbers of two real critical points: the plane through the centre and these two points,
+        centred at the centre point, large enough to show both.
+    params : (str, str), optional
+        Two parameter names: the plane through the centre along these two coordinates, large
+        enough to show where both are zero.
+    extent : float, optional
+        Half the side of the square shown (overrides the automatic choice).
 
     Returns
     -------
     tuple (center, (u, v), extent) or None
         Orthonormal ``u, v``; ``None`` when the catalog has no real point (isolated or on a
-        component). Without a real minimum the plane goes through the lowest real point. See
-        :func:`catalog_figures` for the choice of directions.
+        component). Without ``through`` or ``params``, see :func:`catalog_figures` for the choice
+        of directions; the view is then centred on the centre and its neighbours in the plane.
+
+    Raises
+    ------
+    ValueError
+        If ``center`` or a point of ``through`` is not the number of a real critical point, the
+        two points of ``through`` and the centre are collinear, ``params`` does not name two
+        distinct parameters, both ``through`` and ``params`` are given, or ``extent`` is not
+        positive.
     """
-    anchors = [(np.array([z.real for z in p.coordinates]), p.loss.real, p.kind == "minimum") for p in catalog.real()]
-    anchors += [(np.asarray(x, dtype=float), c.loss.real if c.loss is not None else np.inf, c.kind == "minima")
-                for c in catalog.components for x in c.real_points]
-    if not anchors:
+    if through is not None and params is not None:
+        raise ValueError("give through (two points) or params (two parameters), not both.")
+    if extent is not None and not extent > 0:
+        raise ValueError(f"extent must be positive, got {extent!r}.")
+    anchors = _anchors(catalog)
+    base = _plane_anchor(catalog, center)
+    if base is None:
         return None
-    minima = [a for a in anchors if a[2]] or anchors
-    base = min(minima, key=lambda a: a[1])[0]
+    if through is not None:
+        first, second = (_real_point(catalog, k, "through") - base for k in through)
+        try:
+            _, (u, v) = _plane(base, (first, second))
+        except ValueError:
+            raise ValueError(f"through: points {through[0]} and {through[1]} lie on one line with the centre; "
+                             "they span no plane.") from None
+        reach = max(abs(d @ w) for d in (first, second) for w in (u, v))
+        return base, (u, v), extent if extent is not None else 1.3 * max(reach, 1e-3)
+    if params is not None:
+        names = list(catalog.variables)
+        unknown = [name for name in params if name not in names]
+        if unknown or len(params) != 2 or params[0] == params[1]:
+            raise ValueError(f"params must be two distinct parameter names of {', '.join(names)}; "
+                             f"got {', '.join(map(str, params))}.")
+        u, v = (np.eye(base.size)[names.index(name)] for name in params)
+        reach = max(abs(base[names.index(name)]) for name in params)
+        return base, (u, v), extent if extent is not None else max(1.0, 1.3 * reach)
     tiny = 1e-6 * (1.0 + np.linalg.norm(base))
     others = sorted((a[0] - base for a in anchors if np.linalg.norm(a[0] - base) > tiny), key=np.linalg.norm)
     eigenvalues, eigenvectors = np.linalg.eigh(system.numeric.hessian(base))
@@ -822,12 +1032,45 @@ def landscape_plane(
     st = np.array([[d @ u, d @ v] for d in near])
     middle = (st.max(axis=0) + st.min(axis=0)) / 2
     half = float(np.max(st.max(axis=0) - st.min(axis=0))) / 2
-    extent = 1.5 * half if half > 0 else max(1.0, 0.5 * float(np.linalg.norm(base)))
+    if extent is None:
+        extent = 1.5 * half if half > 0 else max(1.0, 0.5 * float(np.linalg.norm(base)))
     return base + middle[0] * u + middle[1] * v, (u, v), extent
 
 
+def _anchors(catalog: Catalog) -> list[tuple[np.ndarray, float, bool]]:
+    """``(coordinates, loss, is a minimum)`` of every real point, isolated or on a component."""
+    anchors = [(np.array([z.real for z in p.coordinates]), p.loss.real, p.kind == "minimum") for p in catalog.real()]
+    anchors += [(np.asarray(x, dtype=float), c.loss.real if c.loss is not None else np.inf, c.kind == "minima")
+                for c in catalog.components for x in c.real_points]
+    return anchors
+
+
+def _plane_anchor(catalog: Catalog, center: int | None) -> np.ndarray | None:
+    """Real point number ``center``, or the lowest real minimum (else real point); ``None``
+    when there is no real point."""
+    if center is not None:
+        return _real_point(catalog, center, "center")
+    anchors = _anchors(catalog)
+    if not anchors:
+        return None
+    minima = [a for a in anchors if a[2]] or anchors
+    return min(minima, key=lambda a: a[1])[0]
+
+
+def _real_point(catalog: Catalog, number: int, what: str) -> np.ndarray:
+    """The coordinates of critical point ``number`` of ``catalog``, which must be real."""
+    count = len(catalog.critical_points)
+    if not 0 <= number < count:
+        raise ValueError(f"{what}: there is no point {number}; the catalog's points are numbered 0 to {count - 1}.")
+    point = catalog.critical_points[number]
+    if not point.is_real:
+        raise ValueError(f"{what}: point {number} is complex; a plane of real parameters goes through real points "
+                         f"only (algmorse show --real lists them).")
+    return np.array([z.real for z in point.coordinates])
+
+
 def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, stem: str,
-                          format: str = "png") -> list[Path]:
+                          format: str = "png", **plane: Any) -> list[Path]:
     """Write :func:`catalog_figures` as ``<directory>/<stem>_<name>.<format>``.
 
     All figures are drawn before the first file is written; if a write fails, the files this
@@ -842,13 +1085,16 @@ def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, ste
         File name prefix, e.g. the catalog's file stem.
     format : str, default "png"
         Any format matplotlib writes (``png``, ``svg``, ``pdf``, ...).
+    **plane
+        ``center``, ``through``, ``params``, ``extent``: the plane of the slice, passed to
+        :func:`catalog_figures`.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
-    figures = catalog_figures(catalog)
+    figures = catalog_figures(catalog, **plane)
     written: list[Path] = []
     try:
         for name, figure in figures.items():
