@@ -671,5 +671,5 @@ def _plot(result: SweepResult, problem: Problem) -> None:
         marks = [(float(Fraction(v)), "exceptional") for v in result.exceptional]
         inside = [t.value for t in result.thresholds or () if min(x) <= t.value <= max(x)]
         figure = sweep_figure(x, counts, xlabel=result.parameter, ylabel="critical points", marks=marks, step=True,
-                              title=title, **({"thresholds": inside} if inside else {}))
+                              title=title, thresholds=inside)
     save_figure(figure, result.directory / "counts.png")

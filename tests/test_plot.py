@@ -448,3 +448,15 @@ def test_cli_plot_out_is_a_file(tmp_path, chain2, capsys):
     (tmp_path / "taken").write_text("")
     assert main(["plot", str(catalog), "--out", str(tmp_path / "taken")]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_a_sample_at_a_threshold_stands_alone_and_its_neighbours_step_there():
+    # counts 5, 3, 5 with the exact threshold at the middle sample (a collision there): the line
+    # runs at 5 up to the threshold from both sides, the 3 is a lone marker, nothing is hatched
+    figure = sweep_figure([-0.3, -0.2, -0.1], {"isolated": [5, 3, 5]}, step=True, thresholds=[-0.2])
+    line = figure.axes[0].lines[0]
+    xs, ys = line.get_xdata(), line.get_ydata()
+    segments = [list(zip(xs[k:k + 2], ys[k:k + 2])) for k in range(len(xs) - 1)
+                if not (np.isnan(xs[k]) or np.isnan(xs[k + 1]))]
+    assert sorted(segments) == [[(-0.3, 5.0), (-0.2, 5.0)], [(-0.2, 5.0), (-0.1, 5.0)]]
+    assert not any(p.get_hatch() for p in figure.axes[0].patches)

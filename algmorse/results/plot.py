@@ -811,30 +811,48 @@ def sweep_figure(values: Sequence[float], counts: Mapping[str, Sequence[float | 
 def _broken_line(x: np.ndarray, y: np.ndarray, cuts: Sequence[float],
                  step: bool) -> tuple[list[float], list[float], list[int], list[tuple[float, float]]]:
     """The vertices of one sweep line, the indices of its samples among them, and the intervals
-    where a step count changes at an unknown place (see :func:`sweep_figure`)."""
+    where a step count changes at an unknown place (see :func:`sweep_figure`).
+
+    A sample at a threshold (within 1e-9 relative) stands alone: its count holds at that value
+    only, and the counts on either side step at it.
+    """
     px: list[float] = []
     py: list[float] = []
     samples: list[int] = []
     gaps: list[tuple[float, float]] = []
+
+    def at_cut(value: float) -> bool:
+        return any(abs(t - value) <= 1e-9 * max(1.0, abs(value)) for t in cuts)
+
+    def brk() -> None:
+        px.append(np.nan)
+        py.append(np.nan)
+
     order = [i for i in np.argsort(x, kind="stable")]
     for position, i in enumerate(order):
         if position:
             a, b = order[position - 1], i
-            between = [t for t in cuts if x[a] < t < x[b]]
+            inside = [t for t in cuts if x[a] < t < x[b]]
+            ends = at_cut(float(x[a])), at_cut(float(x[b]))
             if np.isnan(y[a]) or np.isnan(y[b]):
-                px.append(np.nan)
-                py.append(np.nan)
-            elif between and (step and y[a] != y[b] or not step):
-                if step:
-                    px += [between[0], np.nan, between[-1]]
-                    py += [y[a], np.nan, y[b]]
-                else:
-                    px.append(np.nan)
-                    py.append(np.nan)
-            elif step and y[a] != y[b]:
-                px.append(np.nan)
-                py.append(np.nan)
-                gaps.append((float(x[a]), float(x[b])))
+                brk()
+            elif not step:
+                if inside or any(ends):
+                    brk()
+            elif not inside and not any(ends):
+                if y[a] != y[b]:
+                    brk()
+                    gaps.append((float(x[a]), float(x[b])))
+            elif inside and not any(ends) and y[a] == y[b]:
+                pass  # the same count on both sides: joined across the thresholds between
+            else:
+                if not ends[0]:  # the left count holds up to the first threshold
+                    px.append(inside[0] if inside else float(x[b]))
+                    py.append(float(y[a]))
+                brk()
+                if not ends[1]:  # the right count holds from the last threshold
+                    px.append(inside[-1] if inside else float(x[a]))
+                    py.append(float(y[b]))
         samples.append(len(px))
         px.append(float(x[i]))
         py.append(float(y[i]))
