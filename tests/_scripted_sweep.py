@@ -83,6 +83,7 @@ def scripted(monkeypatch):
     monkeypatch.setattr(sweep_module, "solve_generic", fake_solve_generic)
     monkeypatch.setattr(sweep_module, "_analyze", fake_analyze)
     monkeypatch.setattr(sweep_module, "open_runner", fake_open_runner)
-    monkeypatch.setattr(sweep_module, "_plot", lambda result: None)
+    monkeypatch.setattr(sweep_module, "_plot", lambda result, problem: None)
+    monkeypatch.setattr(sweep_module, "_thresholds", lambda *args: (None, "not computed (scripted sweep)"))
     monkeypatch.setattr(sweep_module, "ProgressBar", Bar)
     return log

@@ -130,3 +130,16 @@ def test_count_maps_write_every_count_and_scale_only_varying_maps():
     assert [t.get_text() for t in real.get_xticklabels()] == ["0.1", "0.2", "0.3"]
     with pytest.raises(ValueError, match="shape"):
         sweep_map_figure([0.1], [1, 2], {"real": [[1]]}, xlabel="a", ylabel="b")
+
+
+@pytest.mark.exact
+def test_the_eps_scale_threshold_is_the_strength_threshold_over_the_spec_strength():
+    # h = x^4/4 - x^2/2 + eps x^2: h' = x (x^2 - 1 + 2 eps), three points merge at x = 0 when
+    # eps = 1/2; with the spec's eps = 1/4 that is the eps scale 2 (two code paths: the split
+    # L + eps R, and the interpolated loss in the scale)
+    from algmorse.model.network import FunctionProblem
+
+    problem = FunctionProblem(("x",), "x^4/4 - x^2/2", Regularizer("l2", Fraction(1, 4)))
+    assert discriminant(problem, timeout=30).real_values == (0.5,)
+    assert discriminant(problem, parameter="eps", timeout=30).real_values == (0.5,)
+    assert discriminant(problem, parameter="eps-scale", timeout=30).real_values == (2.0,)
