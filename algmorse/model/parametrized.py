@@ -12,10 +12,10 @@ unknowns and those parameters. The names of the parameters:
 
 The loss is ``scale * sum_I D_I + s * R`` (:func:`~algmorse.model.system.split_loss`), with
 ``D_I`` the term of data point ``I``, so ``scale`` and ``eps`` enter linearly and ``eps_J``
-through ``eps_J * a_J^2``. A data term ``D_I`` is built by the network code itself at a grid of
-rational values of point ``I``'s chosen entries and interpolated exactly (Lagrange, one factor per
-entry): it has degree at most 2 in an output and ``2 * d^h`` in an input, for an activation of
-degree ``d`` and ``h`` hidden layers. The grid has ``prod (degree + 1)`` nodes per data point (at
+through ``eps_J * a_J^2``. A data term ``D_I`` is built by the network code itself
+(:func:`~algmorse.model.system.split_loss`) on a grid of integer values of point ``I``'s chosen
+entries and interpolated exactly, coefficient by coefficient: it has degree at most 2 in an output
+and ``2 * d^h`` in an input, for an activation of degree ``d`` and ``h`` hidden layers. The grid has ``prod (degree + 1)`` nodes per data point (at
 most :data:`MAX_GRID_NODES`), so the inputs of a point cost more than its outputs.
 """
 
@@ -40,9 +40,9 @@ from .system import _strength, split_loss  # _strength: the documented factor s 
 __all__ = ["ParametrizedGradient", "parametrized_gradient", "parameter_names", "MAX_GRID_NODES"]
 
 MAX_GRID_NODES = 1000
-"""Most interpolation nodes (loss builds of one data point) :func:`parametrized_gradient` spends on one
-data point: each takes milliseconds for small networks, a fifth of a second for a [4, 1, 1, 1] network
-with a cubic activation (degree 18 in its inputs)."""
+"""Most interpolation nodes :func:`parametrized_gradient` spends on one data point. Each node is one
+build of that point's loss: milliseconds for small networks, a fifth of a second for a [4, 1, 1, 1]
+network with a cubic activation (degree 18 in its inputs)."""
 
 Sparse = dict[tuple[int, ...], Fraction]
 
