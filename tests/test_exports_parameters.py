@@ -247,8 +247,9 @@ def test_export_command_writes_parameter_exports_and_names_the_bad_flag(tmp_path
                                                                     "start", "start_parameters"]
     assert (tmp_path / "run" / "final_parameters").read_text() == "2\n\n0.2 0.0\n3.0 0.0\n"
     spec = Path(library.__file__).parent / "chain3_l2.toml"
-    done = export(spec, "--to", "hcjl", "--parameters", "x_1_1", "-o", tmp_path / "s.jl")
-    assert done.returncode == 0 and "parameters = [p1])" in (tmp_path / "s.jl").read_text()
+    done = export(spec, "--to", "hcjl", "--parameters", "x_1_1", "--target=-1/5", "-o", tmp_path / "s.jl")
+    script = (tmp_path / "s.jl").read_text()
+    assert done.returncode == 0 and "parameters = [p1])" in script and "\np_target = [-1//5]\n" in script
     for args, message in (
             (["--to", "hcjl", "--parameters", "eps,lr"], "`--parameters`: 'lr' is not a parameter of this problem. "
                                                          "Choose among: eps, scale, x_I_K"),

@@ -34,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated problem parameters kept symbolic, for a parameter homotopy "
                              "(hcjl, bertini): eps, eps_J, scale, x_I_K, y_I_K (1-based)")
     parser.add_argument("--target", metavar="VALUES",
-                        help="comma-separated rational target values of --parameters, in order (e.g. 1/5,2)")
+                        help="comma-separated rational target values of --parameters, in order (e.g. 1/5,2; "
+                             "--target=-1/5,2 when the first is negative)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -102,7 +102,8 @@ def system_text(system: PolynomialSystem, to: str, *, points: Sequence[Sequence[
     names = _names(system.num_variables)
     n = system.num_variables
     if points and to not in ("phc", "hcjl"):
-        raise SpecError("--points", f"the {to} format holds no points.", "Use --to phc, hcjl or csv for points.")
+        raise SpecError("--points", f"the {to} format holds no points.",
+                        "Use --to phc, hcjl or csv for points (or --to bertini with --parameters: its start file).")
     if to == "phc":
         text = f"{n}\n" + "".join(_text(p, names) + ";\n" for p in polynomials)
         return text + (_phc_solutions(points, names) if points else "")
