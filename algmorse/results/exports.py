@@ -7,6 +7,10 @@ denominators where a tool wants integers: Singular, msolve). Variables are writt
 (names that every tool accepts: PHCpack crashes on names starting with ``e`` or ``i``, Macaulay2
 reads ``w1_1`` as a subscript), and a comment says which parameter each one is, where the format
 has comments.
+
+For a parameter homotopy, :func:`hcjl_parameter_script` and :func:`bertini_parameter_files` write
+the gradient as a polynomial in the unknowns and in chosen problem parameters
+(:mod:`algmorse.model.parametrized`), which are written ``p1..pm``.
 """
 
 from __future__ import annotations
@@ -18,20 +22,26 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from ..errors import SpecError
-from ..model.expr import format_polynomial
+from ..model.expr import format_polynomial, format_rational
+from ..model.parametrized import ParametrizedGradient
 from ..model.system import PolynomialSystem
 from .catalog import Catalog, certificate_radius, min_abs_eigenvalue
 
-__all__ = ["FORMATS", "system_text", "points_csv"]
+__all__ = ["FORMATS", "PARAMETER_FORMATS", "system_text", "hcjl_parameter_script", "bertini_parameter_files",
+           "points_csv"]
 
 FORMATS = ("phc", "singular", "msolve", "m2", "bertini", "hcjl", "csv")
 """Export formats, as ``algmorse export --to`` takes them."""
 
+PARAMETER_FORMATS = ("hcjl", "bertini")
+"""Formats that take ``algmorse export --parameters`` (a parameter homotopy's input)."""
+
 Sparse = Mapping[tuple[int, ...], Fraction]
+Points = Sequence[Sequence[complex]]
 
 
-def _names(count: int) -> list[str]:
-    return [f"x{i + 1}" for i in range(count)]
+def _names(count: int, letter: str = "x") -> list[str]:
+    return [f"{letter}{i + 1}" for i in range(count)]
 
 
 def _text(polynomial: Sparse, names: Sequence[str], *, cleared: bool = False) -> str:
@@ -44,9 +54,17 @@ def _text(polynomial: Sparse, names: Sequence[str], *, cleared: bool = False) ->
     return format_polynomial(polynomial, names).replace(" ", "")
 
 
-def _mapping(variables: Sequence[str], prefix: str) -> str:
-    names = _names(len(variables))
+def _mapping(variables: Sequence[str], prefix: str, letter: str = "x") -> str:
+    names = _names(len(variables), letter)
     return "".join(f"{prefix} {name} = {variable}\n" for name, variable in zip(names, variables))
+
+
+def _julia_vector(values: Sequence[complex]) -> str:
+    return "[" + ", ".join(f"{z.real!r} + {z.imag!r}im" for z in map(complex, values)) + "]"
+
+
+def _julia_rationals(values: Sequence[Fraction]) -> str:
+    return "[" + ", ".join(format_rational(v).replace("/", "//") for v in values) + "]"
 
 
 def system_text(system: PolynomialSystem, to: str, *, points: Sequence[Sequence[complex]] = ()) -> str:
@@ -84,7 +102,8 @@ def system_text(system: PolynomialSystem, to: str, *, points: Sequence[Sequence[
     names = _names(system.num_variables)
     n = system.num_variables
     if points and to not in ("phc", "hcjl"):
-        raise SpecError("--points", f"the {to} format holds no points.", "Use --to phc, hcjl or csv for points.")
+        raise SpecError("--points", f"the {to} format holds no points.",
+                        "Use --to phc, hcjl or csv for points (or --to bertini with --parameters: its start file).")
     if to == "phc":
         text = f"{n}\n" + "".join(_text(p, names) + ";\n" for p in polynomials)
         return text + (_phc_solutions(points, names) if points else "")
@@ -105,13 +124,132 @@ def system_text(system: PolynomialSystem, to: str, *, points: Sequence[Sequence[
         equations = ",\n    ".join(_text(p, names).replace("/", "//") for p in polynomials)  # Julia's exact rationals
         text = (_mapping(system.variables, "#") + "using HomotopyContinuation\n"
                 f"@var {' '.join(names)}\nF = System([\n    {equations}\n], variables = [{', '.join(names)}])\n"
-                "result = solve(F)\n")
-        if points:
-            rows = ",\n    ".join("[" + ", ".join(f"{z.real!r} + {z.imag!r}im" for z in map(complex, p)) + "]"
-                                   for p in points)
-            text += f"points = [\n    {rows}\n]\n"
-        return text
+                "result = solve(F)\ncertify(F, result)\n")
+        return text + (_julia_points(points) if points else "")
     raise SpecError("--to", f"unknown format {to!r}.", f"Choose one of {', '.join(FORMATS)}.")
+
+
+def _julia_points(points: Points) -> str:
+    return "points = [\n    " + ",\n    ".join(_julia_vector(p) for p in points) + "\n]\n"
+
+
+def _parametrized(system: ParametrizedGradient, prefix: str) -> tuple[list[str], list[str], str]:
+    """The polynomials' texts in ``x1..xn, p1..pm``, the names ``p1..pm``, and comments naming all of them."""
+    unknowns, parameters = _names(len(system.variables)), _names(len(system.parameters), "p")
+    texts = [_text(g, unknowns + parameters) for g in system.sparse_gradient()]
+    labels = [f"{name} (problem value {format_rational(value)})"
+              for name, value in zip(system.parameters, system.values)]
+    return texts, parameters, _mapping(system.variables, prefix) + _mapping(labels, prefix, "p")
+
+
+def _check_target(system: ParametrizedGradient, target: Sequence[Fraction] | None) -> None:
+    if target is not None and len(target) != len(system.parameters):
+        raise SpecError("--target", f"{len(target)} values for {len(system.parameters)} parameters.",
+                        f"Give one value per parameter, in order: {', '.join(system.parameters)}.")
+
+
+def hcjl_parameter_script(system: ParametrizedGradient, *, points: Points = (),
+                          target: Sequence[Fraction] | None = None) -> str:
+    """A HomotopyContinuation.jl script for the gradient with parameters, ready for a parameter homotopy.
+
+    The script declares ``System(...; variables, parameters)``, solves it at the problem's parameter
+    values ``p_spec`` (or, given ``points``, takes them as its solutions there), certifies the
+    solutions with ``certify(F, ..., p_spec)``, then follows them to ``p_target`` with
+    ``solve(F, start; start_parameters = p_spec, target_parameters = p_target)`` and certifies
+    again. Without ``target`` those last lines are comments to fill in.
+
+    Parameters
+    ----------
+    system : ParametrizedGradient
+    points : sequence of sequence of complex, optional
+        The critical points at the problem's parameter values (a catalog's).
+    target : sequence of Fraction, optional
+        Target parameter values, one per parameter.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    SpecError
+        Naming ``--target`` if it has the wrong length.
+    """
+    _check_target(system, target)
+    texts, parameters, comments = _parametrized(system, "#")
+    unknowns = _names(len(system.variables))
+    equations = ",\n    ".join(t.replace("/", "//") for t in texts)  # Julia's exact rationals
+    text = (comments + "using HomotopyContinuation\n"
+            f"@var {' '.join(unknowns + parameters)}\n"
+            f"F = System([\n    {equations}\n], variables = [{', '.join(unknowns)}], "
+            f"parameters = [{', '.join(parameters)}])\n"
+            f"p_spec = {_julia_rationals(system.values)}  # {', '.join(system.parameters)}\n")
+    if points:
+        text += _julia_points(points) + "certify(F, points, p_spec)\nstart = points\n"
+    else:
+        text += ("result = solve(F; target_parameters = p_spec)\ncertify(F, result, p_spec)\n"
+                 "start = solutions(result)\n")
+    follow = (f"p_target = {_julia_rationals(system.values if target is None else target)}\n"
+              "moved = solve(F, start; start_parameters = p_spec, target_parameters = p_target)\n"
+              "certify(F, moved, p_target)\n")
+    if target is None:
+        follow = "# to follow the solutions to other parameter values, set p_target and uncomment:\n" + "".join(
+            f"# {line}\n" for line in follow.splitlines())
+    return text + follow
+
+
+def bertini_parameter_files(system: ParametrizedGradient, *, points: Points = (),
+                            target: Sequence[Fraction] | None = None) -> dict[str, str]:
+    """Bertini 1 parameter-homotopy files for the gradient with parameters: file name to text.
+
+    ``input_step1`` (``ParameterHomotopy: 1``) solves at random complex parameters and writes
+    ``start_parameters`` and ``nonsingular_solutions``; ``input`` (``ParameterHomotopy: 2``)
+    follows the points of ``start`` from ``start_parameters`` to ``final_parameters``. Given
+    ``points`` (the critical points at the problem's parameter values), ``start`` holds them and
+    ``start_parameters`` those values, so step 1 can be skipped; given ``target``,
+    ``final_parameters`` holds it. Points and parameter files are in Bertini's format: a count, a
+    blank line, then one ``real imaginary`` line per coordinate (points separated by blank lines).
+    Step 2 follows the straight segment between the two parameter values; between real values it
+    may meet a singular system, which starting from step 1's random complex parameters avoids.
+
+    Parameters
+    ----------
+    system : ParametrizedGradient
+    points : sequence of sequence of complex, optional
+    target : sequence of Fraction, optional
+        One value per parameter.
+
+    Returns
+    -------
+    dict of str to str
+
+    Raises
+    ------
+    SpecError
+        Naming ``--target`` if it has the wrong length.
+    """
+    _check_target(system, target)
+    texts, parameters, comments = _parametrized(system, "%")
+    n = len(system.variables)
+    body = (f"INPUT\nvariable_group {','.join(_names(n))};\nparameter {','.join(parameters)};\n"
+            f"function {','.join(f'f{i + 1}' for i in range(n))};\n"
+            + "".join(f"f{i + 1} = {t};\n" for i, t in enumerate(texts)) + "END;\n")
+    steps = ("% step 1: bertini input_step1 (then cp nonsingular_solutions start);\n"
+             "% step 2: bertini input (reads start, start_parameters, final_parameters)\n")
+    files = {name: comments + steps + f"CONFIG\nParameterHomotopy: {step};\nEND;\n" + body
+             for name, step in (("input_step1", 1), ("input", 2))}
+    if points:
+        files["start"] = _bertini_points(points)
+        files["start_parameters"] = _bertini_points([[complex(v)] for v in system.values], blocks=False)
+    if target is not None:
+        files["final_parameters"] = _bertini_points([[complex(v)] for v in target], blocks=False)
+    return files
+
+
+def _bertini_points(points: Points, *, blocks: bool = True) -> str:
+    """Bertini's point-list format; ``blocks=False`` for a parameter file (one value a line, no blank lines)."""
+    rows = ["\n".join(f"{complex(z).real!r} {complex(z).imag!r}" for z in point) for point in points]
+    return f"{len(points)}\n\n" + ("\n\n" if blocks else "\n").join(rows) + "\n"
 
 
 def _phc_solutions(points: Sequence[Sequence[complex]], names: Sequence[str]) -> str:
