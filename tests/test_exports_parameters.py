@@ -20,7 +20,8 @@ from algmorse.errors import SpecError
 from algmorse.model.expr import parse_polynomial
 from algmorse.model.network import (Activation, Dataset, FunctionProblem, Network, NetworkProblem, Regularizer, ReLU,
                                     SystemProblem)
-from algmorse.model.parametrized import parameter_names, parametrized_gradient
+from algmorse.model.parameters import parameter_names
+from algmorse.model.parametrized import parametrized_gradient
 from algmorse.model.system import build_system
 from algmorse.results.exports import bertini_parameter_files, hcjl_parameter_script, system_text
 from algmorse.results.library import load_case

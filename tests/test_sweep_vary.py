@@ -25,7 +25,8 @@ import pytest
 from algmorse import SolveOptions
 from algmorse.errors import SpecError
 from algmorse.model.network import Activation, Dataset, Network, NetworkProblem, Regularizer
-from algmorse.model.parameters import loss_coefficients, problem_parameter, with_parameter
+from algmorse.model.parameters import problem_parameter, with_parameter
+from algmorse.model.parametrized import loss_coefficients
 from algmorse.model.spec import load_spec
 from algmorse.probes.discriminant import discriminant
 from algmorse.sweep import parse_vary, sweep
@@ -47,7 +48,7 @@ def test_vary_text_and_names_are_checked():
     assert problem_parameter(problem, "eps_4").index == (3,)
     assert problem_parameter(problem, "x_3_1").index == (2, 0)
     for bad in ("eps", "eps_5", "x_4_1", "x_1_2", "w1_1_1", "eps_0", "scale2"):
-        with pytest.raises(SpecError, match="Valid names for this problem: eps_1"):
+        with pytest.raises(SpecError, match="not a parameter of this problem. Choose among: eps_1"):
             problem_parameter(problem, bad)
     with pytest.raises(SpecError, match="positive"):
         with_parameter(problem, problem_parameter(problem, "eps_1"), Fraction(0))

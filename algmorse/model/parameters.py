@@ -1,18 +1,15 @@
-"""The numbers of a problem that a sweep can vary, by name, and the loss as a polynomial in one.
+"""The numbers of a problem that sweeps, exports and the discriminant can vary, by name.
 
-A sweep (``algmorse sweep --vary NAME=START:STOP:N``) and the exact exceptional values along it
-(:func:`algmorse.probes.discriminant.discriminant` with ``parameter=``) address the numbers of a
-spec by these names:
+A sweep (``algmorse sweep --vary NAME=START:STOP:N``), the exact exceptional values along it
+(:func:`algmorse.probes.discriminant.discriminant` with ``parameter=``) and the exports with
+parameters (:mod:`algmorse.model.parametrized`) address the numbers of a spec by these names:
 
 * ``eps``: the strength of an ``l2``, ``multiplicative`` or ``polynomial`` regularizer;
 * ``eps_J``: the J-th strength of a ``generalized-l2`` regularizer (1-based, in parameter order);
 * ``scale``: the loss scale of a network problem (``[loss] scale``);
 * ``x_I_K`` / ``y_I_K``: the K-th input / output of data point I (both 1-based).
 
-The loss is a polynomial in each of them (degree 1 in a strength or the scale, 2 in an output,
-at most ``2 d^h`` in an input for an activation of degree ``d`` and ``h`` hidden layers);
-:func:`loss_coefficients` writes it as ``sum_k p^k L_k`` exactly, by interpolation at rational
-values, checked at one more value.
+The loss as a polynomial in them is :mod:`algmorse.model.parametrized`'s.
 """
 
 from __future__ import annotations
@@ -20,14 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Literal, Sequence
+from typing import Literal
 
 from ..errors import SpecError
-from .network import FunctionProblem, NetworkProblem, Problem, ReLU
-from .system import _qq, loss_polynomial
+from .network import NetworkProblem, Problem
 
-__all__ = ["EPS_SCALE", "ProblemParameter", "problem_parameter", "parameter_names", "parameter_value", "with_parameter",
-           "loss_coefficients"]
+__all__ = ["EPS_SCALE", "ProblemParameter", "problem_parameter", "parameter_names", "parameter_value", "with_parameter"]
 
 ParameterKind = Literal["eps", "eps_j", "scale", "x", "y", "eps-scale"]
 
@@ -58,7 +53,7 @@ EPS_SCALE = ProblemParameter("eps-scale", "eps-scale")
 
 
 def parameter_names(problem: Problem) -> tuple[str, ...]:
-    """Every name :func:`problem_parameter` accepts for ``problem`` (data values last).
+    """Every name :func:`problem_parameter` accepts for ``problem``, in a canonical order.
 
     Examples
     --------
@@ -75,9 +70,21 @@ def parameter_names(problem: Problem) -> tuple[str, ...]:
         names += [f"eps_{j}" for j in range(1, len(problem.variables) + 1)]
     if isinstance(problem, NetworkProblem):
         names.append("scale")
-        for i, (x, y) in enumerate(zip(problem.data.x, problem.data.y), 1):
-            names += [f"x_{i}_{k}" for k in range(1, len(x) + 1)] + [f"y_{i}_{k}" for k in range(1, len(y) + 1)]
+        for letter, rows in (("x", problem.data.x), ("y", problem.data.y)):
+            names += [f"{letter}_{i}_{k}" for i, row in enumerate(rows, 1) for k in range(1, len(row) + 1)]
     return tuple(names)
+
+
+def _summary(problem: Problem, known: tuple[str, ...]) -> str:
+    """The accepted names, with data values as ``x_I_K (I = 1..m, K = 1..n)`` rather than one by one."""
+    shown = [name for name in known if not re.fullmatch(r"[xy]_\d+_\d+", name)]
+    if len(shown) > 6:
+        shown = [shown[0], "...", shown[-1]]
+    if isinstance(problem, NetworkProblem) and len(problem.data):
+        widths = problem.network.widths
+        shown += [f"x_I_K (I = 1..{len(problem.data)}, K = 1..{widths[0]})",
+                  f"y_I_K (I = 1..{len(problem.data)}, K = 1..{widths[-1]})"]
+    return ", ".join(shown)
 
 
 def problem_parameter(problem: Problem, name: str, *, field: str = "--vary") -> ProblemParameter:
@@ -89,19 +96,17 @@ def problem_parameter(problem: Problem, name: str, *, field: str = "--vary") -> 
         Naming ``field``, when ``name`` is not one of :func:`parameter_names` (the message lists
         the valid names, or says why there are none).
     """
-    names = parameter_names(problem)
-    match = _NAME.fullmatch(name.strip()) if isinstance(name, str) else None
-    if match is None or name.strip() not in names:
-        listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-        hint = (f"Valid names for this problem: {listed}." if names else
-                "This problem has no strength, scale or data value to vary.")
-        raise SpecError(field, f"{str(name)[:60]!r} is not a number of this problem.", hint)
+    known = parameter_names(problem)
+    match = _NAME.fullmatch(name) if isinstance(name, str) else None
+    if match is None or name not in known:
+        raise SpecError(field, f"{str(name)[:60]!r} is not a parameter of this problem.",
+                        f"Choose among: {_summary(problem, known) or 'none (it has no parameters)'}.")
     plain, j, data, i, k = match.groups()
     if plain:
         return ProblemParameter(plain, plain)  # type: ignore[arg-type]
     if j:
-        return ProblemParameter(name.strip(), "eps_j", (int(j) - 1,))
-    return ProblemParameter(name.strip(), data, (int(i) - 1, int(k) - 1))  # type: ignore[arg-type]
+        return ProblemParameter(name, "eps_j", (int(j) - 1,))
+    return ProblemParameter(name, data, (int(i) - 1, int(k) - 1))  # type: ignore[arg-type]
 
 
 def parameter_value(problem: Problem, parameter: ProblemParameter) -> Fraction:
@@ -110,7 +115,7 @@ def parameter_value(problem: Problem, parameter: ProblemParameter) -> Fraction:
     if kind == "eps-scale":
         return Fraction(1)
     if kind == "eps":
-        return reg.eps if reg.eps is not None else Fraction(1)
+        return reg.eps if reg.eps is not None else Fraction(1)  # a polynomial regularizer's default
     if kind == "eps_j":
         return reg.eps[parameter.index[0]]
     if kind == "scale":
@@ -146,71 +151,3 @@ def with_parameter(problem: Problem, parameter: ProblemParameter, value: Fractio
     rows = [list(row) for row in (problem.data.x if kind == "x" else problem.data.y)]
     rows[i][k] = value
     return replace(problem, data=replace(problem.data, **{kind: tuple(tuple(row) for row in rows)}))
-
-
-def _degree_bound(problem: Problem, parameter: ProblemParameter) -> int:
-    """A bound on the loss's degree in the parameter."""
-    if parameter.kind == "y":
-        return 2
-    if parameter.kind != "x":
-        return 1
-    network = problem.network
-    if isinstance(network.activation, ReLU):
-        raise SpecError("network.activation", "the loss of a ReLU network is not a polynomial in its data.",
-                        "Use a polynomial activation.")
-    degree = len(network.activation.coefficients) - 1
-    return 2 * max(degree, 1) ** (len(network.widths) - 2)
-
-
-def loss_coefficients(problem: Problem, parameter: ProblemParameter) -> list:
-    """The loss as ``sum_k p^k L_k`` in the parameter ``p``: the list ``[L_0, L_1, ...]``.
-
-    Each ``L_k`` is exact (a sympy ``PolyElement`` over QQ in ``problem.variables``). The loss
-    is built at ``D + 1`` rational values of ``p`` (``D`` a degree bound, see the module notes),
-    interpolated coefficient by coefficient, and checked against the loss built at one more
-    value.
-
-    Raises
-    ------
-    SpecError
-        For a problem whose loss is not a polynomial in the parameter (ReLU).
-    RuntimeError
-        If the check fails (the degree bound was wrong: a bug, never a silent error).
-
-    Examples
-    --------
-    >>> from fractions import Fraction as F
-    >>> from algmorse.model.network import FunctionProblem, Regularizer
-    >>> problem = FunctionProblem(("x",), "x^4", Regularizer("l2", F(1, 3)))
-    >>> [str(c) for c in loss_coefficients(problem, problem_parameter(problem, "eps"))]
-    ['x**4', 'x**2']
-    """
-    if isinstance(problem, FunctionProblem) and parameter.kind in ("scale", "x", "y"):
-        raise SpecError(parameter.name, "a function problem has no loss scale or data.", "Vary a strength instead.")
-    bound = _degree_bound(problem, parameter)
-    nodes = [Fraction(k) for k in range(1, bound + 3)]  # positive: every kind accepts them
-    losses = [loss_polynomial(with_parameter(problem, parameter, p)) for p in nodes]
-    ring = losses[0].ring
-    coefficients = _interpolate(nodes[:-1], losses[:-1], ring)
-    check = sum((c * _qq(nodes[-1] ** k) for k, c in enumerate(coefficients)), ring.zero)
-    if check != losses[-1]:
-        raise RuntimeError(f"loss_coefficients: the loss has degree above {bound} in {parameter.name}.")
-    while len(coefficients) > 1 and not coefficients[-1]:
-        coefficients.pop()
-    return coefficients
-
-
-def _interpolate(nodes: Sequence[Fraction], values: Sequence, ring) -> list:
-    """Coefficients ``c_0..c_D`` (ring elements) of the polynomial taking ``values`` at ``nodes``
-    (Newton's divided differences, exact)."""
-    table = list(values)
-    count = len(nodes)
-    for level in range(1, count):
-        for i in range(count - 1, level - 1, -1):
-            table[i] = (table[i] - table[i - 1]) * _qq(1 / (nodes[i] - nodes[i - level]))
-    coefficients = [ring.zero] * count  # expand the Newton form, highest term first
-    for i in range(count - 1, -1, -1):
-        shifted = [ring.zero] + coefficients[:-1]
-        coefficients = [s - c * _qq(nodes[i]) for s, c in zip(shifted, coefficients)]
-        coefficients[0] += table[i]
-    return coefficients

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Sequence
@@ -35,9 +34,10 @@ from sympy.polys.rings import PolyElement, PolyRing, ring
 from ..errors import SpecError
 from .network import (Dataset, NetworkProblem, Problem, Regularizer, SystemProblem, check_problem,
                       trusted_construction)
+from .parameters import ProblemParameter, parameter_value, problem_parameter
 from .system import _strength, split_loss  # _strength: the documented factor s of split_loss
 
-__all__ = ["ParametrizedGradient", "parametrized_gradient", "parameter_names", "MAX_GRID_NODES"]
+__all__ = ["ParametrizedGradient", "parametrized_gradient", "loss_coefficients", "MAX_GRID_NODES"]
 
 MAX_GRID_NODES = 1000
 """Most interpolation nodes :func:`parametrized_gradient` spends on one data point. Each node is one
@@ -113,28 +113,6 @@ class ParametrizedGradient:
         return {e: c for e, c in terms.items() if c}
 
 
-def parameter_names(problem: Problem) -> tuple[str, ...]:
-    """The names :func:`parametrized_gradient` accepts for ``problem``, in a canonical order.
-
-    Examples
-    --------
-    >>> from algmorse.model.network import FunctionProblem, Regularizer
-    >>> parameter_names(FunctionProblem(("a", "b"), "a^4 + b^2", Regularizer("l2", Fraction(1, 10))))
-    ('eps',)
-    """
-    reg = problem.regularizer
-    names: list[str] = []
-    if reg.kind in ("l2", "multiplicative", "polynomial"):
-        names.append("eps")
-    elif reg.kind == "generalized-l2":
-        names += [f"eps_{j}" for j in range(1, len(problem.variables) + 1)]
-    if isinstance(problem, NetworkProblem):
-        names.append("scale")
-        for letter, rows in (("x", problem.data.x), ("y", problem.data.y)):
-            names += [f"{letter}_{i}_{k}" for i, row in enumerate(rows, 1) for k in range(1, len(row) + 1)]
-    return tuple(names)
-
-
 def parametrized_gradient(problem: Problem, names: Sequence[str], *, field: str = "names") -> ParametrizedGradient:
     """The exact loss and gradient of ``problem`` as polynomials in its unknowns and ``names``.
 
@@ -179,7 +157,7 @@ def parametrized_gradient(problem: Problem, names: Sequence[str], *, field: str 
     if reg.kind == "generalized-l2" and reg.eps is None:
         raise SpecError("regularizer.eps", "random generalized-L2 strengths have not been drawn yet.",
                         "Call Regularizer.resolved(num_parameters, seed) first.")
-    values = tuple(_value(problem, name) for name in names)
+    values = tuple(parameter_value(problem, problem_parameter(problem, name, field=field)) for name in names)
     n = len(problem.variables)
     poly_ring = ring(list(problem.variables) + list(names), QQ)[0]
     unknowns, symbols = poly_ring.gens[:n], dict(zip(names, poly_ring.gens[n:]))
@@ -212,26 +190,41 @@ def parametrized_gradient(problem: Problem, names: Sequence[str], *, field: str 
 
 
 def _check_names(problem: Problem, names: tuple[str, ...], field: str) -> None:
-    known = parameter_names(problem)
     for name in names:
-        if name not in known:
-            raise SpecError(field, f"{name!r} is not a parameter of this problem.",
-                            f"Choose among: {_summary(problem, known) or 'none (it has no parameters)'}.")
+        problem_parameter(problem, name, field=field)
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise SpecError(field, f"{', '.join(repeated)} given more than once.", "Name each parameter once.")
 
 
-def _summary(problem: Problem, known: tuple[str, ...]) -> str:
-    """The accepted names, with data values as ``x_I_K (I = 1..m, K = 1..n)`` rather than one by one."""
-    shown = [name for name in known if not re.fullmatch(r"[xy]_\d+_\d+", name)]
-    if len(shown) > 6:
-        shown = [shown[0], "...", shown[-1]]
-    if isinstance(problem, NetworkProblem) and len(problem.data):
-        widths = problem.network.widths
-        shown += [f"x_I_K (I = 1..{len(problem.data)}, K = 1..{widths[0]})",
-                  f"y_I_K (I = 1..{len(problem.data)}, K = 1..{widths[-1]})"]
-    return ", ".join(shown)
+def loss_coefficients(problem: Problem, parameter: ProblemParameter) -> list[PolyElement]:
+    """The loss as ``sum_k p^k L_k`` in one parameter ``p``: the list ``[L_0, L_1, ...]``.
+
+    Each ``L_k`` is exact, in ``QQ[problem.variables]``; trailing zero coefficients are dropped.
+    For :data:`~algmorse.model.parameters.EPS_SCALE` (the factor of every strength) it is
+    ``[L, s * R]`` of :func:`~algmorse.model.system.split_loss`; otherwise the coefficients of
+    :func:`parametrized_gradient`'s loss in ``p``.
+
+    Examples
+    --------
+    >>> from algmorse.model.network import FunctionProblem, Regularizer
+    >>> from algmorse.model.parameters import problem_parameter
+    >>> problem = FunctionProblem(("x",), "x^4", Regularizer("l2", Fraction(1, 3)))
+    >>> [str(c) for c in loss_coefficients(problem, problem_parameter(problem, "eps"))]
+    ['x**4', 'x**2']
+    """
+    if parameter.kind == "eps-scale":
+        data, shape = split_loss(problem)
+        return [data, shape * _qq(_strength(problem.regularizer))] if shape else [data]
+    full = parametrized_gradient(problem, [parameter.name], field="parameter")
+    unknowns = ring(list(problem.variables), QQ)[0]
+    by_power: dict[int, dict] = {}
+    for exponents, c in full.loss.items():
+        by_power.setdefault(exponents[-1], {})[exponents[:-1]] = c
+    coefficients = [unknowns.from_dict(by_power.get(k, {})) for k in range(max(by_power, default=0) + 1)]
+    while len(coefficients) > 1 and not coefficients[-1]:
+        coefficients.pop()
+    return coefficients
 
 
 def _rebuilt(problem: Problem, **changes) -> Problem:
@@ -295,19 +288,6 @@ def _with_values(problem: NetworkProblem, values: dict[str, Fraction]) -> Networ
         letter, _, k = name.split("_")
         rows[letter][int(k) - 1] = value
     return _rebuilt(problem, data=Dataset((tuple(rows["x"]),), (tuple(rows["y"]),)))
-
-
-def _value(problem: Problem, name: str) -> Fraction:
-    """The problem's own value of the parameter ``name``."""
-    if name == "scale":
-        return problem.scale
-    if name == "eps":
-        return _strength(problem.regularizer)
-    letter, *indices = name.split("_")
-    if letter == "eps":
-        return problem.regularizer.eps[int(indices[0]) - 1]
-    rows = problem.data.x if letter == "x" else problem.data.y
-    return rows[int(indices[0]) - 1][int(indices[1]) - 1]
 
 
 def _qq(value: Fraction):

@@ -25,7 +25,7 @@ from .symmetry import SignedPermutation, candidate_symmetries
 if TYPE_CHECKING:
     from .precision import BallSystem
 
-__all__ = ["PolynomialSystem", "build_system", "split_loss", "loss_polynomial", "MAX_SYSTEM_VARIABLES"]
+__all__ = ["PolynomialSystem", "build_system", "split_loss", "MAX_SYSTEM_VARIABLES"]
 
 MAX_SYSTEM_VARIABLES = 200
 """Largest number of unknowns :func:`build_system` accepts."""
@@ -217,19 +217,6 @@ def split_loss(problem: Problem) -> tuple[PolyElement, PolyElement]:
     else:
         data_term = poly_ring.from_dict(_to_qq(parse_polynomial(problem.expression, variables, field="function.expression")))
     return data_term, _unscaled_regularizer(problem, poly_ring, gens)
-
-
-def loss_polynomial(problem: Problem) -> PolyElement:
-    """The loss ``L + s * R`` of :func:`split_loss`, alone (no gradient or Hessian).
-
-    Examples
-    --------
-    >>> from algmorse.model.network import FunctionProblem, Regularizer
-    >>> str(loss_polynomial(FunctionProblem(("x",), "x^4", Regularizer("l2", Fraction(1, 3)))))
-    'x**4 + 1/3*x**2'
-    """
-    data_term, shape = split_loss(problem)
-    return data_term + shape * _qq(_strength(problem.regularizer))
 
 
 def _strength(reg: Regularizer) -> Fraction:

@@ -55,7 +55,8 @@ from sympy.polys.polyerrors import PolynomialError
 from ..engine import exact, processes
 from ..errors import BackendCrashed, BackendTimeout, BackendUnavailable, SpecError
 from ..model.network import NetworkProblem, Problem, check_problem
-from ..model.parameters import EPS_SCALE, loss_coefficients, parameter_value, problem_parameter
+from ..model.parameters import EPS_SCALE, parameter_value, problem_parameter
+from ..model.parametrized import loss_coefficients
 from ..model.system import split_loss
 
 __all__ = ["Discriminant", "DiscriminantFactor", "FactorKind", "discriminant", "format_discriminant"]
@@ -288,7 +289,7 @@ def discriminant(problem: Problem, *, seed: int | None = None, timeout: float = 
         Vary this number of the problem instead of the regularizer's strength: a name of
         :func:`algmorse.model.parameters.parameter_names` (``"eps_2"``, ``"scale"``,
         ``"x_1_1"``, ...), or ``"eps-scale"`` (the factor of every strength). The loss is then
-        ``sum_k p^k L_k`` in that parameter ``p`` (:func:`~algmorse.model.parameters.loss_coefficients`),
+        ``sum_k p^k L_k`` in that parameter ``p`` (:func:`~algmorse.model.parametrized.loss_coefficients`),
         the unknown is named after it, and the method is the same; a regularizer is not needed
         unless a strength is varied.
 
