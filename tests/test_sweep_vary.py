@@ -128,6 +128,8 @@ def test_count_maps_write_every_count_and_scale_only_varying_maps():
     assert real.texts[1].get_position() == (0, 1)  # counts[i][j] sits at (x_i, y_j)
     assert maxima.get_title() == "maxima (all 0)"
     assert len(figure.axes) == 3  # one colour bar: the constant map has none
+    colorbar = next(ax for ax in figure.axes if not ax.get_title())
+    assert [t.get_text() for t in colorbar.get_yticklabels()] == ["1", "3"]  # the counts that occur, no 2
     assert [t.get_text() for t in real.get_xticklabels()] == ["0.1", "0.2", "0.3"]
     with pytest.raises(ValueError, match="shape"):
         sweep_map_figure([0.1], [1, 2], {"real": [[1]]}, xlabel="a", ylabel="b")

@@ -1178,12 +1178,15 @@ def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
         # one colour per count: bins centred on the integers (a constant map gets one bin, not a
         # continuous bar around it)
-        norm = BoundaryNorm(np.arange(np.floor(low), np.floor(high) + 2) - 0.5, 256)
+        present = np.unique(finite) if finite.size else np.array([0.0])
+        edges = np.concatenate([[present[0] - 0.5], (present[:-1] + present[1:]) / 2, [present[-1] + 0.5]])
+        norm = BoundaryNorm(edges, 256)  # one colour per count that occurs
         mesh = ax.pcolormesh(np.arange(x.size + 1) - 0.5, np.arange(y.size + 1) - 0.5, values.T,
                              cmap="viridis", norm=norm, shading="flat")
         if low < high:  # a constant map needs no colour scale: its cells say it
             colorbar = figure.colorbar(mesh, ax=ax, shrink=0.9)
-            colorbar.set_ticks([t for t in MaxNLocator(integer=True, nbins=6).tick_values(low, high) if low <= t <= high])
+            colorbar.set_ticks(present if present.size <= 8 else
+                               [t for t in MaxNLocator(integer=True, nbins=6).tick_values(low, high) if low <= t <= high])
         middle = (low + high) / 2
         if cell >= 0.3:
             for i in range(x.size):
