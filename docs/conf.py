@@ -89,7 +89,7 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "show_signature": False,
 }
-gallery.allow_clean_exit()
+gallery.run_as_scripts()
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"algmorse {release}"

@@ -72,7 +72,9 @@ def write_api_pages(out: Path) -> None:
     modules = {name: importlib.import_module(name) for name in names}
     for name, module in modules.items():
         lines = [f".. _api-{name}:\n", _title(name), f".. automodule:: {name}\n   :no-members:\n",
-                 f".. currentmodule:: {name}\n"]
+                 f".. currentmodule:: {name}\n",
+                 # the docstrings' examples run in the module's namespace, as in pytest --doctest-modules
+                 f".. testsetup:: *\n\n   import {name} as _module\n   globals().update(vars(_module))\n"]
         exported = list(getattr(module, "__all__", ()))
         pages, data, elsewhere = [], [], []
         for member in exported:
@@ -85,7 +87,7 @@ def write_api_pages(out: Path) -> None:
             else:
                 data.append(member)
         if pages:
-            lines += ["", ".. autosummary::", "   :toctree: .", "   :template: object.rst", ""]
+            lines += ["", ".. autosummary::", "   :toctree: .", "   :template: autosummary/object.rst", ""]
             lines += [f"   {member}" for member in pages]
         if data:
             lines += ["", ".. rubric:: Constants and type aliases", ""]

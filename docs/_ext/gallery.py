@@ -7,13 +7,15 @@ matplotlib scraper does not see them) and end with ``sys.exit(main())``. Here
 * :func:`reset_argv` gives each example ``--out docs/_build/example-figures/<name>`` (emptied
   first), so nothing is written into the source tree;
 * :func:`png_scraper` puts the PNG files an example wrote into its gallery page, in order;
-* :func:`allow_clean_exit` lets ``sys.exit(0)`` end an example (sphinx-gallery catches
-  ``Exception`` only, so a ``SystemExit`` would end the whole build); a non-zero status is an
-  example error, reported like an exception.
+* :func:`run_as_scripts` runs each example as ``python3 example.py`` would: with its docstring as
+  ``__doc__`` (sphinx-gallery sets it to ``""``; the examples' ``--help`` reads it), and letting
+  ``sys.exit(0)`` end it (sphinx-gallery catches ``Exception`` only, so a ``SystemExit`` would end
+  the whole build); a non-zero status is an example error, reported like an exception.
 """
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -49,20 +51,24 @@ def png_scraper(block, block_vars, gallery_conf) -> str:
     return figure_rst(targets, gallery_conf["src_dir"])
 
 
-def allow_clean_exit() -> None:
-    """Make ``sys.exit(0)`` (or ``raise SystemExit(0)``) end an example, not the build."""
+def run_as_scripts() -> None:
+    """Give each example its docstring as ``__doc__``, and let ``sys.exit(0)`` end it, not the build."""
     from sphinx_gallery import gen_rst
 
     original = gen_rst._exec_once.__call__
-    if getattr(original, "_algmorse_clean_exit", False):
+    if getattr(original, "_algmorse_script", False):
         return
 
     def call(self) -> None:
+        namespace = self.fake_main.__dict__
+        if not namespace.get("__doc__"):
+            source = Path(self.code.co_filename).read_text(encoding="utf-8")
+            namespace["__doc__"] = ast.get_docstring(ast.parse(source), clean=False)
         try:
             original(self)
         except SystemExit as exit_:
             if exit_.code not in (0, None):
                 raise RuntimeError(f"the example exited with status {exit_.code!r}") from None
 
-    call._algmorse_clean_exit = True
+    call._algmorse_script = True
     gen_rst._exec_once.__call__ = call
