@@ -44,7 +44,7 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb", "
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 nitpicky = False
-default_role = "code"  # `x` in the guide (written from the Markdown README) is inline code
+default_role = "code"  # `x` in a docstring is inline code, as in the README
 
 # --- API reference: docs/_ext/apigen.py writes one page per public module (its ``__all__``) and
 # autosummary writes one page per public name.
@@ -61,8 +61,10 @@ numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 numpydoc_validation_checks: set[str] = set()
 
-# --- doctests (``sphinx-build -b doctest``): the guide's ``>>>`` blocks and the docstrings the
-# API pages pull in. Those needing PHCpack, Singular or a long solve are marked ``+SKIP``.
+# --- doctests (``sphinx-build -b doctest``): the ``>>>`` examples of the guide and of every
+# docstring the API pages pull in, each run in its module's namespace (``.. testsetup::`` on the
+# generated pages), as ``pytest --doctest-modules`` runs them. They take seconds; those that call
+# PHCpack or Singular need them installed, as the tests do.
 doctest_global_setup = """
 from fractions import Fraction
 import numpy as np

@@ -13,6 +13,9 @@ export MPLBACKEND=Agg
 
 start=$(date +%s)
 python3 -m sphinx -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
-# The doctest builder does not need the gallery run again (plot_gallery=0 keeps its pages, unexecuted).
+html=$(date +%s)
+# The doctest builder does not run the gallery again (plot_gallery=0: its pages, unexecuted).
 python3 -m sphinx -W --keep-going -b doctest -D plot_gallery=0 -d docs/_build/doctrees-doctest docs docs/_build/doctest
-echo "docs built in $(( $(date +%s) - start )) s: docs/_build/html/index.html"
+end=$(date +%s)
+echo "docs built: html $(( html - start )) s (gallery included), doctests $(( end - html )) s;" \
+    "open docs/_build/html/index.html"

@@ -111,10 +111,10 @@ def write_api_pages(out: Path) -> None:
 def balance_summaries() -> None:
     """Keep autosummary's one-line summaries from cutting an inline literal in two.
 
-    autosummary ends a summary at the first ``". "``, also inside ````u . v```` or
-    ````c_1 t + ... + c_d t^d````, which leaves an unterminated literal (a docutils warning) in
-    the table. A summary with an odd number of ````` ```` ````` marks is extended, sentence by
-    sentence, until its literals are closed.
+    autosummary ends a summary at the first period followed by a space, also inside an inline
+    literal such as ``u . v`` or ``c_1 t + ... + c_d t^d``; the table then holds an unterminated
+    literal (a docutils warning). A summary with an odd number of literal marks is extended,
+    sentence by sentence, until its literals are closed.
     """
     from sphinx.ext import autosummary
 
