@@ -111,5 +111,17 @@ def _data_signature(app, what, name, obj, options, signature, return_annotation)
     return None
 
 
+def _no_type_docstring(app, what, name, obj, options, lines):
+    """A constant without a docstring of its own gets none, not its type's (``str.__doc__``)."""
+    from sphinx.util.docstrings import prepare_docstring
+
+    own = type(obj).__doc__
+    if what in ("data", "attribute") and own and lines:
+        words = [line.strip() for line in lines if line.strip()]
+        if words == [line.strip() for line in prepare_docstring(own) if line.strip()]:
+            lines[:] = []
+
+
 def setup(app):
     app.connect("autodoc-process-signature", _data_signature, priority=100)
+    app.connect("autodoc-process-docstring", _no_type_docstring, priority=100)

@@ -91,7 +91,10 @@ def write_api_pages(out: Path) -> None:
             lines += [f"   {member}" for member in pages]
         if data:
             lines += ["", ".. rubric:: Constants and type aliases", ""]
-            lines += [f".. autodata:: {member}\n   :no-value:\n" for member in data]
+            for member in data:  # a short constant shows its value
+                value = getattr(module, member)
+                short = isinstance(value, (bool, int, float, str, tuple, frozenset)) and len(repr(value)) <= 80
+                lines.append(f".. autodata:: {member}\n" + ("" if short else "   :no-value:\n"))
         if elsewhere:
             lines += ["", ".. rubric:: Also exported here" if (pages or data) else ".. rubric:: Exported here",
                       "", "Documented where they are defined:", "", ".. autosummary::", ""]
