@@ -1,4 +1,5 @@
-"""Quick start: the critical points of a small network's regularized loss, from Python.
+"""Quick start: the critical points of a small network's regularized loss, from Python
+===================================================================================
 
 Run with ``python examples/quickstart.py`` (needs the PHCpack backend: see the README).
 """

@@ -1,4 +1,5 @@
-"""Seed 000: how regularization affects the geometry of loss functions.
+"""Seed 000: how regularization affects the geometry of loss functions
+===================================================================
 
 The claims (``shared/seeds/000_*.txt``; restated as computations in ``shared/notes/math.md``):
 

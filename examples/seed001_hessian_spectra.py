@@ -1,4 +1,5 @@
-"""Seed 001 (forum thread): zero Hessian eigenvalues at the minimum of a tanh network, and L2.
+"""Seed 001 (forum thread): zero Hessian eigenvalues at the minimum of a tanh network, and L2
+==========================================================================================
 
 The claim (``shared/seeds/001_*.txt``; ``shared/notes/math.md``, "Seed 001"): at the minimum of an
 unregularized one-hidden-layer tanh network the Hessian has zero eigenvalues; adding L2
@@ -8,7 +9,7 @@ Setting
 -------
 tanh is replaced by its cubic Taylor polynomial s(t) = t - t^3/3, so the loss is a polynomial.
 Widths [1, 2, 1], no bias, parameters (a1, a2, b1, b2) = (w1_1_1, w1_2_1, w2_1_1, w2_1_2), data
-x = (1, 2), y = (1, 1), L = 1/2 sum_i (f(x_i) - y_i)^2 (+ eps |params|^2 with L2, eps = 1/10).
+x = (1, 2), y = (1, 1), L = 1/2 sum_i (f(x_i) - y_i)^2 (+ eps ``|params|^2`` with L2, eps = 1/10).
 The same network with one hidden neuron, [1, 1, 1], on the single point x = 1, y = 1, is the
 smallest case and is solved end to end, positive-dimensional components included.
 

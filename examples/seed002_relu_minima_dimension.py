@@ -1,4 +1,5 @@
-"""Seed 002 (Eshima-Yamada): the set of global minima of a two-layer ReLU network on 1-D data.
+"""Seed 002 (Eshima-Yamada): the set of global minima of a two-layer ReLU network on 1-D data
+==========================================================================================
 
 Claim (``shared/seeds/002_*.txt``; ``shared/notes/math.md``, seed 002): for
 ``f(x) = sum_j w_j max(x u_j, 0)`` (width ``m``, no bias) and the squared loss

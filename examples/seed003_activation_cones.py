@@ -1,4 +1,5 @@
-"""Seed 003 (Boursier et al.): activation cones of two-layer ReLU networks with weight decay.
+"""Seed 003 (Boursier et al.): activation cones of two-layer ReLU networks with weight decay
+=========================================================================================
 
 Claims (``shared/seeds/003_*.txt``; ``shared/notes/math.md``, seed 003):
 

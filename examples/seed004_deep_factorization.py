@@ -1,4 +1,5 @@
-"""Seed 004 (Kamber and Parhi): deep factorization with L2 regularization, computed exactly.
+"""Seed 004 (Kamber and Parhi): deep factorization with L2 regularization, computed exactly
+========================================================================================
 
 The claims (``shared/seeds/004_*.txt``; ``shared/notes/math.md``, "Seed 004"): for
 L2-regularized deep factorization the end-to-end minimizer is unique for generic targets, the
@@ -25,26 +26,26 @@ w_i^2 = (m - p) p / lam is the same for all i: every real critical point is bala
 
 *Hessian at the minimizers.* At w_i = s_i r (signs s_i with prod s_i = sign m) the Hessian is
 D H' D with D = diag(s_i) and H' = r^(2L-2) 11^T - lam (11^T - I) + lam I, the same matrix for
-every sign pattern (stationarity gives r^(L-2) (|m| - r^L) = lam). Its eigenvalues are 2 lam
+every sign pattern (stationarity gives ``r^(L-2) (|m| - r^L) = lam``). Its eigenvalues are 2 lam
 (L - 1 times) and L r^(2L-2) - (L - 2) lam: one spectrum for all 2^(L-1) global minimizers.
 
-*Collapse threshold.* For a fixed product p, sum w_i^2 >= L |p|^(2/L) (AM-GM, equality iff the
-|w_i| are equal), so min L = min over rho >= 0 of
+*Collapse threshold.* For a fixed product p, sum w_i^2 >= ``L |p|^(2/L)`` (AM-GM, equality iff the
+``|w_i|`` are equal), so min L = min over rho >= 0 of
 
-    phi(rho) = 1/2 (rho - |m|)^2 + (lam L / 2) rho^(2/L).
+    ``phi(rho) = 1/2 (rho - |m|)^2 + (lam L / 2) rho^(2/L)``.
 
-For L = 2, phi is a quadratic with minimizer rho = |m| - lam: the two nonzero minima merge into
-the origin continuously at lam* = |m|. For L >= 3 the origin is always a local minimizer; the
+For L = 2, phi is a quadratic with minimizer ``rho = |m| - lam``: the two nonzero minima merge into
+the origin continuously at ``lam* = |m|``. For L >= 3 the origin is always a local minimizer; the
 global minimizer jumps to 0 at the lam where some rho > 0 has phi(rho) = phi(0) and
-phi'(rho) = 0. Solving the two equations: rho* = |m| (L-2)/(L-1) and
+phi'(rho) = 0. Solving the two equations: ``rho* = |m| (L-2)/(L-1)`` and
 
-    lam* = (1/L) (L |m| / (L-1))^(2(L-1)/L) ((L-2)/L)^((L-2)/L)
+    ``lam* = (1/L) (L |m| / (L-1))^(2(L-1)/L) ((L-2)/L)^((L-2)/L)``
 
-(the L = 2 value |m| too, reading 0^0 = 1). For L = 3, lam* = (|m|/2)^(4/3): with m = 2, lam* = 1
+(the L = 2 value ``|m|`` too, reading 0^0 = 1). For L = 3, ``lam* = (|m|/2)^(4/3)``: with m = 2, lam* = 1
 exactly (phi(1) = phi(0) = 2 and phi'(1) = 0). The paper's threshold
-tau = (|m| / ((1 - q/2)(1 - q)^((q-1)/(2-q))))^(2-q), q = 2/L, is mu*/c for the 1-D objective
-c (rho - |m|)^2 + mu rho^q; here c = 1/2 and mu = lam L / 2, so tau = L lam*: the paper's tau is
-the threshold on lam L (for L = 2, tau = 2|m|). We compare lam* with tau / L.
+``tau = (|m| / ((1 - q/2)(1 - q)^((q-1)/(2-q))))^(2-q)``, q = 2/L, is mu*/c for the 1-D objective
+``c (rho - |m|)^2 + mu rho^q``; here c = 1/2 and mu = lam L / 2, so tau = L lam*: the paper's tau is
+the threshold on lam L (for L = 2, ``tau = 2|m|``). We compare lam* with tau / L.
 
 What is computed
 ----------------

