@@ -105,17 +105,22 @@ class Threshold:
     Attributes
     ----------
     value : float
-        The real root (of ``polynomial``).
-    kind : {"collision", "positive-dimensional", "escape"}
+        The real root (of ``polynomial``), or the middle of ``enclosure``.
+    kind : {"collision", "positive-dimensional", "escape", "certified-fold"}
         Critical points merge there, a curve of critical points appears, or critical points
-        escape to infinity (the count drops without a degenerate point).
+        escape to infinity (the count drops without a degenerate point); or (when the exact
+        elimination is out of reach) two real critical points meet in a fold, proven by an
+        interval certificate (:mod:`algmorse.probes.folds`).
     polynomial : str
-        The irreducible factor over QQ whose root it is.
+        The irreducible factor over QQ whose root it is ("" for a certified fold).
+    enclosure : (float, float) or None
+        For a certified fold: an interval proven to contain the value.
     """
 
     value: float
     kind: str
     polynomial: str
+    enclosure: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +139,10 @@ class SweepResult:
     axes : tuple of (str, tuple of str)
         Each varied name and its values (empty for eps-scale and data-set sweeps).
     thresholds : tuple of Threshold or None
-        The real exceptional values of a one-parameter sweep, exactly (every real root, also
-        outside the swept range); None when they were not computed (see ``thresholds_note``).
+        The real exceptional values of a one-parameter sweep: exactly (every real root, also
+        outside the swept range), or, when the elimination is out of reach, the folds of real
+        critical points proven between samples whose counts differ (not necessarily all of
+        them); None when neither was computed (see ``thresholds_note``).
     thresholds_note : str
         How the thresholds were computed, or why not.
     """
@@ -440,6 +447,9 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     swept = ("data set" if data_sets is not None else "eps scale" if values is not None
              else ", ".join(p.name for p, _ in axes))
     thresholds, note = _thresholds(problem, values, axes, seed, discriminant_timeout, report)
+    if thresholds is None and discriminant_timeout is not None and (values is not None or len(axes) == 1):
+        thresholds, note = _certified(problem, EPS_SCALE if values is not None else axes[0][0],
+                                      [rows[i] for i in range(len(targets))], directory, note, report)
     result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory, swept,
                          tuple((p.name, tuple(str(v) for v in vs)) for p, vs in axes), thresholds, note)
     _write_summary(directory, generic_count, len(targets), rows, result)
@@ -619,7 +629,7 @@ def _thresholds(problem: Problem, values: Sequence[Fraction] | None, axes: _Axes
     try:
         found = discriminant(problem, seed=seed, timeout=timeout, parameter=name)
     except (BackendUnavailable, BackendTimeout, BackendCrashed, SpecError, RuntimeError) as error:
-        note = f"not computed: {error}"
+        note = f"not computed: {str(error).split('. ')[0]}"  # the first sentence says why
         report(f"exact exceptional values of {name}: {note}")
         return None, note
     if found.all_eps:
@@ -633,6 +643,34 @@ def _thresholds(problem: Problem, values: Sequence[Fraction] | None, axes: _Axes
             f"exceptional values of {name}")
     report(f"{note}: " + ", ".join(f"{t.value:.6g} ({t.kind})" for t in thresholds) if thresholds else note)
     return tuple(thresholds), note
+
+
+def _certified(problem: Problem, parameter: ProblemParameter, rows: list[SweepRow], directory: Path, note: str,
+               report: Progress) -> tuple[tuple[Threshold, ...] | None, str]:
+    """Folds of real critical points proven between neighbouring samples whose counts differ
+    (:func:`algmorse.probes.folds.certified_thresholds`), started from both samples' real points."""
+    from .probes.folds import certified_thresholds
+
+    started = time.perf_counter()
+    ordered = sorted(rows, key=lambda r: Fraction(r.value))
+    keys = ("isolated", "real", "minima", "saddles", "maxima")
+    found: list[Threshold] = []
+    for left, right in zip(ordered, ordered[1:]):
+        if all(getattr(left, k) == getattr(right, k) for k in keys):
+            continue
+        starts = [(Fraction(row.value), [np.asarray(p.coordinates).real for p in
+                                         load_catalog(directory / row.catalog).critical_points if p.is_real])
+                  for row in (left, right)]
+        interval = (float(Fraction(left.value)), float(Fraction(right.value)))
+        found += [Threshold(t.value, "certified-fold", "", (t.low, t.high))
+                  for t in certified_thresholds(problem, parameter, starts, interval=interval)]
+    if not found:
+        return None, f"{note}; no fold of real critical points was certified between the samples"
+    summary = (f"certified by interval arithmetic ({time.perf_counter() - started:.1f} s): {len(found)} fold(s) of "
+               f"real critical points of {parameter.name}, each value enclosed in a proven interval; other exceptional "
+               f"values may exist (exact elimination {note})")
+    report(f"{summary}: " + ", ".join(f"{t.value:.12g}" for t in found))
+    return tuple(found), summary
 
 
 def _write_summary(directory: Path, generic_count: int, count: int, rows: dict[int, SweepRow],
@@ -668,8 +706,11 @@ def _plot(result: SweepResult, problem: Problem) -> None:
     else:
         x = [float(Fraction(r.value)) for r in result.rows]
         counts = {key: [getattr(r, key) for r in result.rows] for key in keys}
-        marks = [(float(Fraction(v)), "exceptional") for v in result.exceptional]
-        inside = [t.value for t in result.thresholds or () if min(x) <= t.value <= max(x)]
+        inside = [t for t in result.thresholds or () if min(x) <= t.value <= max(x)]
+        marks = [(t.value, f"{t.value:.6g}" + (" (certified fold)" if t.enclosure else " (exact)")) for t in inside]
+        marks += [(float(Fraction(v)), "exceptional") for v in result.exceptional
+                  if not any(abs(float(Fraction(v)) - t.value) <= 1e-9 * max(1.0, abs(t.value)) for t in inside)]
+        inside = [t.value for t in inside]
         figure = sweep_figure(x, counts, xlabel=result.parameter, ylabel="critical points", marks=marks, step=True,
                               title=title, thresholds=inside)
     save_figure(figure, result.directory / "counts.png")

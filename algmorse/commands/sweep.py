@@ -77,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
         print("exceptional values (count differs from the generic one, or paths escaped or collided): "
               + ", ".join(result.exceptional))
     if result.thresholds:
-        print(f"exact exceptional values of {name}: "
-              + ", ".join(f"{t.value:.6g} ({t.kind}, root of {t.polynomial})" for t in result.thresholds))
+        print(f"exceptional values of {name}, {result.thresholds_note}:")
+        for t in result.thresholds:
+            print(f"  {t.value:.12g}  " + (f"{t.kind}, root of {t.polynomial}" if t.enclosure is None else
+                                             f"{t.kind}, in [{t.enclosure[0]!r}, {t.enclosure[1]!r}]"))
     elif result.thresholds_note:
         print(f"exact exceptional values: {result.thresholds_note}")
     print(f"sweep written to {args.output} (summary.json, counts.png, one catalog per value)")
