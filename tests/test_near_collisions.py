@@ -263,6 +263,7 @@ def test_rational_guesses_refuse_non_real_points_relative_to_their_size():
     assert rational_guesses(np.array([1e6 + 1e-1j, 0])) != []          # 1e-1 <= 1e-6 * 1e6
     assert rational_guesses(np.array([2 + 3e-6j, 0])) == []             # above 1e-6 * max(1, 2)
     assert rational_guesses(np.array([0.5 + 9e-7j, 0])) != []           # below 1e-6 * max(1, |a|) = 1e-6
+    assert rational_guesses(np.array([0.5 + 1.5e-6j, 0])) == []         # the size is at least 1, not |a| = 0.5
     assert rational_guesses(np.array([1e-10 - 1.3e-9j, 1e-10 - 1.3e-9j])) == [(0, 0)]  # a triple point, as found
 
 
