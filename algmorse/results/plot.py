@@ -626,7 +626,9 @@ def slice_figure(loss: LossFunction, center: Sequence[float], directions: Sequen
         handles.append(Line2D([], [], linestyle="", marker="o", color="white", markeredgecolor="black", alpha=0.35))
         names.append(f"faded: > {fade:.2g} off the plane")
     if handles:  # below the axes, so it hides nothing of the landscape
-        figure.legend(handles, names, fontsize=8, loc="outside lower center", ncols=2, frameon=False)
+        # on grey: the white markers and curves (the centre ring, curves of minima) show
+        figure.legend(handles, names, fontsize=8, loc="outside lower center", ncols=2, facecolor="0.8", edgecolor="none",
+                      framealpha=1.0)
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)
     ax.set_aspect("equal")
