@@ -115,12 +115,16 @@ class Threshold:
         The irreducible factor over QQ whose root it is ("" for a certified fold).
     enclosure : (float, float) or None
         For a certified fold: an interval proven to contain the value.
+    line : (str, str) or None
+        On a grid: the other parameter's name and fixed value (the threshold is a value of the
+        varied one along that line); None for a one-parameter sweep.
     """
 
     value: float
     kind: str
     polynomial: str
     enclosure: tuple[float, float] | None = None
+    line: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,9 +451,12 @@ def sweep(problem: Problem, values: Sequence[Fraction] | None, directory: str | 
     swept = ("data set" if data_sets is not None else "eps scale" if values is not None
              else ", ".join(p.name for p, _ in axes))
     thresholds, note = _thresholds(problem, values, axes, seed, discriminant_timeout, report)
+    ordered = [rows[i] for i in range(len(targets))]
     if thresholds is None and discriminant_timeout is not None and (values is not None or len(axes) == 1):
-        thresholds, note = _certified(problem, EPS_SCALE if values is not None else axes[0][0],
-                                      [rows[i] for i in range(len(targets))], directory, note, report)
+        thresholds, note = _certified(problem, EPS_SCALE if values is not None else axes[0][0], ordered, directory,
+                                      note, report)
+    elif discriminant_timeout is not None and len(axes) == 2:
+        thresholds, note = _certified_on_grid(problem, axes, ordered, directory, report)
     result = SweepResult(generic_count, tuple(rows[i] for i in range(len(targets))), directory, swept,
                          tuple((p.name, tuple(str(v) for v in vs)) for p, vs in axes), thresholds, note)
     _write_summary(directory, generic_count, len(targets), rows, result)
@@ -621,7 +628,7 @@ def _thresholds(problem: Problem, values: Sequence[Fraction] | None, axes: _Axes
     from .probes.discriminant import discriminant
 
     if values is None and len(axes) != 1:
-        return None, "not computed (only for a sweep along one parameter)"
+        return None, "exact values not computed (only for a sweep along one parameter)"
     if timeout is None:
         return None, "not computed (switched off)"
     name = EPS_SCALE.name if values is not None else axes[0][0].name
@@ -649,21 +656,8 @@ def _certified(problem: Problem, parameter: ProblemParameter, rows: list[SweepRo
                report: Progress) -> tuple[tuple[Threshold, ...] | None, str]:
     """Folds of real critical points proven between neighbouring samples whose counts differ
     (:func:`algmorse.probes.folds.certified_thresholds`), started from both samples' real points."""
-    from .probes.folds import certified_thresholds
-
     started = time.perf_counter()
-    ordered = sorted(rows, key=lambda r: Fraction(r.value))
-    keys = ("isolated", "real", "minima", "saddles", "maxima")
-    found: list[Threshold] = []
-    for left, right in zip(ordered, ordered[1:]):
-        if all(getattr(left, k) == getattr(right, k) for k in keys):
-            continue
-        starts = [(Fraction(row.value), [np.asarray(p.coordinates).real for p in
-                                         load_catalog(directory / row.catalog).critical_points if p.is_real])
-                  for row in (left, right)]
-        interval = (float(Fraction(left.value)), float(Fraction(right.value)))
-        found += [Threshold(t.value, "certified-fold", "", (t.low, t.high))
-                  for t in certified_thresholds(problem, parameter, starts, interval=interval)]
+    found = _folds_along(problem, parameter, [(Fraction(r.value), r) for r in rows], directory)
     if not found:
         return None, f"{note}; no fold of real critical points was certified between the samples"
     summary = (f"certified by interval arithmetic ({time.perf_counter() - started:.1f} s): {len(found)} fold(s) of "
@@ -671,6 +665,45 @@ def _certified(problem: Problem, parameter: ProblemParameter, rows: list[SweepRo
                f"values may exist (exact elimination {note})")
     report(f"{summary}: " + ", ".join(f"{t.value:.12g}" for t in found))
     return tuple(found), summary
+
+
+def _folds_along(problem: Problem, parameter: ProblemParameter, samples: list[tuple[Fraction, SweepRow]],
+                 directory: Path, line: tuple[str, str] | None = None) -> list[Threshold]:
+    """The certified folds between neighbouring samples ``(value, row)`` of one line whose counts differ."""
+    from .probes.folds import certified_thresholds
+
+    keys = ("isolated", "real", "minima", "saddles", "maxima")
+    ordered = sorted(samples, key=lambda sample: sample[0])
+    found: list[Threshold] = []
+    for (a, left), (b, right) in zip(ordered, ordered[1:]):
+        if all(getattr(left, k) == getattr(right, k) for k in keys):
+            continue
+        starts = [(value, [np.asarray(p.coordinates).real for p in
+                           load_catalog(directory / row.catalog).critical_points if p.is_real])
+                  for value, row in ((a, left), (b, right))]
+        found += [Threshold(t.value, "certified-fold", "", (t.low, t.high), line)
+                  for t in certified_thresholds(problem, parameter, starts, interval=(float(a), float(b)))]
+    return found
+
+
+def _certified_on_grid(problem: Problem, axes: _Axes, rows: list[SweepRow], directory: Path,
+                       report: Progress) -> tuple[tuple[Threshold, ...] | None, str]:
+    """Certified folds along every line of a grid (each parameter varied, the other fixed at a
+    sample): points of the exceptional curves, each proven (not the whole curves)."""
+    started = time.perf_counter()
+    (first, first_values), (second, second_values) = axes
+    cells = {(Fraction(a), Fraction(b)): row for row in rows for a, b in [row.value.split(",")]}
+    found: list[Threshold] = []
+    for fixed, varied, fixed_values, position in ((first, second, first_values, 0), (second, first, second_values, 1)):
+        for value in fixed_values:
+            samples = [(key[1 - position], row) for key, row in cells.items() if key[position] == value]
+            line_problem = with_parameter(problem, fixed, value)
+            found += _folds_along(line_problem, varied, samples, directory, (fixed.name, str(value)))
+    note = (f"certified by interval arithmetic along the grid's lines ({time.perf_counter() - started:.1f} s): "
+            f"{len(found)} fold(s) of real critical points, each a proven point of an exceptional curve (not the "
+            "whole curves; exact curves are not computed for a grid)")
+    report(note)
+    return tuple(found), note
 
 
 def _write_summary(directory: Path, generic_count: int, count: int, rows: dict[int, SweepRow],
@@ -701,8 +734,10 @@ def _plot(result: SweepResult, problem: Problem) -> None:
         by_value = {r.value: r for r in result.rows}
         counts = {key: [[getattr(by_value[f"{a},{b}"], key) if f"{a},{b}" in by_value else None for b in ys]
                         for a in xs] for key in keys}
+        points = [(float(Fraction(t.line[1])), t.value) if t.line[0] == x_name else (t.value, float(Fraction(t.line[1])))
+                  for t in result.thresholds or () if t.line is not None]
         figure = sweep_map_figure([float(Fraction(a)) for a in xs], [float(Fraction(b)) for b in ys], counts,
-                                  xlabel=x_name, ylabel=y_name, title=title)
+                                  xlabel=x_name, ylabel=y_name, title=title, points=points)
     else:
         x = [float(Fraction(r.value)) for r in result.rows]
         counts = {key: [getattr(r, key) for r in result.rows] for key in keys}

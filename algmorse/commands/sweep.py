@@ -79,9 +79,10 @@ def run(args: argparse.Namespace) -> int:
     if result.thresholds:
         print(f"exceptional values of {name}, {result.thresholds_note}:")
         for t in result.thresholds:
-            print(f"  {t.value:.12g}  " + (f"{t.kind}, root of {t.polynomial}" if t.enclosure is None else
-                                             f"{t.kind}, in [{t.enclosure[0]!r}, {t.enclosure[1]!r}]"))
+            where = "" if t.line is None else f"along {t.line[0]} = {t.line[1]}: "
+            print(f"  {where}{t.value:.12g}  " + (f"{t.kind}, root of {t.polynomial}" if t.enclosure is None else
+                                                    f"{t.kind}, in [{t.enclosure[0]!r}, {t.enclosure[1]!r}]"))
     elif result.thresholds_note:
-        print(f"exact exceptional values: {result.thresholds_note}")
+        print(f"exceptional values: {result.thresholds_note}")
     print(f"sweep written to {args.output} (summary.json, counts.png, one catalog per value)")
     return 0

@@ -1132,7 +1132,8 @@ def write_catalog_figures(catalog: Catalog, directory: str | os.PathLike, *, ste
 
 def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
                      counts: Mapping[str, Sequence[Sequence[float | None]]], *, xlabel: str, ylabel: str,
-                     title: str | None = None) -> Figure:
+                     title: str | None = None, points: Sequence[tuple[float, float]] = (),
+                     points_label: str = "certified fold") -> Figure:
     """Counts on a grid of two swept parameters: one map per label, the count written in each cell.
 
     Each cell is one sample, centred on its pair of values; where a count changes between two
@@ -1146,6 +1147,11 @@ def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
         ``counts[label][i][j]`` at ``(x_values[i], y_values[j])`` (``None``: not solved).
     xlabel, ylabel : str
     title : str, optional
+    points : sequence of (float, float)
+        Points of the plane to mark on every map (e.g. certified exceptional values along the
+        grid's lines), placed between the samples by linear interpolation of the axes.
+    points_label : str
+        Their name in the legend.
 
     Returns
     -------
@@ -1201,9 +1207,21 @@ def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_title(label if low < high or not finite.size else f"{label} (all {low:g})", fontsize=10)
+        if len(points):
+            ax.plot(_index_position(x, [p[0] for p in points]), _index_position(y, [p[1] for p in points]),
+                    linestyle="", marker="X", markersize=7, color="white", markeredgecolor="black",
+                    label=points_label)
+    if len(points) and grids:
+        figure.legend(*figure.axes[0].get_legend_handles_labels(), loc="outside lower center", fontsize=8)
     if title is not None:
         figure.suptitle(title, fontsize=10)
     return figure
+
+
+def _index_position(axis: np.ndarray, values: Sequence[float]) -> np.ndarray:
+    """Where ``values`` fall on a map whose sample ``k`` of ``axis`` sits at ``k``."""
+    order = np.argsort(axis)
+    return np.interp(np.asarray(values, dtype=float), axis[order], np.arange(axis.size, dtype=float)[order])
 
 
 def _tick_positions(count: int, most: int = 8) -> list[int]:
