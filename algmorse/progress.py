@@ -32,8 +32,8 @@ import sys
 import time
 from typing import Any, Callable
 
-__all__ = ["DEFAULT_COLUMNS", "Progress", "ProgressBar", "ProgressEvent", "TICK_SECONDS", "show_progress",
-           "stderr_lines", "throttled"]
+__all__ = ["DEFAULT_COLUMNS", "Progress", "ProgressBar", "ProgressEvent", "TICK_SECONDS", "seconds_left",
+           "show_progress", "stderr_lines", "throttled", "with_time_left"]
 
 Progress = Callable[[str], None]
 """Receives one human-readable line per event (a :class:`ProgressEvent`, which is a ``str``)."""
@@ -184,6 +184,19 @@ class ProgressBar:
         if self._bar is not None:
             self._bar.set_postfix_str(text, refresh=False)
             self._refresh()
+
+    def showing(self, progress: Progress, counting: bool = False) -> Progress:
+        """``progress``, with each tick also shown after the bar (see :meth:`note`) and, when
+        ``counting``, moving the bar to the tick's ``done`` of ``total``."""
+
+        def report(line: str) -> None:
+            if isinstance(line, ProgressEvent) and line.tick:
+                if counting:
+                    self.update_to(line.done, line.total)
+                self.note(line)
+            progress(line)
+
+        return report
 
     def tick(self) -> None:
         """Redraw, so that the clock moves while nothing is counted (a backend run under way)."""
