@@ -108,8 +108,8 @@ def seconds_left(done: int, total: int | None, elapsed: float) -> float | None:
 
 
 def with_time_left(text: str, left: float | None) -> str:
-    """``text``, followed by ``, about N s left`` when ``left`` is known."""
-    return text if left is None else f"{text}, about {left:.0f} s left"
+    """``text``, followed by ``, about N s left`` when ``left`` is known and not 0."""
+    return text if left is None or round(left) == 0 else f"{text}, about {left:.0f} s left"
 
 
 def throttled(progress: Progress, every: float = TICK_SECONDS,

@@ -132,8 +132,10 @@ class Search:
                                            dropped_nonfinite=outcome.dropped_nonfinite,
                                            paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
                 bar.update_to(self.proven)
-                report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
-                       f"{len(self.found)} distinct critical points, {self.proven} proven ({outcome.seconds:.2f} s)")
+                report(ProgressEvent(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
+                                     f"{len(self.found)} distinct critical points, {self.proven} proven "
+                                     f"({outcome.seconds:.2f} s)", stage="solve", done=self.proven, total=target,
+                                     unit="points"))
                 quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
                 if fill is not None and quiet_runs and target is not None and self.proven < target:
                     fill()
