@@ -112,18 +112,19 @@ def with_time_left(text: str, left: float | None) -> str:
     return text if left is None or round(left) == 0 else f"{text}, about {left:.0f} s left"
 
 
-def throttled(progress: Progress, every: float = TICK_SECONDS,
+def throttled(progress: Progress, every: float | None = None,
               clock: Callable[[], float] = time.monotonic) -> Progress:
     """``progress``, passed every line except ticks that follow one of the same stage too soon.
 
-    A tick whose ``done`` reached its ``total`` is always let through.
+    Ticks of one stage are at least ``every`` seconds apart (default :data:`TICK_SECONDS`); a
+    tick whose ``done`` reached its ``total`` is always let through.
     """
     last: dict[str, float] = {}
 
     def report(line: str) -> None:
         if isinstance(line, ProgressEvent) and line.tick and line.done != line.total:
             now = clock()
-            if now - last.get(line.stage, -float("inf")) < every:
+            if now - last.get(line.stage, -float("inf")) < (TICK_SECONDS if every is None else every):
                 return
             last[line.stage] = now
         progress(line)
