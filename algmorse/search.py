@@ -112,12 +112,13 @@ class Search:
         polynomials = self.system.sparse_gradient()
         root_counts: dict[str, int] = {}
         quiet_runs = 0
+        durations: list[float] = []  # of this search's runs, for the time left
         last_error: BackendError | None = None
         for start in range(0, options.max_runs, jobs):
             batch = run_seeds[start:start + jobs]
             started = time.perf_counter()
             futures = [pool.submit(_solve_once, backend, polynomials, len(self.system.variables), s, options.timeout) for s in batch]
-            outcomes = self._waited(futures, report, bar, target)
+            outcomes = self._waited(futures, report, bar, target, durations)
             self.seconds["solve"] += time.perf_counter() - started
             for run_seed, outcome in zip(batch, outcomes):
                 if isinstance(outcome, BackendError):
@@ -127,6 +128,7 @@ class Search:
                     report(f"run {len(self.runs)}: failed: {outcome}")
                     continue
                 root_counts = root_counts or dict(outcome.root_counts)
+                durations.append(outcome.seconds)
                 new = self.merge(outcome)
                 self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
                                            dropped_nonfinite=outcome.dropped_nonfinite,
@@ -155,11 +157,12 @@ class Search:
             raise last_error
         return root_counts
 
-    def _waited(self, futures: list[Future], report: Progress, bar: ProgressBar, target: int | None) -> list:
-        """The runs' outcomes, in order; a tick every :data:`_TICK_SECONDS` while they run."""
+    def _waited(self, futures: list[Future], report: Progress, bar: ProgressBar, target: int | None,
+                durations: list[float]) -> list:
+        """The runs' outcomes, in order; a tick every :data:`_TICK_SECONDS` while they run (the
+        time left from the ``durations`` of earlier runs: runs take about the same time)."""
         started = time.perf_counter()
-        finished = [r.seconds for r in self.runs if r.error is None]
-        typical = sum(finished) / len(finished) if finished else None  # runs take about the same time
+        typical = sum(durations) / len(durations) if durations else None
         first = len(self.runs) + 1
         runs = f"run {first}" if len(futures) == 1 else f"runs {first}-{first + len(futures) - 1}"
         while wait(futures, timeout=_TICK_SECONDS).not_done:
