@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import AlgmorseError, BackendError
 from ..model.symmetry import SignedPermutation
 from ..model.system import PolynomialSystem
-from ..progress import Progress, ProgressEvent, seconds_left, with_time_left
+from ..progress import Progress, ProgressEvent, seconds_left, throttled, with_time_left
 from . import processes
 from .backends.base import Backend, Endpoint, Leg
 from .exact import available_exact_tools, modular_count
@@ -216,9 +216,9 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         Whether to compute the strata's modular counts (the stopping rule); without them the
         loops stop after ``quiet_loops`` quiet loops and no stratum is complete.
     report : callable
-        Receives one line per stratum, and a tick (see :class:`~algmorse.progress.ProgressEvent`,
-        stage ``"monodromy"``) after each batch of paths: the stratum's points found so far of
-        its count.
+        Receives one line per stratum, and ticks (see :class:`~algmorse.progress.ProgressEvent`,
+        stage ``"monodromy"``; at most one every :data:`~algmorse.progress.TICK_SECONDS`) after
+        batches of paths: the stratum's points found so far of its count.
     on_stratum : callable
         Called with the number of strata finished, after each one (e.g. to move a progress bar).
 
@@ -233,6 +233,7 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
     the next strata are counted.
     """
     rng = np.random.default_rng(seed)
+    report = throttled(report)  # a batch of paths can take less than a second
     solution = GenericSolution([], [], [])
     images = symmetric_strata(families)
     whole = [f for f in families if f.size == f.system.num_variables and f.torus][:1] if counts else []
@@ -462,8 +463,9 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
 
 def _monodromy_tick(record: StratumRecord, found: int) -> ProgressEvent:
     """A stratum's points found so far of its count, as a tick."""
-    return ProgressEvent(f"stratum {record.label}: {found} of {'?' if record.expected is None else record.expected} "
-                         f"points at generic parameters so far ({record.paths} paths tracked)",
+    return ProgressEvent(f"monodromy, stratum {record.label}: {found} of "
+                         f"{'?' if record.expected is None else record.expected} points at generic parameters so far "
+                         f"({record.paths} paths tracked)",
                          stage="monodromy", done=found, total=record.expected, unit="points", tick=True)
 
 
