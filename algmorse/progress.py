@@ -181,9 +181,11 @@ class ProgressBar:
         self._refresh()
 
     def note(self, text: str) -> None:
-        """Show ``text`` after the bar (e.g. the stratum under way and its points found)."""
+        """Show ``text`` after the bar (e.g. the stratum under way and its points found), cut
+        short enough for the bar to keep about 10 columns."""
         if self._bar is not None:
-            self._bar.set_postfix_str(text, refresh=False)
+            room = max((self._bar.ncols or DEFAULT_COLUMNS) - len(self._bar.desc) - 35, 20)
+            self._bar.set_postfix_str(text if len(text) <= room else text[:room - 3] + "...", refresh=False)
             self._refresh()
 
     def showing(self, progress: Progress, counting: bool = False) -> Progress:
@@ -209,6 +211,7 @@ class ProgressBar:
         if self._bar.disable or time.monotonic() < self._shown_from:
             return
         self._bar.refresh()
+        self._bar.last_print_t = self._bar._time()  # drawn: tqdm's close() clears only a bar it knows was drawn
 
     def close(self) -> None:
         """Remove the bar."""

@@ -168,8 +168,9 @@ class Search:
         while wait(futures, timeout=_TICK_SECONDS).not_done:
             elapsed = time.perf_counter() - started
             left = None if typical is None else max(typical - elapsed, 0.0)
-            report(ProgressEvent(with_time_left(f"{runs}: the backend is tracking paths ({elapsed:.0f} s; up to "
-                                                f"{self.system.total_degree} paths a run)", left),
+            report(ProgressEvent(f"{runs}: backend tracking paths, {elapsed:.0f} s"
+                                 + ("" if typical is None else f" of about {typical:.0f} s")
+                                 + f" (up to {self.system.total_degree} paths a run)",
                                  stage="solve", done=self.proven, total=target, unit="points", seconds_left=left,
                                  tick=True))
             bar.tick()

@@ -218,11 +218,23 @@ def test_the_bar_waits_its_delay_then_its_clock_and_notes_move(monkeypatch):
     screen = _Terminal()
     with ProgressBar("critical points", 8, delay=0, file=screen) as bar:
         shown = bar.showing(lambda _line: None, counting=True)
-        shown(ProgressEvent("run 2: the backend is tracking paths", stage="solve", done=6, total=8, tick=True))
-        assert "6/8" in screen.getvalue() and "run 2: the backend is tracking paths" in screen.getvalue()
+        shown(ProgressEvent("run 2: 12 s", stage="solve", done=6, total=8, tick=True))
+        assert "6/8" in screen.getvalue() and "run 2: 12 s" in screen.getvalue()
         before = len(screen.getvalue())
         bar.tick()
         assert len(screen.getvalue()) > before  # redrawn with nothing counted
+
+
+def test_a_bar_drawn_after_its_delay_is_cleared_when_it_closes_and_a_long_note_leaves_it_room(monkeypatch):
+    monkeypatch.setattr(os, "get_terminal_size", lambda *_: os.terminal_size((80, 24)))
+    screen = _Tty()
+    with ProgressBar("critical points", 8, delay=0.05, file=screen) as bar:
+        time.sleep(0.1)
+        bar.note("run 2: backend tracking paths, 12 s of about 150 s (up to 15625 paths a run)")
+        drawn = screen.getvalue().split("\r")[-1]
+        assert drawn.startswith("critical points: 0/8 points |") and drawn.endswith("...") and len(drawn) <= 79
+        assert len(drawn.split("|")[1]) >= 10  # the bar itself
+    assert screen.getvalue().endswith(" " * 40 + "\r")  # the line is blanked: the next one starts clean
 
 
 # --- lines in a log or a pipe --------------------------------------------------------------------------
@@ -240,8 +252,8 @@ class _Recorder(io.StringIO):
 
 
 def test_lines_are_flushed_and_ticks_shown_off_a_terminal_only(monkeypatch):
-    tick = ProgressEvent("run 1: the backend is tracking paths (12 s)", stage="solve", tick=True)
-    for tty, expected in ((False, "  run 1: 3 endpoints\n  run 1: the backend is tracking paths (12 s)\n"),
+    tick = ProgressEvent("run 1: backend tracking paths, 12 s", stage="solve", tick=True)
+    for tty, expected in ((False, "  run 1: 3 endpoints\n  run 1: backend tracking paths, 12 s\n"),
                           (True, "  run 1: 3 endpoints\n")):
         stream = _Recorder(tty)
         monkeypatch.setattr(sys, "stderr", stream)
