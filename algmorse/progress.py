@@ -1,13 +1,16 @@
 """Progress for people watching: events with counts, a bar that moves, and flushed lines.
 
 Long solves report through one callable, by default the ``algmorse.pipeline`` /
-``algmorse.sweep`` loggers. Everything it receives is a :class:`ProgressEvent`: a ``str`` (the
-human-readable line, exactly as before, so a ``Callable[[str], None]`` such as ``print`` or
-``lines.append`` keeps working) that also carries the ``stage``, the count ``done`` of ``total``
-and, where it can be estimated, the seconds left. Besides one event per finished run, stratum or
-stage, *ticks* (``event.tick``) report work in progress: paths tracked, points found against
-the count that ends the search, points certified; :func:`throttled` lets at most one tick per
-stage through every :data:`TICK_SECONDS`, so a log shows life without filling up.
+``algmorse.sweep`` loggers. The lines of the stages that take long (monodromy, the parameter
+homotopy, blackbox runs, certification, classification) are :class:`ProgressEvent` objects: a
+``str`` (the human-readable line, so that a ``Callable[[str], None]`` such as ``print`` or
+``lines.append`` keeps working, with no opt-in) that also carries the ``stage``, the count
+``done`` of ``total`` and, where it can be estimated, the seconds left; other lines (counts,
+exact algebra, decomposition) are plain strings. Besides one line per finished run, stratum or
+stage, *ticks* (``event.tick``) report work in progress: points found against the count,
+paths tracked, endpoints certified, the seconds a backend run has taken; :func:`throttled`
+lets at most one tick per stage through every :data:`TICK_SECONDS`, so a log shows life
+without filling up.
 
 A bar (tqdm: text on a terminal, a widget in Jupyter) shows the distinct points found against
 the count, the strata done in monodromy, or the sweep values done, and its clock moves while a
@@ -53,8 +56,8 @@ class ProgressEvent(str):
     message : str
         The human-readable line (what ``str(event)`` and ``print(event)`` show).
     stage : str
-        What is under way, e.g. ``"solve"`` (blackbox runs), ``"monodromy"``, ``"track"``
-        (the parameter homotopy to the loss), ``"certify"``, ``"classify"``, ``"count"``.
+        What is under way: ``"solve"`` (blackbox runs), ``"monodromy"``, ``"track"`` (the
+        parameter homotopy to the loss), ``"certify"`` or ``"classify"``.
     done : int
         How many ``unit`` are done (0 for an event that only starts a stage).
     total : int or None
@@ -159,11 +162,11 @@ class ProgressBar:
             return
         try:
             from tqdm.auto import tqdm
-            from tqdm.notebook import tqdm_notebook
         except ImportError:  # tqdm is a dependency, but a bar is never worth a failed solve
             return
         # No rate: a run or a sweep value takes seconds to minutes, and finds points in bursts.
-        text = not issubclass(tqdm, tqdm_notebook)
+        notebook = sys.modules.get("tqdm.notebook")  # imported by tqdm.auto in Jupyter only (it imports IPython)
+        text = notebook is None or not issubclass(tqdm, notebook.tqdm_notebook)
         columns, rows = _screen_shape(sys.stderr if file is None else file) if text else (None, None)
         self._bar = tqdm(total=total, desc=description, unit=unit, delay=delay, leave=False, disable=None,
                          ncols=columns, nrows=rows, file=file,
@@ -183,7 +186,7 @@ class ProgressBar:
     def note(self, text: str) -> None:
         """Show ``text`` after the bar (e.g. the stratum under way and its points found), cut
         short enough for the bar to keep about 10 columns."""
-        if self._bar is not None:
+        if self._bar is not None and not self._bar.disable:  # a disabled tqdm has no width
             room = max((self._bar.ncols or DEFAULT_COLUMNS) - len(self._bar.desc) - 35, 20)
             self._bar.set_postfix_str(text if len(text) <= room else text[:room - 3] + "...", refresh=False)
             self._refresh()
@@ -293,7 +296,8 @@ def show_progress() -> None:
 
     For scripts (``examples/*.py``): lines at once, flushed, when stderr is a file or a pipe, so
     that a log shows life; on a terminal, lines above the bar. Calling it again changes nothing.
-    It adds a handler to the ``algmorse`` logger, where solves report when given no ``progress``.
+    It adds a handler to the ``algmorse`` logger, where solves report when given no ``progress``
+    (a root handler, e.g. from ``logging.basicConfig``, would then show each line a second time).
     """
     logger = logging.getLogger("algmorse")
     if not any(isinstance(handler, _LineHandler) for handler in logger.handlers):

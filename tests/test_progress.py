@@ -52,6 +52,9 @@ def test_no_bar_off_a_terminal_or_when_disabled():
     pipe = io.StringIO()
     with ProgressBar("critical points", 8, delay=0, file=pipe) as bar:
         bar.update_to(5)
+        bar.note("run 2: backend tracking paths, 12 s")
+        bar.showing(lambda _line: None, counting=True)(ProgressEvent("x", stage="solve", done=6, total=8, tick=True))
+        bar.tick()
     assert pipe.getvalue() == ""
     screen = _Terminal()
     with ProgressBar("critical points", 8, delay=0, file=screen, enabled=False) as bar:
