@@ -23,7 +23,7 @@ from .errors import BackendUnavailable
 from .model.network import Problem
 from .model.options import SolveOptions
 from .model.system import PolynomialSystem
-from .progress import Progress, ProgressBar
+from .progress import Progress, ProgressBar, ProgressEvent
 from .results.catalog import RunRecord
 from .search import Search
 
@@ -132,18 +132,21 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
     started = time.perf_counter()
     if generic is None:
         families = stratum_families(problem, system, seed)
-        report(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}")
+        report(ProgressEvent(f"monodromy on {len(families)} support strat{'um' if len(families) == 1 else 'a'}",
+                             stage="monodromy", total=len(families), unit="strata"))
         with ProgressBar("monodromy", len(families), unit="strata", enabled=progress_bar) as bar:
             generic = solve_generic(families, backend, seed=seed, jobs=options.jobs,
                                     quiet_loops=max(3, options.stable_runs), timeout=options.timeout,
                                     count_timeout=options.proof_timeout, counts=options.proof == "auto",
-                                    report=report, on_stratum=bar.update_to)
+                                    report=bar.showing(report), on_stratum=bar.update_to)
     else:
         generic = generic.retargeted(system)
         report(f"parameter homotopy from {generic.count} given generic points")
     tracked = time.perf_counter()
-    target = track_to_target(generic, backend, seed=seed + 1, jobs=options.jobs, timeout=options.timeout,
-                             expected=expected)
+    with ProgressBar("parameter homotopy", sum(len(points) for points in generic.points), unit="paths",
+                     enabled=progress_bar) as bar:
+        target = track_to_target(generic, backend, seed=seed + 1, jobs=options.jobs, timeout=options.timeout,
+                                 expected=expected, report=bar.showing(report, counting=True))
     endpoints, paths, failed = target.points, target.paths, target.escaped
     finished = time.perf_counter()
     outcome = RawSolve(endpoints=tuple(Endpoint(coordinates=tuple(complex(z) for z in e)) for e in endpoints),
@@ -154,9 +157,14 @@ def monodromy_search(problem: Problem, system: PolynomialSystem, search: Search,
                                  paths_tracked=outcome.paths_tracked, seconds=round(finished - started, 4)))
     search.seconds["monodromy"] = tracked - started
     search.seconds["track"] = finished - tracked
-    report(f"monodromy: {generic.count} generic points, {len(endpoints)} endpoints at the loss "
-           f"({failed} escaped, {target.collided} collided), {len(search.found)} distinct critical points "
-           f"({finished - started:.2f} s)")
+    to_loss = len(endpoints) + failed + target.collided
+    report(ProgressEvent(
+        f"monodromy: {generic.count} critical points at generic parameters (grad L + c*w for a random c, on every "
+        f"support stratum); of the {to_loss} paths from them to the loss (one per sign-flip orbit), "
+        f"{len(endpoints)} arrived, {failed} escaped, {target.collided} collided (escaped: diverged or failed; "
+        f"collided: ended in an orbit another path reached); {len(search.found)} distinct critical points of the "
+        f"loss once refined and closed under the symmetries ({finished - started:.2f} s)",
+        stage="track", done=len(endpoints), total=to_loss, unit="paths"))
     return {"generic_count": generic.count, "generic_total": generic.total, "complete": generic.complete,
             "strata": [asdict(record) for record in generic.records], "paths": generic.paths,
             "target_paths": paths, "finished_in_numpy": target.finished, "escaped": failed, "collided": target.collided,

@@ -78,7 +78,7 @@ from .model.network import FunctionProblem, NetworkProblem, Problem, SystemProbl
 from .model.options import SolveOptions, Tolerances, check_option_groups
 from .model.precision import PRECISIONS
 from .model.system import PolynomialSystem, build_system
-from .progress import Progress
+from .progress import Progress, ProgressEvent, throttled
 from .results.catalog import Catalog, Provenance, Summary
 from .search import Search, derived_seeds
 
@@ -110,11 +110,18 @@ def analyze(
     backend : Backend, optional
         A backend instance; by default ``get_backend(options.backend)``.
     progress : callable, optional
-        Receives one line of text per finished stage or run. Default: the ``algmorse.pipeline``
-        logger at level INFO (``logging.basicConfig(level=logging.INFO)`` shows them).
+        Receives one line of text per stage, run or stratum, and ticks while work is under way
+        (backend runs, monodromy, the parameter homotopy, certification), at most one per stage
+        every :data:`~algmorse.progress.TICK_SECONDS`. Each line is a
+        :class:`~algmorse.progress.ProgressEvent`: a ``str`` that also carries ``stage``,
+        ``done``, ``total``, ``unit``, ``seconds_left`` and ``tick``. Default: the
+        ``algmorse.pipeline`` logger at level INFO (``logging.basicConfig(level=logging.INFO)``
+        or :func:`algmorse.progress.show_progress` shows them).
     progress_bar : bool
-        A bar of the critical points found against the count that ends the search, on a
-        terminal or in Jupyter, for runs longer than two seconds (never in a log or a pipe).
+        A bar of the critical points found against the count that ends the search (of the
+        strata in monodromy, of the paths in the parameter homotopy), on a terminal or in
+        Jupyter, for runs longer than two seconds (never in a log or a pipe); its clock moves
+        while a backend run is under way.
     generic : GenericSolution, optional
         Critical points at generic parameters of a family this loss belongs to (the support
         strata of the same network and ``grad L + c * w``), from an earlier monodromy solve, as
@@ -157,7 +164,7 @@ def analyze(
     seconds: dict[str, float] = {}
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31 - 1) + 1
     problem = replace(problem, regularizer=problem.regularizer.resolved(len(problem.variables), seed))
-    report = progress or logging.getLogger(__name__).info
+    report = throttled(progress or logging.getLogger(__name__).info)
     started = time.perf_counter()
     system = checked_system(problem)
     seconds["build"] = time.perf_counter() - started
@@ -168,7 +175,7 @@ def analyze(
     qq_started, qq_tasks = time.perf_counter(), _rational_count_tasks(system, modular, options)
     with processes.started_in_threads(_rational_count, qq_tasks, workers=1) as qq_count:
         notes: list[str] = []  # what the parametrization stage did, once
-        search = Search(system, tolerances, options)
+        search = Search(system, tolerances, options, report)
         monodromy: dict | None = None
         no_points = any(_is_nonzero_constant(g) for g in system.gradient) or (exact is not None and exact.dimension < 0)
         exact_set = None
@@ -202,6 +209,9 @@ def analyze(
             else:
                 if method == "monodromy":
                     report("monodromy fell short of the count: blackbox runs follow")
+                report(ProgressEvent(f"blackbox runs: up to {system.total_degree} paths each, until "
+                                     + (f"{target} proven points" if target else "the runs add nothing"),
+                                     stage="solve", done=search.proven, total=target, unit="points"))
                 root_counts = search.run(backend, seed, report, target=target, target_is_exact=exact is not None,
                                          fill=fill, progress_bar=progress_bar)
         root_counts.setdefault("total_degree", system.total_degree)
@@ -236,6 +246,8 @@ def analyze(
             report(f"{len(off)} doubtful endpoint(s) are not near the critical set in 512-bit arithmetic: dropped")
             doubtful += len(off)
         kept = search.found.points + outcome.new_isolated + [p for p in unproven if not any(p is q for q in off)]
+        report(ProgressEvent(f"classify: Hessian, Morse index and multiplicity of {len(kept)} points",
+                             stage="classify", total=len(kept), unit="points"))
         started = time.perf_counter()
         points = classify_points(system, kept, tolerances)
         seconds["classify"] = time.perf_counter() - started

@@ -14,7 +14,7 @@ decomposition stage, which decides whether they lie on a component.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Callable, Sequence
 
 import numpy as np
@@ -30,7 +30,7 @@ from .errors import BackendError
 from .model.options import SolveOptions, Tolerances
 from .model.precision import PRECISIONS
 from .model.system import PolynomialSystem
-from .progress import Progress, ProgressBar
+from .progress import Progress, ProgressBar, ProgressEvent, seconds_left, with_time_left
 from .results.catalog import RunRecord
 
 __all__ = ["Search", "derived_seeds"]
@@ -39,6 +39,10 @@ __all__ = ["Search", "derived_seeds"]
 _MAX_SINGULAR_SAMPLES = 64
 """How many refined endpoints that are not proven isolated are kept for the decomposition stage."""
 
+_TICK_SECONDS = 1.0
+"""Interval between two ticks while backend runs are under way or endpoints are certified (the bar
+moves at this pace; :func:`~algmorse.progress.throttled` thins the lines)."""
+
 
 def derived_seeds(seed: int, count: int) -> list[int]:
     """``count`` backend seeds in ``[1, 2^31 - 2]`` derived from the master ``seed``."""
@@ -46,10 +50,16 @@ def derived_seeds(seed: int, count: int) -> list[int]:
 
 
 class Search:
-    """Repeated backend runs with fresh seeds, merged into one deduplicated point set."""
+    """Repeated backend runs with fresh seeds, merged into one deduplicated point set.
 
-    def __init__(self, system: PolynomialSystem, tolerances: Tolerances, options: SolveOptions) -> None:
+    ``report`` receives ticks (see :class:`~algmorse.progress.ProgressEvent`) while backend runs
+    are under way (stage ``"solve"``) and while endpoints are refined and certified (``"certify"``).
+    """
+
+    def __init__(self, system: PolynomialSystem, tolerances: Tolerances, options: SolveOptions,
+                 report: Progress = lambda _line: None) -> None:
         self.system = system
+        self.report = report
         self.tolerances = tolerances
         self.options = options
         self.found = PointSet(tolerances)
@@ -82,12 +92,15 @@ class Search:
         try:
             with ThreadPoolExecutor(max_workers=jobs) as pool, \
                     ProgressBar("critical points", target, enabled=progress_bar) as bar:
+                reporting, self.report = self.report, bar.showing(self.report)  # certification ticks on the bar
                 try:
-                    return self._run_batches(pool, jobs, backend, derived_seeds(seed, self.options.max_runs), report,
-                                             target, target_is_exact, fill, bar)
+                    return self._run_batches(pool, jobs, backend, derived_seeds(seed, self.options.max_runs),
+                                             bar.showing(report), target, target_is_exact, fill, bar)
                 except BaseException:  # an interrupt: end the running workers, so the pool can shut down
                     processes.kill_all()
                     raise
+                finally:
+                    self.report = reporting
         finally:
             processes.resume()  # every pool thread has finished here
 
@@ -99,12 +112,13 @@ class Search:
         polynomials = self.system.sparse_gradient()
         root_counts: dict[str, int] = {}
         quiet_runs = 0
+        durations: list[float] = []  # of this search's runs, for the time left
         last_error: BackendError | None = None
         for start in range(0, options.max_runs, jobs):
             batch = run_seeds[start:start + jobs]
             started = time.perf_counter()
             futures = [pool.submit(_solve_once, backend, polynomials, len(self.system.variables), s, options.timeout) for s in batch]
-            outcomes = [f.result() for f in futures]
+            outcomes = self._waited(futures, report, bar, target, durations)
             self.seconds["solve"] += time.perf_counter() - started
             for run_seed, outcome in zip(batch, outcomes):
                 if isinstance(outcome, BackendError):
@@ -114,13 +128,16 @@ class Search:
                     report(f"run {len(self.runs)}: failed: {outcome}")
                     continue
                 root_counts = root_counts or dict(outcome.root_counts)
+                durations.append(outcome.seconds)
                 new = self.merge(outcome)
                 self.runs.append(RunRecord(seed=run_seed, endpoints=len(outcome.endpoints), new_points=new,
                                            dropped_nonfinite=outcome.dropped_nonfinite,
                                            paths_tracked=outcome.paths_tracked, seconds=round(outcome.seconds, 4)))
                 bar.update_to(self.proven)
-                report(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
-                       f"{len(self.found)} distinct critical points, {self.proven} proven ({outcome.seconds:.2f} s)")
+                report(ProgressEvent(f"run {len(self.runs)}: {len(outcome.endpoints)} endpoints, {new} new, "
+                                     f"{len(self.found)} distinct critical points, {self.proven} proven "
+                                     f"({outcome.seconds:.2f} s)", stage="solve", done=self.proven, total=target,
+                                     unit="points"))
                 quiet_runs = quiet_runs + 1 if new == 0 and len(self.runs) > 1 else 0
                 if fill is not None and quiet_runs and target is not None and self.proven < target:
                     fill()
@@ -140,6 +157,25 @@ class Search:
             raise last_error
         return root_counts
 
+    def _waited(self, futures: list[Future], report: Progress, bar: ProgressBar, target: int | None,
+                durations: list[float]) -> list:
+        """The runs' outcomes, in order; a tick every :data:`_TICK_SECONDS` while they run (the
+        time left from the ``durations`` of earlier runs: runs take about the same time)."""
+        started = time.perf_counter()
+        typical = sum(durations) / len(durations) if durations else None
+        first = len(self.runs) + 1
+        runs = f"run {first}" if len(futures) == 1 else f"runs {first}-{first + len(futures) - 1}"
+        while wait(futures, timeout=_TICK_SECONDS).not_done:
+            elapsed = time.perf_counter() - started
+            left = None if typical is None else max(typical - elapsed, 0.0)
+            report(ProgressEvent(f"{runs}: backend tracking paths, {elapsed:.0f} s"
+                                 + ("" if typical is None else f" of about {typical:.0f} s")
+                                 + f" (up to {self.system.total_degree} paths a run)",
+                                 stage="solve", done=self.proven, total=target, unit="points", seconds_left=left,
+                                 tick=True))
+            bar.tick()
+        return [f.result() for f in futures]
+
     def merge(self, outcome: RawSolve) -> int:
         """Refine, certify and add the endpoints of one run (with their symmetry images); return
         how many new points it added."""
@@ -152,7 +188,11 @@ class Search:
         certify_before = self.seconds.get("certify", 0.0)
         numeric = self.system.numeric
         new = 0
-        for coordinates in starts:
+        next_tick = started + _TICK_SECONDS
+        for done, coordinates in enumerate(starts):
+            if time.perf_counter() >= next_tick:
+                next_tick = time.perf_counter() + _TICK_SECONDS
+                self._certify_tick(done, len(starts), new, time.perf_counter() - started)
             start = np.array(coordinates, dtype=complex)
             if not np.all(np.isfinite(start)) or self.found.contains(start):
                 continue
@@ -167,6 +207,14 @@ class Search:
         certifying = self.seconds.get("certify", 0.0) - certify_before
         self.seconds["refine"] += time.perf_counter() - started - certifying
         return new
+
+    def _certify_tick(self, done: int, total: int, new: int, elapsed: float) -> None:
+        """Report ``done`` of ``total`` starts refined and certified so far in :meth:`add_starts`."""
+        left = seconds_left(done, total, elapsed)
+        self.report(ProgressEvent(with_time_left(f"certify: {done} of {total} endpoints refined and certified, "
+                                                 f"{new} new points", left),
+                                  stage="certify", done=done, total=total, unit="endpoints", seconds_left=left,
+                                  tick=True))
 
     def refine(self, start: np.ndarray) -> RefinedPoint | None:
         """Newton in double precision, then an interval certificate (higher precision if needed).

@@ -7,7 +7,9 @@ Run with ``python examples/quickstart.py`` (needs the PHCpack backend: see the R
 from fractions import Fraction
 
 import algmorse
+from algmorse.progress import show_progress
 
+show_progress()  # the solve's progress on stderr: flushed lines in a log, lines and a bar on a terminal
 network = algmorse.Network(widths=(1, 1, 1), activation=algmorse.Activation.from_coefficients([0, 1]), bias=False)
 data = algmorse.Dataset(x=((Fraction(1),),), y=((Fraction(2),),))
 problem = algmorse.NetworkProblem(

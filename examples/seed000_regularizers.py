@@ -50,6 +50,7 @@ from algmorse import (
 from algmorse.model.system import build_system
 from algmorse.probes.discriminant import discriminant
 from algmorse.probes.rotations import rotation_algebra
+from algmorse.progress import show_progress
 from algmorse.results.catalog import Catalog
 from algmorse.results.library import load_case
 from algmorse.results.plot import critical_values_figure, save_figure, slice_figure, sweep_figure
@@ -242,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="figures/seed000", help="directory for the figures")
     parser.add_argument("--seed", type=int, default=1, help="master seed of every solve")
     args = parser.parse_args(argv)
+    show_progress()  # each solve's progress on stderr, flushed: a log shows life
     out = Path(args.out)
     start = time.perf_counter()
 

@@ -68,6 +68,7 @@ import sympy
 
 import algmorse
 from algmorse.engine.exact import exact_check
+from algmorse.progress import show_progress
 from algmorse.results.catalog import Catalog
 from algmorse.results.plot import critical_values_figure, hessian_spectra_figure, save_figure
 
@@ -225,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("figures/seed001"), help="directory for the PNG figures")
     parser.add_argument("--seed", type=int, default=1, help="master seed of every solve")
     args = parser.parse_args(argv)
+    show_progress()  # each solve's progress on stderr, flushed: a log shows life
     started = time.perf_counter()
 
     surface = surface_row()

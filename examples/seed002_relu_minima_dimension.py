@@ -41,6 +41,7 @@ import numpy as np
 from algmorse.model.network import NetworkProblem
 from algmorse.model.options import SolveOptions
 from algmorse.model.spec import parse_spec
+from algmorse.progress import show_progress
 from algmorse.relu.analyze import analyze_relu, relu_loss
 from algmorse.relu.result import ReluAnalysis
 from algmorse.results.plot import save_figure, slice_figure
@@ -95,6 +96,7 @@ def main(argv=None) -> int:
     parser.add_argument("--widths", default="2,3,4", help="widths without regularizer (comma separated)")
     parser.add_argument("--l2-widths", default="2,3,4", help="widths with L2 (comma separated)")
     args = parser.parse_args(argv)
+    show_progress()  # each solve's progress on stderr, flushed: a log shows life
     out = Path(args.out)
     rows = []
     for l2, widths in ((False, args.widths), (True, args.l2_widths)):

@@ -84,6 +84,7 @@ import numpy as np
 
 import algmorse
 from algmorse.engine.exact import exact_check
+from algmorse.progress import show_progress
 from algmorse.results.catalog import Catalog
 from algmorse.results.plot import (
     critical_values_figure,
@@ -474,6 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="master seed of every solve")
     parser.add_argument("--max-depth", type=int, default=4, choices=(4, 5), help="deepest scalar chain counted")
     args = parser.parse_args(argv)
+    show_progress()  # each solve's progress on stderr, flushed: a log shows life
     started = time.perf_counter()
     spectra: dict[str, list[list[float]]] = {}
     chains = chain_section(args.max_depth, args.seed, spectra)

@@ -302,6 +302,9 @@ def test_monodromy_search_draws_no_bar_unless_asked(monkeypatch, scripted):
         def update_to(self, done):
             pass
 
+        def showing(self, progress, counting=False):
+            return progress
+
     monkeypatch.setattr(methods, "ProgressBar", Bar)
     scripted.generic_result = _generic_for(family, found=2, expected=2, complete=True, total=3)
     scripted.target_result = TargetEndpoints([], paths=0)
@@ -309,7 +312,7 @@ def test_monodromy_search_draws_no_bar_unless_asked(monkeypatch, scripted):
                      SolveOptions(seed=1), lambda _line: None)
     monodromy_search(PROBLEM, system, Search(system, Tolerances(), SolveOptions(seed=1)), RootsBackend(), 1,
                      SolveOptions(seed=1), lambda _line: None, progress_bar=True)
-    assert enabled == [False, True]
+    assert enabled == [False, False, True, True]  # the strata's bar and the parameter homotopy's
 
 
 # --- the pipeline after a monodromy run -------------------------------------------------------------
@@ -392,7 +395,7 @@ def stages(monkeypatch):
         log.totals.append((family.stratum.label, torus))
         return log.total
 
-    def run_monodromy(family, backend, rng, record, jobs, quiet_loops, timeout):
+    def run_monodromy(family, backend, rng, record, jobs, quiet_loops, timeout, report=None):
         log.ran.append(("monodromy", family.stratum.label))
         record.found, record.complete, record.loops, record.paths = log.monodromy[family.stratum.label]
         return np.ones(family.size, dtype=complex), np.ones((1, family.size), dtype=complex)
@@ -728,7 +731,7 @@ def test_the_origin_stratum_is_lifted_without_tracking():
 def test_solve_generic_defaults_and_seconds(stages, monkeypatch):
     seen = {}
 
-    def run_monodromy(family, backend, rng, record, jobs, quiet_loops, timeout):
+    def run_monodromy(family, backend, rng, record, jobs, quiet_loops, timeout, report=None):
         seen.update(jobs=jobs, quiet_loops=quiet_loops, timeout=timeout)
         record.found, record.complete = 2, True
         return np.ones(family.size, dtype=complex), np.ones((1, family.size), dtype=complex)

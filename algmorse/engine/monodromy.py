@@ -31,6 +31,7 @@ import numpy as np
 from ..errors import AlgmorseError, BackendError
 from ..model.symmetry import SignedPermutation
 from ..model.system import PolynomialSystem
+from ..progress import Progress, ProgressEvent, seconds_left, throttled, with_time_left
 from . import processes
 from .backends.base import Backend, Endpoint, Leg
 from .exact import available_exact_tools, modular_count
@@ -39,8 +40,6 @@ from .strata import is_invariant
 
 __all__ = ["NotInFamily", "StratumRecord", "GenericSolution", "solve_generic", "symmetric_strata", "track_to_target",
            "torus_count", "TargetEndpoints"]
-
-Progress = Callable[[str], None]
 
 MAX_LOOPS = 200
 """Loops per stratum (see :func:`_monodromy`) before the blackbox fallback, whatever the count
@@ -217,7 +216,9 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
         Whether to compute the strata's modular counts (the stopping rule); without them the
         loops stop after ``quiet_loops`` quiet loops and no stratum is complete.
     report : callable
-        Receives one line per stratum.
+        Receives one line per stratum, and ticks (see :class:`~algmorse.progress.ProgressEvent`,
+        stage ``"monodromy"``; at most one every :data:`~algmorse.progress.TICK_SECONDS`) after
+        batches of paths: the stratum's points found so far of its count.
     on_stratum : callable
         Called with the number of strata finished, after each one (e.g. to move a progress bar).
 
@@ -232,6 +233,7 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
     the next strata are counted.
     """
     rng = np.random.default_rng(seed)
+    report = throttled(report)  # a batch of paths can take less than a second
     solution = GenericSolution([], [], [])
     images = symmetric_strata(families)
     whole = [f for f in families if f.size == f.system.num_variables and f.torus][:1] if counts else []
@@ -261,13 +263,15 @@ def solve_generic(families: Sequence[StratumFamily], backend: Backend, *, seed: 
                     record.method, record.complete = "empty", True
                     parameters, points = np.zeros(family.size, dtype=complex), np.zeros((0, family.size), dtype=complex)
                 else:
-                    parameters, points = _monodromy(family, backend, rng, record, jobs, quiet_loops, timeout)
+                    parameters, points = _monodromy(family, backend, rng, record, jobs, quiet_loops, timeout,
+                                                    report)
                     if not record.complete and record.expected is not None:
                         parameters, points = _blackbox(family, backend, rng, record, timeout)
             record.seconds = round(time.perf_counter() - started, 4)
-            report(f"stratum {record.label}: {record.found} of "
-                   f"{'?' if record.expected is None else record.expected} points by {record.method} "
-                   f"({record.loops} loops, {record.paths} paths, {record.seconds:.2f} s)")
+            report(ProgressEvent(f"stratum {record.label}: {record.found} of "
+                                 f"{'?' if record.expected is None else record.expected} points by {record.method} "
+                                 f"({record.loops} loops, {record.paths} paths, {record.seconds:.2f} s)",
+                                 stage="monodromy", done=record.found, total=record.expected, unit="points"))
             solution.families.append(family)
             solution.parameters.append(parameters)
             solution.points.append(points)
@@ -388,7 +392,8 @@ class _Edge:
 
 
 def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator, record: StratumRecord,
-               jobs: int, quiet_loops: int, timeout: float) -> tuple[np.ndarray, np.ndarray]:
+               jobs: int, quiet_loops: int, timeout: float,
+               report: Progress = lambda _line: None) -> tuple[np.ndarray, np.ndarray]:
     """Monodromy on a graph of parameter points: the base and random points joined to it.
 
     Every solution known at a node is tracked once along every edge leaving it, and what
@@ -404,7 +409,7 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
     refine (met on ``t + t^2`` networks: norm 90, condition 1e9), the new node's two edges can
     bring it every solution. After ``quiet_loops`` new nodes in a row that make the largest
     node no larger (``2 * quiet_loops`` with a count: then it is stuck, and the fallback
-    decides), or :data:`MAX_LOOPS` loops, it stops.
+    decides), or :data:`MAX_LOOPS` loops, it stops. ``report`` receives a tick after each batch.
     """
     point, parameters = family.start_pair(rng)
     nodes: list[_Node] = []
@@ -450,9 +455,18 @@ def _monodromy(family: StratumFamily, backend: Backend, rng: np.random.Generator
                 refined = family.newton(np.array(end.coordinates, dtype=complex), nodes[target].parameters)
                 if refined is not None:
                     add_solution(target, refined)
+        report(_monodromy_tick(record, max(len(node.orbits) for node in nodes)))
     record.found = len(best.orbits)
     record.complete = record.expected is not None and record.found == record.expected
     return best.parameters, np.array(best.orbits.representatives)
+
+
+def _monodromy_tick(record: StratumRecord, found: int) -> ProgressEvent:
+    """A stratum's points found so far of its count, as a tick."""
+    return ProgressEvent(f"monodromy, stratum {record.label}: {found} of "
+                         f"{'?' if record.expected is None else record.expected} points at generic parameters so far "
+                         f"({record.paths} paths tracked)",
+                         stage="monodromy", done=found, total=record.expected, unit="points", tick=True)
 
 
 def _loops(edges: Sequence[_Edge]) -> int:
@@ -586,7 +600,8 @@ MAX_RETRACKS = 2
 
 
 def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, jobs: int = 1,
-                    timeout: float = 600.0, expected: int | None = None) -> TargetEndpoints:
+                    timeout: float = 600.0, expected: int | None = None,
+                    report: Progress = lambda _line: None) -> TargetEndpoints:
     """Take every stratum's generic points to each family's target member (one parameter homotopy).
 
     Distinct generic orbits go to distinct target orbits unless the target is exceptional; a path
@@ -604,6 +619,9 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
     expected : int, optional
         The number of distinct target points (e.g. the modular count): once reached, no path is
         tracked again. It only saves work; nothing is claimed from it.
+    report : callable
+        Receives a tick (stage ``"track"``, see :class:`~algmorse.progress.ProgressEvent`) after
+        each stratum's paths: the paths tracked of those to track in this try.
 
     Returns
     -------
@@ -620,16 +638,27 @@ def track_to_target(solution: GenericSolution, backend: Backend, *, seed: int, j
     for attempt in range(1 + MAX_RETRACKS):
         if attempt and expected is not None and sum(s.arrived_points() for s in strata) >= expected:
             break
+        to_track, tracked, started = sum(len(s.pending) for s in strata), 0, time.perf_counter()
         for stratum in strata:
             if stratum.pending:
                 result.paths += len(stratum.pending)
+                tracked += len(stratum.pending)
                 result.finished += stratum.track(backend, rng, jobs, timeout)
+                report(_track_tick(attempt, tracked, to_track, time.perf_counter() - started))
     for stratum in strata:
         result.escaped += len(stratum.escaped)
         result.collided += len(stratum.collided)
         result.backend_errors += len(stratum.errors)
         result.points.extend(stratum.family.lift(point) for point in stratum.arrived.values())
     return result
+
+
+def _track_tick(attempt: int, tracked: int, total: int, elapsed: float) -> ProgressEvent:
+    """Paths tracked to the target so far in one try, as a tick."""
+    left = seconds_left(tracked, total, elapsed)
+    what = "paths to the loss" if attempt == 0 else f"paths to the loss tracked again (try {attempt + 1})"
+    return ProgressEvent(with_time_left(f"parameter homotopy: {tracked} of {total} {what}", left),
+                         stage="track", done=tracked, total=total, unit="paths", seconds_left=left, tick=True)
 
 
 @dataclass
