@@ -36,15 +36,28 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "myst_parser",
+    "readme_links",
 ]
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip"]
+# The pages are reStructuredText; Markdown is read only where a page includes the README
+# (myst_parser's ".md" suffix is taken out again in setup(), below).
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 nitpicky = False
 default_role = "code"  # `x` in a docstring is inline code, as in the README
+
+# --- user guide: docs/guide/*.rst include the README's sections with MyST (``.. include::
+# ../../README.md`` with ``:parser: myst_parser.sphinx_``, between ``<!-- guide: NAME -->`` markers),
+# so the README is the one source of their text. The README's links to its own sections
+# (``#how-a-solve-works-and-what-it-proves``) resolve to the labels of the same names on the pages
+# that show those sections; its links to repository files go to the pages that show them
+# (docs/_ext/readme_links.py). The README's headings are left out (the pages give their own), so
+# an included fragment has no heading whose level could clash with the page's.
+myst_enable_extensions: list[str] = []  # CommonMark plus MyST's defaults (GFM tables included)
 
 # --- API reference: docs/_ext/apigen.py writes one page per public module (its ``__all__``) and
 # autosummary writes one page per public name.
@@ -122,6 +135,18 @@ def _no_type_docstring(app, what, name, obj, options, lines):
             lines[:] = []
 
 
+def _rst_sources_only(app, config):
+    """No Markdown file is a page: MyST parses only the README sections the guide includes.
+
+    myst_parser makes ``.md`` a source suffix; sphinx-gallery would then take
+    ``examples/README.md`` (the repository's table, with links to ``.py`` files) for the gallery's
+    header instead of ``examples/GALLERY_HEADER.rst``, and write it into an rST page.
+    """
+    config.source_suffix.pop(".md", None)
+
+
 def setup(app):
+    # after Sphinx merges the extensions' suffixes (priority 800), before the builder starts
+    app.connect("config-inited", _rst_sources_only, priority=900)
     app.connect("autodoc-process-signature", _data_signature, priority=100)
     app.connect("autodoc-process-docstring", _no_type_docstring, priority=100)
