@@ -101,7 +101,9 @@ def test_grid_of_two_parameters(tmp_path):
         eps, y = (Fraction(t) for t in row.value.split(","))
         assert (row.isolated, row.real) == (5, 3 if abs(y) > 2 * eps else 1)
     assert result.axes == (("eps", ("1/10", "1/5")), ("y_1_1", ("-1/2", "0", "3/10")))
-    assert result.thresholds is None and "one parameter" in result.thresholds_note
+    # the changes at y = +-2 eps are pitchforks (the origin and a symmetric pair): singular zeros
+    # of the fold system, so nothing is certified, and nothing is claimed
+    assert result.thresholds == () and "along the grid's lines" in result.thresholds_note
     assert (tmp_path / "grid" / "counts.png").stat().st_size > 0
 
 
@@ -146,3 +148,18 @@ def test_the_eps_scale_threshold_is_the_strength_threshold_over_the_spec_strengt
     assert discriminant(problem, timeout=30).real_values == (0.5,)
     assert discriminant(problem, parameter="eps", timeout=30).real_values == (0.5,)
     assert discriminant(problem, parameter="eps-scale", timeout=30).real_values == (2.0,)
+
+
+@pytest.mark.phcpack
+def test_a_grid_certifies_the_fold_that_the_line_through_it_finds(tmp_path):
+    # examples/net121_genl2.toml at x_2_1 = 2 (the spec's value): 19 real points at eps_2 = 1/5,
+    # 17 at 1/4, a fold between them (tests/test_folds.py checks it against independent solves);
+    # the grid's line x_2_1 = 2 must certify the same value
+    problem = load_spec("examples/net121_genl2.toml").problem
+    grid = sweep(problem, None, tmp_path / "grid", vary=[("eps_2", (Fraction(1, 5), Fraction(1, 4))),
+                                                          ("x_2_1", (Fraction(2), Fraction(3)))],
+                 options=SolveOptions(seed=1))
+    along = [t for t in grid.thresholds if t.line == ("x_2_1", "2")]
+    assert len(along) == 1 and along[0].kind == "certified-fold"
+    low, high = along[0].enclosure
+    assert low <= 0.2228106913634834 <= high and high - low < 1e-12

@@ -184,6 +184,7 @@ class Catalog:
                 ``minimum``, ``saddle``, ``maximum``, ``degenerate``, ``undetermined``,
                 ``complex`` (``regular`` for a square system's real solution).
             ``real``, ``certified`` (bool)
+                Whether the point is real, and whether an interval box certifies it.
             ``morse_index`` (nullable ``Int64``)
                 Number of negative Hessian eigenvalues; ``<NA>`` for complex, degenerate and
                 undetermined points (and a square system's solutions).
