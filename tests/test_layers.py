@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,15 @@ SUBPACKAGES = ["model", "engine", "analysis", "results", "probes", "relu", "comm
 
 
 def _lint(config: Path) -> int:
-    return importlinter_cli.lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    # import-linter configures logging with dictConfig, which disables every logger that exists
+    # (an algmorse logger made by an earlier test would then drop the records a later test reads)
+    loggers = [logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    disabled = [logger.disabled for logger in loggers]
+    try:
+        return importlinter_cli.lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    finally:
+        for logger, state in zip(loggers, disabled):
+            logger.disabled = state
 
 
 def test_import_contracts_hold(capsys):
