@@ -84,3 +84,21 @@ def test_a_sweep_draws_exact_thresholds_else_certified_folds(tmp_path, monkeypat
     assert "did not finish" in certified.thresholds_note
     summary = json.loads((tmp_path / "certified" / "summary.json").read_text())
     assert summary["thresholds"][0]["kind"] == "certified-fold"
+
+
+def test_two_folds_are_both_kept_and_each_enclosure_holds_its_certificate_box():
+    # L = x^4/4 - 3x^2/2 - eps x: L' = x^3 - 3x - eps, L'' = 3x^2 - 3; folds at x = +-1, where
+    # eps = x^3 - 3x = -+2. From eps = 0 (points 0, +-sqrt 3) both are reached.
+    from algmorse.engine.certify import certify_point
+
+    quartic = FunctionProblem(("x",), "x^4/4 - 3*x^2/2", Regularizer("polynomial", Fraction(1), "-x"))
+    eps = problem_parameter(quartic, "eps")
+    starts = [(Fraction(0), [np.array([0.0]), np.array([np.sqrt(3)]), np.array([-np.sqrt(3)])])]
+    folds = certified_thresholds(quartic, eps, starts)
+    assert [round(f.value, 12) for f in folds] == [-2.0, 2.0]
+    assert [round(f.point[0], 12) for f in folds] == [1.0, -1.0]
+    for fold in folds:  # the enclosure is at least the certificate's box (never narrower)
+        system = fold_system(quartic, eps, [Fraction(1)])
+        box = certify_point(system.balls, np.array([fold.point[0], 1.0, fold.value], dtype=complex), real=True)
+        center, radius = float(box.center[-1].real), box.certificate.radius
+        assert fold.low <= center - radius and center + radius <= fold.high
