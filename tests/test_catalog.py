@@ -233,3 +233,32 @@ def test_witness_sets_survive_a_reload_and_answer_membership(tmp_path):
     members = get_backend("phcpack").membership(minima.witness, [minima.real_points[0], saddle.coordinates],
                                                 seed=1, timeout=60)
     assert members == (True, False)
+
+
+def test_a_write_killed_outright_leaves_no_file(tmp_path):
+    # SIGKILL in the middle of write_atomically: the content was going into an unnamed file
+    # (O_TMPFILE), which the kernel frees; no name exists until the instant before the rename
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from algmorse.results.fileio import _unnamed_file
+
+    probe = _unnamed_file(tmp_path, 0o600)
+    if probe is None:
+        pytest.skip("no O_TMPFILE here: a named temporary file is used, which SIGKILL can leave")
+    os.close(probe)
+    script = ("import sys, time\nfrom algmorse.results.fileio import write_atomically\n"
+              "def slow(handle):\n    handle.write(b'x' * 1000); handle.flush(); print('writing', flush=True); "
+              "time.sleep(60)\n"
+              f"write_atomically({str(tmp_path / 'out.json')!r}, slow)\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "writing"
+        time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    assert list(tmp_path.iterdir()) == []

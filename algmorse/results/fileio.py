@@ -6,7 +6,9 @@ files), which lives in the model layer so that the spec reader can use it too.
 
 from __future__ import annotations
 
+import functools
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -20,7 +22,9 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
                      error: type[Exception] = OSError) -> Path:
     """Call ``write`` on a binary file that becomes ``path`` only once it is complete.
 
-    A failure (in ``write`` or on the way) never leaves a partial file or a temporary one. The
+    A failure (in ``write`` or on the way) never leaves a partial file or a temporary one; on
+    Linux the content goes into an unnamed file (``O_TMPFILE``) that is named only for the
+    instant before the rename, so that even SIGKILL during the write leaves nothing. The
     file gets the permissions an ordinary ``open`` would give it (``0o666`` less the umask).
     A path that exists and is not a regular file (a folder, a device such as ``/dev/null``, a
     pipe, a socket) is refused before anything is written: the rename would replace it.
@@ -44,24 +48,74 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None],
     if _is_special(target):
         raise error(f"cannot write {target}: {_SPECIAL}.")
     directory = target.parent if str(target.parent) else Path(".")
+    umask = os.umask(0)
+    os.umask(umask)
+    unnamed = _unnamed_file(directory, 0o666 & ~umask)
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise error(f"cannot write {target}: {exc.strerror}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        if unnamed is not None:  # written without a name: a SIGKILL meanwhile leaves nothing behind
+            with os.fdopen(unnamed, "wb", closefd=False) as handle:
+                write(handle)
+            tmp = str(directory / f".{target.name}.{secrets.token_hex(6)}.tmp")
+            _link(unnamed, tmp)  # named only for the instant before the rename
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise error(f"cannot write {target}: {exc.strerror or exc}.") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        if unnamed is not None:
+            os.close(unnamed)
     return target
+
+
+_AT_FDCWD = -100
+_AT_SYMLINK_FOLLOW = 0x400
+
+
+def _unnamed_file(directory: Path, mode: int) -> int | None:
+    """A descriptor of an unnamed file in ``directory`` (Linux ``O_TMPFILE``), which the kernel
+    frees if the process dies before it is linked; None where that is not available, or linking
+    it is not (a named temporary file is used then)."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or _linkat() is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY, mode)
+    except OSError:  # a file system without O_TMPFILE, or a folder that is not writable
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _linkat():
+    """libc's ``linkat`` (None off Linux or without it). Python's ``os.link`` calls ``link``,
+    which does not follow ``/proc/self/fd/N`` to the unnamed file."""
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).linkat
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int)
+    return function
+
+
+def _link(fd: int, path: str) -> None:
+    """Give the unnamed file ``fd`` the name ``path``."""
+    import ctypes
+
+    if _linkat()(_AT_FDCWD, f"/proc/self/fd/{fd}".encode(), _AT_FDCWD, os.fsencode(path), _AT_SYMLINK_FOLLOW) != 0:
+        number = ctypes.get_errno()
+        raise OSError(number, os.strerror(number), path)
 
 
 def check_writable(path: str | os.PathLike, *, inputs: tuple[str | os.PathLike, ...] = ()) -> str | None:
