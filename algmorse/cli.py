@@ -60,8 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except processes.Terminated:
+        processes.remove_own_folders()
         print("algmorse: terminated (SIGTERM); worker processes and temporary folders removed", file=sys.stderr)
         return 143
     except KeyboardInterrupt:
+        processes.remove_own_folders()
         print("algmorse: interrupted; worker processes and temporary folders removed", file=sys.stderr)
         return 130

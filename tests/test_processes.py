@@ -204,3 +204,20 @@ except KeyboardInterrupt:
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr == "interrupted\n"
+
+
+def test_an_interrupted_run_removes_its_own_folders_only(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from algmorse.engine import processes
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    own = tmp_path / f"algmorse-{os.getpid()}-phcpack-abc"
+    other = tmp_path / f"algmorse-{os.getpid() + 1}-phcpack-abc"  # another run's (it may be alive)
+    unrelated = tmp_path / "notes"
+    for folder in (own, other, unrelated):
+        folder.mkdir()
+    (own / "request.json").write_text("{}")
+    processes.remove_own_folders()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([other.name, "notes"])

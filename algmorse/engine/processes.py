@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 __all__ = ["start", "finish", "kill_all", "kill_started_by", "kill_descendants", "resume", "interrupt_on_sigterm", "raise_if_interrupted",
-           "Terminated", "temporary_directory", "remove_stale_folders", "thread_map", "started_in_threads"]
+           "Terminated", "temporary_directory", "remove_own_folders", "remove_stale_folders", "thread_map", "started_in_threads"]
 
 _LIVE: dict[int, subprocess.Popen] = {}
 _STARTER: dict[int, int] = {}  # pid -> the thread that started it
@@ -273,6 +273,14 @@ def _sweep_stale(directory: Path) -> None:
         if match is None or not entry.is_dir() or entry.stat().st_uid != os.getuid():
             continue
         if not _alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def remove_own_folders() -> None:
+    """Remove every temporary folder of this process (for an interrupted run, once its blocks
+    have unwound: a folder a thread made just as the interrupt arrived is not left behind)."""
+    for entry in Path(tempfile.gettempdir()).glob(f"algmorse-{os.getpid()}-*"):
+        if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
 
 
