@@ -102,3 +102,16 @@ def test_two_folds_are_both_kept_and_each_enclosure_holds_its_certificate_box():
         box = certify_point(system.balls, np.array([fold.point[0], 1.0, fold.value], dtype=complex), real=True)
         center, radius = float(box.center[-1].real), box.certificate.radius
         assert fold.low <= center - radius and center + radius <= fold.high
+
+
+def test_each_point_is_followed_to_where_its_path_turns_back():
+    # L' = x^2 - 1 + eps: from eps = 0 (x = +-1) toward 3/2 in 16 steps of 3/32, the points
+    # +-sqrt(1 - eps) exist up to eps = 15/16 (step 10) and not at 33/32: the starts are there,
+    # at x = +-1/4, with the Hessian's kernel direction (the only one)
+    from algmorse.probes.folds import _turning_points
+
+    starts = _turning_points(CUBIC, problem_parameter(CUBIC, "eps"), Fraction(0),
+                             [np.array([1.0]), np.array([-1.0])], 1.5)
+    assert [p for p, _ in starts] == [0.9375, 0.9375]
+    assert sorted(round(float(w[0]), 9) for _, (w, _) in starts) == [-0.25, 0.25]
+    assert all(abs(abs(float(v[0])) - 1) < 1e-12 for _, (_, v) in starts)

@@ -41,6 +41,8 @@ __all__ = ["CertifiedThreshold", "fold_system", "certified_thresholds"]
 _NEWTON_STEPS = 60
 _CANDIDATES = 4
 """Real points tried per start value: those with the smallest |eigenvalue| of the Hessian."""
+_STEPS = 16
+"""Steps in which each real point is followed toward the other end of the interval."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +135,61 @@ def certified_thresholds(problem: Problem, parameter: ProblemParameter,
     """
     found: list[CertifiedThreshold] = []
     for value, points in starts:
-        for start in _candidates(problem, parameter, value, points):
-            threshold = _fold_near(problem, parameter, value, start)
+        tries = [(value, start) for start in _candidates(problem, parameter, value, points)]
+        if interval is not None:  # also from where each point's path toward the other end turns back
+            far = interval[1] if abs(float(value) - interval[0]) <= abs(float(value) - interval[1]) else interval[0]
+            tries += _turning_points(problem, parameter, value, points, far)
+        for start_value, start in tries:
+            threshold = _fold_near(problem, parameter, start_value, start)
             if threshold is None or interval is not None and not interval[0] <= threshold.low <= threshold.high \
                     <= interval[1]:
                 continue
             if not any(t.low <= threshold.high and threshold.low <= t.high for t in found):
                 found.append(threshold)
     return tuple(sorted(found, key=lambda t: t.low))
+
+
+def _turning_points(problem: Problem, parameter: ProblemParameter, value: Fraction, points: Sequence[np.ndarray],
+                    far: float) -> list[tuple[float, tuple[np.ndarray, np.ndarray]]]:
+    """Each real point followed from ``value`` toward ``far`` (natural continuation in
+    :data:`_STEPS` steps, Newton on the gradient at each); where Newton fails or the Hessian's
+    inertia changes, the last point, its parameter value and the eigenvector of its smallest
+    ``|eigenvalue|``: a start near the fold that ended the path."""
+    system = fold_system(problem, parameter, [Fraction(1)] * len(problem.variables))
+    n = len(problem.variables)
+    found = []
+    for point in points:
+        w, p = np.asarray(point, dtype=float), float(value)
+        inertia = _negatives(_hessian(system, w, p, n))
+        for k in range(1, _STEPS + 1):
+            q = float(value) + (far - float(value)) * k / _STEPS
+            moved = _critical_point_near(system, w, q, n)
+            if moved is None or _negatives(_hessian(system, moved, q, n)) != inertia:
+                eigenvalues, vectors = np.linalg.eigh(_hessian(system, w, p, n))
+                found.append((p, (w, vectors[:, int(np.argmin(np.abs(eigenvalues)))])))
+                break
+            w, p = moved, q
+    return found
+
+
+def _critical_point_near(system: PolynomialSystem, w: np.ndarray, p: float, n: int) -> np.ndarray | None:
+    """Newton on ``grad_w L(., p)`` from ``w`` (None when it does not converge in a few steps)."""
+    for _ in range(8):
+        x = np.concatenate([w, np.zeros(n), [p]]).astype(complex)
+        try:
+            step = np.linalg.solve(system.numeric.hessian(x)[:n, :n].real, system.numeric.gradient(x)[:n].real)
+        except np.linalg.LinAlgError:
+            return None
+        w = w - step
+        if not np.all(np.isfinite(w)):
+            return None
+        if np.linalg.norm(step) <= 1e-12 * max(1.0, np.linalg.norm(w)):
+            return w
+    return None
+
+
+def _negatives(hessian: np.ndarray) -> int:
+    return int(np.sum(np.linalg.eigvalsh((hessian + hessian.T) / 2) < 0))
 
 
 def _candidates(problem: Problem, parameter: ProblemParameter, value: Fraction,
@@ -165,7 +214,7 @@ def _hessian(system: PolynomialSystem, w: np.ndarray, p: float, n: int) -> np.nd
     return system.numeric.hessian(x)[:n, :n].real
 
 
-def _fold_near(problem: Problem, parameter: ProblemParameter, value: Fraction,
+def _fold_near(problem: Problem, parameter: ProblemParameter, value: Fraction | float,
                start: tuple[np.ndarray, np.ndarray]) -> CertifiedThreshold | None:
     """Newton on the fold system from ``(w, v, value)``, then Krawczyk; None when either fails."""
     w, vector = start

@@ -1209,7 +1209,7 @@ def sweep_map_figure(x_values: Sequence[float], y_values: Sequence[float],
         ax.set_title(label if low < high or not finite.size else f"{label} (all {low:g})", fontsize=10)
         if len(points):
             ax.plot(_index_position(x, [p[0] for p in points]), _index_position(y, [p[1] for p in points]),
-                    linestyle="", marker="X", markersize=7, color="white", markeredgecolor="black",
+                    linestyle="", marker="X", markersize=5, color="white", markeredgecolor="black",
                     label=points_label)
     if len(points) and grids:
         figure.legend(*figure.axes[0].get_legend_handles_labels(), loc="outside lower center", fontsize=8)
