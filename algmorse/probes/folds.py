@@ -174,17 +174,28 @@ def _turning_points(problem: Problem, parameter: ProblemParameter, value: Fracti
 
 def _critical_point_near(system: PolynomialSystem, w: np.ndarray, p: float, n: int) -> np.ndarray | None:
     """Newton on ``grad_w L(., p)`` from ``w`` (None when it does not converge in a few steps)."""
-    for _ in range(8):
+    def gradient_and_hessian(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = np.concatenate([w, np.zeros(n), [p]]).astype(complex)
+        return system.numeric.gradient(x)[:n].real, system.numeric.hessian(x)[:n, :n].real
+
+    return _newton(gradient_and_hessian, w, steps=8, tolerance=1e-12)
+
+
+def _newton(evaluate, x: np.ndarray, *, steps: int, tolerance: float) -> np.ndarray | None:
+    """Real Newton iterations on ``evaluate(x) = (residual, jacobian)`` until the step is below
+    ``tolerance`` relative to ``x``; None when it does not converge, or meets a singular matrix
+    or an overflow."""
+    for _ in range(steps):
+        residual, jacobian = evaluate(x)
         try:
-            step = np.linalg.solve(system.numeric.hessian(x)[:n, :n].real, system.numeric.gradient(x)[:n].real)
+            step = np.linalg.solve(jacobian, residual)
         except np.linalg.LinAlgError:
             return None
-        w = w - step
-        if not np.all(np.isfinite(w)):
+        x = x - step
+        if not np.all(np.isfinite(x)):
             return None
-        if np.linalg.norm(step) <= 1e-12 * max(1.0, np.linalg.norm(w)):
-            return w
+        if np.linalg.norm(step) <= tolerance * max(1.0, np.linalg.norm(x)):
+            return x
     return None
 
 
@@ -226,20 +237,12 @@ def _fold_near(problem: Problem, parameter: ProblemParameter, value: Fraction | 
     scale = float(sum(float(c) * x for c, x in zip(normal, vector)))
     if abs(scale) < 1e-3:
         return None
-    x = np.concatenate([w, vector / scale, [float(value)]])
-    for _ in range(_NEWTON_STEPS):
-        residual = system.numeric.gradient(x.astype(complex)).real
-        jacobian = system.numeric.hessian(x.astype(complex)).real
-        try:
-            step = np.linalg.solve(jacobian, residual)
-        except np.linalg.LinAlgError:
-            return None
-        x = x - step
-        if not np.all(np.isfinite(x)):
-            return None
-        if np.linalg.norm(step) <= 1e-13 * max(1.0, np.linalg.norm(x)):
-            break
-    else:
+    def equations_and_jacobian(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return system.numeric.gradient(x.astype(complex)).real, system.numeric.hessian(x.astype(complex)).real
+
+    x = _newton(equations_and_jacobian, np.concatenate([w, vector / scale, [float(value)]]), steps=_NEWTON_STEPS,
+                tolerance=1e-13)
+    if x is None:
         return None
     certified = certify_point(system.balls, x.astype(complex), real=True)
     if certified is None or certified.certificate.real is not True:
