@@ -716,6 +716,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {m.module}:{m.line} [{m.function}] {m.kind}: {m.mutated}")
         return 0
     notes = load_notes(args.notes)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` runs the cleanup below too
     workspace = Path(tempfile.mkdtemp(prefix="algmorse-mutation-"))
     try:
         copies: queue.Queue[Path] = queue.Queue()
