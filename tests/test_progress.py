@@ -9,6 +9,7 @@ import os
 import pickle
 import subprocess
 import sys
+import re
 import time
 from pathlib import Path
 
@@ -157,6 +158,15 @@ def test_events_arrive_while_backend_runs_are_under_way(monkeypatch):
     assert ticks and events.index(ticks[0]) < events.index(runs[1])
     assert all(t.startswith(("run 1:", "run 2:")) and t.total == 2 for t in ticks)
     assert any(t.startswith("run 2:") and t.seconds_left is not None for t in ticks)
+    # what a tick says: the run, its seconds so far, the typical run's (from run 1, about 0.3 s)
+    # and the Bezout bound on its paths (the gradient 3x^2 - 3 has degree 2)
+    assert all(re.fullmatch(r"run 1: backend tracking paths, 0 s \(up to 2 paths a run\)", t) for t in ticks
+               if t.startswith("run 1:"))
+    second = [t for t in ticks if t.startswith("run 2:")]
+    assert second and all(re.fullmatch(r"run 2: backend tracking paths, 0 s of about 0 s \(up to 2 paths a run\)", t)
+                          and 0.0 <= t.seconds_left <= 2.0 for t in second)
+    lefts = [t.seconds_left for t in second]  # the time left shrinks as the run goes on
+    assert len(lefts) >= 2 and all(a > b for a, b in zip(lefts, lefts[1:]) if b > 0)
     assert any(isinstance(e, ProgressEvent) and e.stage == "classify" and e.total == 2 for e in events)
 
 
